@@ -1,0 +1,34 @@
+"""Every path the project uses, derived from the project root.
+
+The root is found from this file's location (``src/sonla/config.py``), so code
+behaves the same whatever the current working directory is (papermill, nbval and
+pytest all run from different folders).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "ROOT",
+    "RAW_DIR",
+    "PROCESSED_DIR",
+    "MANIFEST",
+    "RULES_DIR",
+    "NOTEBOOKS_DIR",
+    "BOOK_DIR",
+    "BUILD_DIR",
+]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# SONLA_ROOT lets tests run the pipeline on a throw-away copy of the project.
+ROOT = Path(os.environ.get("SONLA_ROOT", PACKAGE_DIR.parents[1])).resolve()
+
+RAW_DIR = ROOT / "data" / "raw"
+PROCESSED_DIR = ROOT / "data" / "processed"
+MANIFEST = RAW_DIR / "sources.csv"
+RULES_DIR = PACKAGE_DIR / "rules"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+BOOK_DIR = ROOT / "book"
+BUILD_DIR = ROOT / "_build"

@@ -1,0 +1,330 @@
+"""Execute the book's notebooks with papermill: declared runs, incremental and parallel.
+
+The runs are declared in ``notebooks/runs.yml``. Each run names a template in
+``notebooks/``, the executed notebook it writes under ``book/``, its parameters,
+the data files it reads (globs, relative to the project root) and optionally a
+page title. A run with ``foreach: source`` is expanded into one run per row of
+the source manifest; ``{field}`` in its output, parameters, inputs and title is
+filled from that row (``{source_id}``, ``{file}``, ``{title_en}``, ...), so a new
+source gets its pages from one manifest row.
+
+A run is executed only when its *fingerprint* changed: the sha256 of the
+template, the parameters, the package code and rules, the pinned requirements
+and every input file. Fingerprints of the executed notebooks are kept in
+``book/build-manifest.json`` (committed with the executed notebooks, so a fresh
+clone rebuilds nothing that is already current).
+
+Executed notebooks are post-processed so that two runs give identical bytes:
+papermill's timings are stripped and the injected-parameters cell is hidden
+from readers. A notebook that fails leaves its previous executed version in
+place; the error names the notebook and the cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import config
+from .errors import SonlaError
+from .io import write_text_atomic
+
+__all__ = ["Run", "RunError", "load_runs", "fingerprint", "execute_runs", "main"]
+
+RUNS_FILE = config.NOTEBOOKS_DIR / "runs.yml"
+BUILD_MANIFEST = config.BOOK_DIR / "build-manifest.json"
+# Files whose change re-executes every notebook.
+CODE_GLOBS = ("src/sonla/**/*.py", "src/sonla/rules/**/*", "requirements.txt")
+HIDDEN_TAGS = ("remove-cell",)
+
+
+class RunError(SonlaError):
+    """A declared run is invalid or its notebook failed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One papermill execution: template → executed notebook, with parameters."""
+
+    template: str
+    output: str
+    parameters: dict = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+    title: str = ""
+
+    @property
+    def template_path(self) -> Path:
+        return config.NOTEBOOKS_DIR / self.template
+
+    @property
+    def output_path(self) -> Path:
+        return config.ROOT / self.output
+
+
+def load_runs(runs_file: Path | None = None) -> list[Run]:
+    """Read ``runs.yml``; raise :class:`RunError` naming the run on a bad entry.
+
+    Each template's declared parameters (its cell tagged ``parameters``) are
+    checked: passing a parameter the template does not declare is an error,
+    not papermill's silent warning.
+    """
+    runs_file = Path(runs_file or RUNS_FILE)
+    try:
+        spec = yaml.safe_load(runs_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise RunError(f"{runs_file}: cannot read the declared runs: {err}") from err
+    runs, outputs = [], set()
+    defaults = spec.get("defaults", {}) or {}
+    for number, entry in enumerate(spec.get("runs", []) or [], start=1):
+        where = f"{runs_file}, run {number}"
+        if not isinstance(entry, dict) or not {"template", "output"} <= set(entry):
+            raise RunError(f"{where}: each run needs 'template' and 'output'")
+        for run in _expand(entry, defaults, where):
+            if run.output in outputs:
+                raise RunError(f"{where}: output {run.output} is written by another run")
+            outputs.add(run.output)
+            runs.append(run)
+    return runs
+
+
+def _fill(value, fields: dict[str, str]):
+    """Format strings (recursively in lists and dicts) with ``fields``."""
+    if isinstance(value, str):
+        return value.format(**fields)
+    if isinstance(value, list | tuple):
+        return [_fill(v, fields) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, fields) for k, v in value.items()}
+    return value
+
+
+def _expand(entry: dict, defaults: dict, where: str) -> list[Run]:
+    """One run, or one per manifest row for ``foreach: source``; parameters checked."""
+    from .sources import read_manifest
+
+    foreach = entry.get("foreach")
+    if foreach not in (None, "source"):
+        raise RunError(f"{where}: foreach must be 'source', not {foreach!r}")
+    rows = read_manifest() if foreach else [{}]
+    runs = []
+    for row in rows:
+        try:
+            filled = _fill({k: entry.get(k, defaults.get(k)) for k in
+                            ("output", "parameters", "inputs", "title")}, row)
+        except (KeyError, IndexError) as err:
+            raise RunError(f"{where}: unknown field {err} in a '{{...}}' placeholder") from None
+        run = Run(
+            template=entry["template"],
+            output=filled["output"],
+            parameters=dict(filled["parameters"] or {}),
+            inputs=tuple(filled["inputs"] or ()),
+            title=filled["title"] or "",
+        )
+        if not run.template_path.is_file():
+            raise RunError(f"{where}: template {run.template_path} not found")
+        check_parameters(run, where)
+        runs.append(run)
+    return runs
+
+
+def declared_parameters(template: Path) -> set[str]:
+    """Names assigned in the template's ``parameters`` cell."""
+    import papermill
+
+    return set(papermill.inspect_notebook(str(template)))
+
+
+def check_parameters(run: Run, where: str = "") -> None:
+    """Raise :class:`RunError` if ``run`` passes a parameter its template does not declare."""
+    unknown = sorted(set(run.parameters) - declared_parameters(run.template_path))
+    if unknown:
+        raise RunError(
+            f"{where or run.output}: unknown parameter(s) {', '.join(unknown)} for "
+            f"{run.template}; it declares {', '.join(sorted(declared_parameters(run.template_path)))}"
+        )
+
+
+def _hash_files(patterns: tuple[str, ...], digest, required: bool = True) -> None:
+    """Feed each matching file's path and sha256 to ``digest``, in sorted order."""
+    for pattern in patterns:
+        paths = sorted(glob.glob(str(config.ROOT / pattern), recursive=True))
+        # A plain path must exist; a glob may legitimately match nothing yet.
+        if not paths and required and not glob.has_magic(pattern):
+            raise RunError(f"input {pattern!r} matches no file (run `make data` first?)")
+        for path in paths:
+            if os.path.isfile(path):
+                digest.update(os.path.relpath(path, config.ROOT).encode())
+                digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+
+
+def fingerprint(run: Run, code_hash: str | None = None) -> str:
+    """sha256 over everything a run's output depends on."""
+    digest = hashlib.sha256()
+    digest.update(run.template_path.read_bytes())
+    digest.update(json.dumps([run.parameters, run.title], sort_keys=True).encode())
+    digest.update((code_hash or code_fingerprint()).encode())
+    _hash_files(run.inputs, digest)
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """sha256 of the package code, its rule files and the pinned requirements."""
+    digest = hashlib.sha256()
+    _hash_files(CODE_GLOBS, digest, required=False)
+    return digest.hexdigest()
+
+
+def read_build_manifest(path: Path | None = None) -> dict[str, str]:
+    path = Path(path or BUILD_MANIFEST)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def set_title(nb, title: str) -> None:
+    """Replace the first ``# `` heading of the notebook with ``# {title}``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = cell.source.split("\n")
+            for i, line in enumerate(lines):
+                if line.startswith("# "):
+                    lines[i] = f"# {title}"
+                    cell.source = "\n".join(lines)
+                    return
+
+
+def fill_figure_names(nb, parameters: dict) -> None:
+    """Fill ``{parameter}`` placeholders in figure labels, so each run's labels are unique.
+
+    A template executed once per source labels its figures ``fig-x-{source_id}``.
+    """
+    for cell in nb.cells:
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        if "name" in figure:
+            figure["name"] = figure["name"].format(**parameters)
+
+
+def strip_volatile(nb) -> None:
+    """Remove timings and other run-specific metadata, hide the injected parameters."""
+    papermill_meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {k: papermill_meta[k] for k in ("parameters",) if k in papermill_meta}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "parameters" in tags:
+            cell.metadata["tags"] = sorted(set(tags) | set(HIDDEN_TAGS))
+
+
+def execute_one(run: Run) -> str:
+    """Execute one run into a temporary file, then replace its output atomically.
+
+    Returns the output path. On failure raises :class:`RunError` naming the
+    notebook and the failing cell; the previous executed notebook is untouched.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    env = os.environ
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    run.output_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sonla-run-") as tmp:
+        scratch = Path(tmp) / run.output_path.name
+        try:
+            papermill.execute_notebook(
+                str(run.template_path),
+                str(scratch),
+                parameters=run.parameters,
+                cwd=str(run.output_path.parent),
+                progress_bar=False,
+                kernel_name="python3",
+            )
+        except PapermillExecutionError as err:
+            raise RunError(
+                f"{run.template} → {run.output}: cell {err.cell_index} raised "
+                f"{err.ename}: {err.evalue} (previous executed version kept)"
+            ) from None
+        except Exception as err:  # kernel died, bad JSON, ...
+            raise RunError(f"{run.template} → {run.output}: {type(err).__name__}: {err}") from None
+        nb = nbformat.read(scratch, as_version=4)
+    strip_volatile(nb)
+    fill_figure_names(nb, run.parameters)
+    if run.title:
+        set_title(nb, run.title)
+    write_text_atomic(run.output_path, nbformat.writes(nb) + "\n")
+    return run.output
+
+
+def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
+                 manifest_path: Path | None = None, only: list[str] | None = None) -> list[str]:
+    """Execute the runs whose fingerprint changed, ``jobs`` at a time.
+
+    ``only`` limits execution to the runs whose output contains one of the strings.
+
+    Returns the outputs executed. Raises :class:`RunError` listing every
+    notebook that failed, after the others have finished and been recorded.
+    """
+    manifest_path = Path(manifest_path or BUILD_MANIFEST)
+    recorded = read_build_manifest(manifest_path)
+    code_hash = code_fingerprint()
+    wanted = {run.output: fingerprint(run, code_hash) for run in runs}
+    stale = [r for r in runs if force or recorded.get(r.output) != wanted[r.output]
+             or not r.output_path.is_file()]
+    if only:
+        stale = [r for r in stale if any(s in r.output for s in only)]
+    print(f"notebooks: {len(runs) - len(stale)} current, {len(stale)} to execute", flush=True)
+    done, failures = [], []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale) or 1))
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(execute_one, run): run for run in stale}
+        for count, future in enumerate(as_completed(futures), start=1):
+            run = futures[future]
+            try:
+                future.result()
+            except RunError as err:
+                failures.append(str(err))
+                print(f"[{count}/{len(stale)}] FAILED {run.output}", flush=True)
+                continue
+            done.append(run.output)
+            recorded[run.output] = wanted[run.output]
+            print(f"[{count}/{len(stale)}] executed {run.output} "
+                  f"({time.perf_counter() - started:.1f} s elapsed)", flush=True)
+    # Forget outputs no longer declared, so the manifest mirrors runs.yml.
+    recorded = {k: recorded[k] for k in sorted(recorded) if k in wanted}
+    write_text_atomic(manifest_path, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+    if failures:
+        raise RunError("notebook execution failed:\n  " + "\n  ".join(failures))
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Execute the book's notebooks with papermill.")
+    parser.add_argument("--runs", type=Path, default=RUNS_FILE, help="declared runs (YAML)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(),
+                        help="notebooks executed in parallel (default: the number of cores)")
+    parser.add_argument("--force", action="store_true", help="execute every run, current or not")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="execute only the runs whose output path contains one of these strings")
+    args = parser.parse_args(argv)
+    try:
+        execute_runs(load_runs(args.runs), jobs=args.jobs, force=args.force, only=args.only)
+    except SonlaError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
