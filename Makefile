@@ -11,7 +11,6 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export SOURCE_DATE_EPOCH := 0
 export PYTHONHASHSEED := 0
-export MPLBACKEND := agg
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 RAW := $(wildcard data/raw/*)

@@ -38,13 +38,15 @@ def write_if_changed(path: Path, data: bytes | str | pd.DataFrame) -> bool:
     return True
 
 
-def stage_profiles(sources: list[Source], out: Path) -> dict[str, object]:
+def stage_profiles(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
     return {"source_profiles.csv": profile_sources(sources)}
 
 
-# Each stage maps verified sources (and the outputs of earlier stages, through the
-# files it reads) to {file name in data/processed: content}.
-STAGES: list[tuple[str, Callable[[list[Source], Path], dict[str, object]]]] = [
+# A stage maps the verified sources and the outputs of the stages before it
+# ({file name: content}) to its own outputs {file name in data/processed: content}.
+# Content is a DataFrame (written as CSV), str or bytes. Stages run in this order.
+Stage = Callable[[list[Source], dict[str, object]], dict[str, object]]
+STAGES: list[tuple[str, Stage]] = [
     ("profiles", stage_profiles),
 ]
 
@@ -63,8 +65,10 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
     if verbose:
         print(f"verified {len(sources)} sources in {raw_dir}", flush=True)
     changed: dict[str, bool] = {}
+    results: dict[str, object] = {}
     for name, stage in STAGES:
-        outputs = stage(sources, out_dir)
+        outputs = stage(sources, results)
+        results.update(outputs)
         for filename, content in outputs.items():
             path = out_dir / filename
             changed[str(path)] = write_if_changed(path, content)
