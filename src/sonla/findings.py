@@ -1,0 +1,1178 @@
+"""Reconcile the claims: findings between and within sources, and a reconciled indicator table.
+
+Input is ``claims.csv`` (the claims contract, see ``sonla.claims``) and the verified sources
+(their text, date, kind, text layer and ``document_id`` from the manifest). Output:
+
+* ``findings.csv`` — one row per finding: ``finding_id, indicator, kind, claim_ids, status,
+  severity, preferred_value, explanation, confidence`` (plus ``rule`` and ``sources`` for readers).
+* ``indicators.csv`` — one row per indicator × period × geography with the preferred value.
+
+Every finding comes from a general rule over the claims (no source is named in code):
+
+Between documents (claims grouped by indicator and geography, each claim read as an interval):
+``consistent``, ``rounding``, ``qualifier_conflict``, ``value_conflict``, ``scope_difference``,
+``denominator_change``, ``temporal_change``.
+Within a document: ``sum_mismatch`` (parts against their total), ``arithmetic_mismatch`` (a
+stated percentage against its own numerator and denominator, GRIM-style), ``implied_denominator``,
+``implied_baseline`` (growth and multiples against a named year), ``projection_plausibility``,
+``restated_figure`` (one figure stated twice), ``duplicate_passage``.
+Between copies of one document (same ``document_id``): ``ocr_variant``; a claim seen in both
+copies is one claim seen twice and is never counted as agreement between sources.
+
+Status: ``contradiction`` (the claims cannot all hold), ``explained`` (they differ, and a stated
+mechanism — time, rounding, a copy error — accounts for it), ``consistent`` (checked and holds),
+``unresolved`` (they differ and the texts do not say why).
+
+Severity (documented scale): ``high`` — a contradiction between actual values of one period;
+``medium`` — an unresolved difference, or a contradiction inside a derived check;
+``low`` — an explained difference; ``none`` — consistent.
+
+Confidence: start at ``high``; go down one level for each of: a period inferred from the source
+date rather than stated with the claim; a claim read from an OCR text layer; a rule that rests on
+a reading of the wording rather than on numbers alone (``scope_difference``, ``implied_baseline``,
+``implied_denominator``, ``projection_plausibility``, ``restated_figure``); never below ``low``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+import pandas as pd
+import yaml
+
+from . import config
+from .sources import Source
+
+__all__ = [
+    "FINDING_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "Interval",
+    "Params",
+    "reported_decimals",
+    "claim_interval",
+    "relate",
+    "grim_possible",
+    "implied_denominators",
+    "fold",
+    "finding_id",
+    "find_findings",
+    "reconcile_indicators",
+    "stage_findings",
+]
+
+FINDING_COLUMNS = [
+    "finding_id", "indicator", "kind", "claim_ids", "status", "severity", "preferred_value",
+    "explanation", "confidence", "rule", "sources", "theme",
+]
+INDICATOR_COLUMNS = [
+    "indicator", "label_en", "theme", "period", "geography", "preferred_value", "value_low",
+    "value_high", "unit", "status", "sources", "claim_ids", "n_claims", "finding_ids", "reasoning",
+]
+INF = math.inf
+CONFIDENCE = ["low", "medium", "high"]
+HEURISTIC_KINDS = {"scope_difference", "implied_baseline", "implied_denominator",
+                   "projection_plausibility", "restated_figure"}
+# Ranking of text layers when copies differ: the better layer gives the preferred value.
+LAYER_RANK = {"clean": 0, "pdf-text": 1, "ocr": 2}
+# Official documents before news when sources disagree and nothing else decides.
+KIND_RANK = {"report": 0, "appendix-pdf-text": 0, "appendix-ocr": 0, "news": 1}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Tolerances and the reference period (the notebooks expose them as papermill parameters).
+
+    ``about_tol``: relative half-width of "khoảng" (about); ``nearly_tol``: how far below its
+    number "gần" (nearly) may go; ``max_denominator``: largest n tried for implied denominators;
+    ``max_growth``: largest yearly growth a projection may need and still count as plausible;
+    ``reference_period``: the term the book reconciles (claims of a period that ends in the same
+    year and starts at most one year later are the same term, e.g. 2021-2025 within 2020-2025).
+    """
+
+    about_tol: float = 0.05
+    nearly_tol: float = 0.05
+    max_denominator: int = 100
+    max_growth: float = 0.5
+    reference_period: str = "2020-2025"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A set of real numbers a claim allows: ``lo``..``hi`` with open or closed ends."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def __str__(self) -> str:
+        left = "(" if self.lo_open else "["
+        right = ")" if self.hi_open else "]"
+        return f"{left}{_fmt(self.lo)}, {_fmt(self.hi)}{right}"
+
+    def contains(self, x: float) -> bool:
+        above = x > self.lo if self.lo_open else x >= self.lo
+        below = x < self.hi if self.hi_open else x <= self.hi
+        return above and below
+
+    def overlaps(self, other: Interval) -> bool:
+        lo, lo_open = max((self.lo, self.lo_open), (other.lo, other.lo_open))
+        hi, hi_open = min((self.hi, not self.hi_open), (other.hi, not other.hi_open))
+        hi_open = not hi_open
+        if lo < hi:
+            return True
+        return lo == hi and not lo_open and not hi_open
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.lo + other.lo, self.hi + other.hi,
+                        self.lo_open or other.lo_open, self.hi_open or other.hi_open)
+
+
+def _fmt(x: float) -> str:
+    """A number for explanations: integers without decimals, others to at most 4 significant places.
+
+    >>> _fmt(4051.0), _fmt(87.2219), _fmt(math.inf)
+    ('4,051', '87.22', '∞')
+    """
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.1f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one claim: precision, interval
+# ---------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def reported_decimals(text: str, value: float) -> int:
+    """How many decimals the claim's own digits report (0 for whole numbers).
+
+    Read from the digits as written, not from the float, so "98,50%" keeps its two decimals.
+
+    >>> reported_decimals("87,7%", 87.7), reported_decimals("4.051 tỷ đồng", 4051.0)
+    (1, 0)
+    >>> reported_decimals("98,50%", 98.5), reported_decimals("92.86%", 92.86)
+    (2, 2)
+    >>> reported_decimals("no digits", 3.0)
+    0
+    """
+    match = _NUMBER.search(text or "")
+    if not match or value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    digits = re.sub(r"\D", "", match.group())
+    for decimals in range(0, 5):
+        if round(abs(value) * 10**decimals) == int(digits):
+            return decimals
+    token = match.group()
+    tail = re.split(r"[.,]", token)[-1] if re.search(r"[.,]", token) else ""
+    return len(tail) if "," in token else 0
+
+
+def claim_interval(value: float, qualifier: str, text: str = "", params: Params = Params()) -> Interval:
+    """The values a quantity claim allows, from its qualifier and its reported precision.
+
+    Plain, reached and estimated values cover ± half a unit of the last reported digit;
+    ``more_than`` (hơn, trên) → (v, ∞); ``at_least`` → [v, ∞); ``nearly`` (gần) →
+    (v·(1−tol), v); ``about`` (khoảng) → v·(1±tol).
+
+    >>> str(claim_interval(87.7, "", "87,7%"))
+    '[87.65, 87.75]'
+    >>> str(claim_interval(4051, "more_than", "4.051"))
+    '(4,051, ∞]'
+    >>> str(claim_interval(4000, "nearly", "4.000"))
+    '(3,800, 4,000)'
+    """
+    half = 0.5 * 10 ** -reported_decimals(text, value)
+    if qualifier == "more_than":
+        return Interval(value, INF, lo_open=True)
+    if qualifier == "at_least":
+        return Interval(value, INF)
+    if qualifier == "nearly":
+        return Interval(value * (1 - params.nearly_tol), value, lo_open=True, hi_open=True)
+    if qualifier == "about":
+        return Interval(value * (1 - params.about_tol), value * (1 + params.about_tol))
+    return Interval(value - half, value + half)
+
+
+def _strict(claim: pd.Series) -> Interval:
+    """The claim's interval taken at face value: qualifiers honoured, no rounding allowance."""
+    value, qualifier = float(claim["value"]), str(claim["qualifier"])
+    if qualifier in {"more_than", "at_least", "nearly", "about"}:
+        return claim["interval"]
+    return Interval(value, value)
+
+
+def relate(a: Interval, b: Interval) -> str:
+    """``identical``, ``overlap`` or ``disjoint``.
+
+    >>> relate(Interval(4051, INF, True), Interval(3800, 4000, True, True))
+    'disjoint'
+    >>> relate(Interval(99.305, 99.315), Interval(99.25, 99.35))
+    'overlap'
+    """
+    if a == b:
+        return "identical"
+    return "overlap" if a.overlaps(b) else "disjoint"
+
+
+def grim_possible(percent: Interval, n: int) -> list[int]:
+    """The integers k with 100·k/n inside ``percent`` (empty: no k works — the GRIM idea).
+
+    >>> grim_possible(claim_interval(87.7, "", "87,7"), 1573)
+    [1379, 1380]
+    >>> grim_possible(claim_interval(75, "", "75"), 68)
+    [51]
+    """
+    lo = max(0, math.floor(percent.lo * n / 100) - 1)
+    hi = math.ceil(min(percent.hi, 1000) * n / 100) + 1
+    return [k for k in range(lo, hi + 1) if percent.contains(100 * k / n)]
+
+
+def implied_denominators(percent: Interval, max_n: int = 100) -> list[int]:
+    """The denominators n ≤ ``max_n`` for which some whole k gives 100·k/n within ``percent``.
+
+    >>> implied_denominators(claim_interval(40.9, "", "40,9"), 25)
+    [22]
+    >>> implied_denominators(claim_interval(66.67, "", "66,67"), 10)
+    [3, 6, 9]
+    """
+    return [n for n in range(1, max_n + 1) if grim_possible(percent, n)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules data, text helpers, ids
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> dict:
+    """The wording rules in ``rules/findings.yaml``."""
+    return yaml.safe_load((config.RULES_DIR / "findings.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_indicator_meta() -> dict[str, dict[str, str]]:
+    """{indicator key: {label_en, theme}} from ``rules/indicators.yaml`` (empty if absent)."""
+    path = config.RULES_DIR / "indicators.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = data.get("indicators", data) if isinstance(data, dict) else data
+    meta: dict[str, dict[str, str]] = {}
+    if isinstance(items, dict):
+        items = [dict(value or {}, key=key) for key, value in items.items()]
+    for item in items or []:
+        if isinstance(item, dict) and item.get("key"):
+            meta[str(item["key"])] = {"label_en": str(item.get("label_en", "")),
+                                      "theme": str(item.get("theme", ""))}
+    return meta
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, đ → d, white space collapsed (for matching wording).
+
+    >>> fold("Trong  đó: Nhân dân")
+    'trong do: nhan dan'
+    """
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def finding_id(kind: str, claim_ids: Iterable[str]) -> str:
+    """A stable id from the rule and the sorted claims it rests on.
+
+    >>> finding_id("rounding", ["b-000002", "a-000001"])
+    'rounding-c6d94961cb'
+    """
+    key = kind + "|" + ";".join(sorted(claim_ids))
+    return f"{kind}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+
+def _describe(claim: pd.Series | dict) -> str:
+    """'"hơn 4.051 tỷ đồng" (appendix-pdf)' — the claim as written, with its source."""
+    return f"“{_quote(claim)}” ({claim['source_id']})"
+
+
+def _quote(claim: pd.Series | dict) -> str:
+    words = {"more_than": "more than ", "nearly": "nearly ", "about": "about ",
+             "at_least": "at least ", "estimated": "est. ", "projected": "projected ",
+             "target": "target "}
+    text = str(claim["text"]).strip()
+    prefix = words.get(str(claim.get("qualifier", "")), "")
+    return text if prefix.strip() == "" else f"{prefix}{text}"
+
+
+def _unit(claim: pd.Series | dict) -> str:
+    return str(claim.get("unit", "") or "")
+
+
+def _period_span(period: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", period or "")
+    if not match:
+        return None
+    start = int(match.group(1))
+    return start, int(match.group(2) or start)
+
+
+def same_period(p1: str, inferred1: bool, p2: str, inferred2: bool) -> bool:
+    """Whether two claims speak of one period.
+
+    Equal periods match; two terms ending in the same year match when their starts differ by
+    at most one year (2021-2025 is the 2020-2025 term's investment plan); a year inferred from a
+    source's date matches a stated period ending that year (a cumulative "so far" figure).
+
+    >>> same_period("2021-2025", False, "2020-2025", False), same_period("2025", True, "2020-2025", False)
+    (True, True)
+    >>> same_period("2024", True, "2025", True)
+    False
+    """
+    if p1 == p2:
+        return True
+    s1, s2 = _period_span(p1), _period_span(p2)
+    if not s1 or not s2:
+        return False
+    if s1[1] != s2[1]:
+        return False
+    if inferred1 and s1[0] == s1[1] or inferred2 and s2[0] == s2[1]:
+        return True
+    return s1[0] != s1[1] and s2[0] != s2[1] and abs(s1[0] - s2[0]) <= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparing claims: quantities, effective periods, copies and duplicates merged into observations
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.DataFrame:
+    """Quantity claims with source metadata, effective period and interval columns."""
+    meta = {s.source_id: s for s in sources}
+    order = {s.source_id: i for i, s in enumerate(sources)}
+    q = claims[claims["kind"] == "quantity"].copy()
+    q = q[q["source_id"].isin(meta)]
+    for column in ("qualifier", "indicator", "period", "geography", "unit", "sentence", "text"):
+        q[column] = q[column].fillna("").astype(str)
+    q["value"] = pd.to_numeric(q["value"], errors="coerce")
+    q["denominator"] = pd.to_numeric(q["denominator"], errors="coerce")
+    q = q[q["value"].notna()]
+    q["document_id"] = q["source_id"].map(lambda s: meta[s].document_id)
+    q["layer"] = q["source_id"].map(lambda s: meta[s].text_layer)
+    q["source_kind"] = q["source_id"].map(lambda s: meta[s].kind)
+    q["source_date"] = q["source_id"].map(lambda s: meta[s].date)
+    q["period_inferred"] = q["period"] == ""
+    q["eff_period"] = [p if p else d[:4] for p, d in zip(q["period"], q["source_date"])]
+    q["order"] = q["source_id"].map(order)
+    q["interval"] = [claim_interval(v, ql, t, params)
+                     for v, ql, t in zip(q["value"], q["qualifier"], q["text"])]
+    return q.sort_values(["order", "start"]).reset_index(drop=True)
+
+
+def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, str], list[dict]]:
+    """Align the quantity claims of sources that are copies of one document.
+
+    Returns ({claim_id in a lesser copy: claim_id of its twin in the best copy}, ocr findings).
+    The claim sequences ((value, unit, denominator) in text order) are aligned with difflib;
+    equal runs are one claim seen twice, replaced runs of equal length are read differences.
+    """
+    from difflib import SequenceMatcher
+
+    twins: dict[str, str] = {}
+    findings: list[dict] = []
+    by_doc: dict[str, list[Source]] = {}
+    for source in sources:
+        by_doc.setdefault(source.document_id, []).append(source)
+    for copies in by_doc.values():
+        if len(copies) < 2:
+            continue
+        copies = sorted(copies, key=lambda s: LAYER_RANK.get(s.text_layer, 9))
+        best = q[q["source_id"] == copies[0].source_id]
+        for other_source in copies[1:]:
+            other = q[q["source_id"] == other_source.source_id]
+            key = lambda df: [(round(v, 6), u, None if pd.isna(d) else d)  # noqa: E731
+                              for v, u, d in zip(df["value"], df["unit"], df["denominator"])]
+            matcher = SequenceMatcher(None, key(best), key(other), autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag == "equal":
+                    for i, j in zip(range(i1, i2), range(j1, j2)):
+                        twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
+                elif tag == "replace" and i2 - i1 == j2 - j1:
+                    for i, j in zip(range(i1, i2), range(j1, j2)):
+                        findings.append(_ocr_variant(best.iloc[i], other.iloc[j]))
+                        twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
+                else:
+                    findings.extend(_ocr_unmatched(best.iloc[i1:i2], other.iloc[j1:j2]))
+    return twins, findings
+
+
+def _ocr_variant(good: pd.Series, other: pd.Series) -> dict:
+    explanation = (
+        f"The same document in two text layers reads {_describe(good)} in the {good['layer']} layer "
+        f"and {_describe(other)} in the {other['layer']} layer at the same place in the sequence of "
+        f"numbers. A copy cannot change the document: this is a reading error of the weaker layer; "
+        f"the {good['layer']} reading is preferred."
+    )
+    return _finding("ocr_variant", "ocr_variant", [good, other], "explained", "medium",
+                    _value_text(good), explanation)
+
+
+def _ocr_unmatched(good: pd.DataFrame, other: pd.DataFrame) -> list[dict]:
+    """Claims present in only one copy (or runs that do not pair one to one)."""
+    rows = [r for _, r in good.iterrows()] + [r for _, r in other.iterrows()]
+    if not rows:
+        return []
+    only = ", ".join(_describe(r) for r in rows[:6]) + (" …" if len(rows) > 6 else "")
+    explanation = (
+        f"In the aligned sequences of numbers of two copies of one document, {len(good)} claim(s) of "
+        f"the better layer and {len(other)} of the weaker layer have no one-to-one partner: {only}. "
+        "A number present in only one copy was lost, split, merged or invented by the text layer "
+        "(or lies in a block only one copy has, such as a title block)."
+    )
+    status = "explained" if len(good) == 0 or len(other) == 0 else "unresolved"
+    return [_finding("ocr_variant", "ocr_unmatched", rows, status, "low",
+                     _value_text(rows[0]) if len(good) else "", explanation)]
+
+
+def _observations(q: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
+    """One row per distinct statement: copies' twins and exact repeats in one document merged.
+
+    ``claim_ids`` lists every claim behind the observation (the twin in the other copy, the
+    repeat in a duplicated passage), so a finding cites all of them.
+    """
+    q = q.copy()
+    q["root"] = [twins.get(c, c) for c in q["claim_id"]]
+    q = q[q["indicator"] != ""]
+    roots = q[q["claim_id"] == q["root"]].copy()
+    members = q.groupby("root")["claim_id"].apply(list).to_dict()
+    roots["claim_list"] = [members.get(c, [c]) for c in roots["claim_id"]]
+    # Exact repeats in one document: same indicator, period, geography, value, unit, qualifier.
+    keys = ["document_id", "indicator", "eff_period", "geography", "value", "unit", "qualifier"]
+    roots["denominator_key"] = roots["denominator"].fillna(-1)
+    merged = []
+    for _, group in roots.groupby(keys + ["denominator_key"], sort=False, dropna=False):
+        first = group.iloc[0].copy()
+        first["claim_list"] = sorted({c for lst in group["claim_list"] for c in lst})
+        merged.append(first)
+    if not merged:
+        return roots.iloc[0:0]
+    return pd.DataFrame(merged).sort_values(["order", "start"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings: construction helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _value_text(claim: pd.Series | dict) -> str:
+    """A preferred value as text: '> 4051 bn_vnd', '42/63', '87.7 percent'."""
+    value = float(claim["value"])
+    unit = _unit(claim)
+    denominator = claim.get("denominator")
+    if denominator is not None and not pd.isna(denominator):
+        return f"{_fmt(value)}/{_fmt(float(denominator))} {unit}".strip()
+    sign = {"more_than": "> ", "at_least": "≥ ", "nearly": "< ", "about": "≈ "}.get(
+        str(claim.get("qualifier", "")), "")
+    return f"{sign}{_fmt(value)} {unit}".strip()
+
+
+def _finding(kind: str, rule: str, claims: list, status: str, severity: str, preferred: str,
+             explanation: str, indicator: str | None = None) -> dict:
+    ids: list[str] = []
+    for claim in claims:
+        for cid in claim.get("claim_list", None) or [claim["claim_id"]]:
+            if cid not in ids:
+                ids.append(cid)
+    ids = sorted(ids)
+    if indicator is None:
+        indicators = sorted({str(c.get("indicator", "")) for c in claims} - {""})
+        indicator = indicators[0] if len(indicators) == 1 else ";".join(indicators)
+    confidence = 2
+    if any(bool(c.get("period_inferred", False)) for c in claims) and kind not in {
+            "ocr_variant", "duplicate_passage", "sum_mismatch", "arithmetic_mismatch"}:
+        confidence -= 1
+    if any(c.get("layer") == "ocr" for c in claims) and kind != "ocr_variant":
+        confidence -= 1
+    if kind in HEURISTIC_KINDS:
+        confidence -= 1
+    return {
+        "finding_id": finding_id(kind, ids), "indicator": indicator, "kind": kind,
+        "claim_ids": ";".join(ids), "status": status, "severity": severity,
+        "preferred_value": preferred, "explanation": explanation,
+        "confidence": CONFIDENCE[max(0, confidence)], "rule": rule,
+        "sources": ";".join(sorted({str(c["source_id"]) for c in claims})),
+    }
+
+
+def _rank(claim: pd.Series) -> tuple:
+    """Sort key for the preferred claim: better layer, official before news, later date."""
+    return (LAYER_RANK.get(claim["layer"], 9), KIND_RANK.get(claim["source_kind"], 9),
+            "".join(chr(255 - ord(c)) for c in str(claim["source_date"])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Between documents
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_actual(claim: pd.Series, rules: dict) -> bool:
+    return (claim["qualifier"] not in rules["forward_qualifiers"]
+            and claim["qualifier"] not in rules["change_qualifiers"])
+
+
+def _actual_mask(obs: pd.DataFrame, rules: dict) -> pd.Series:
+    blocked = list(rules["forward_qualifiers"]) + list(rules["change_qualifiers"])
+    return ~obs["qualifier"].isin(blocked)
+
+
+def _scope_words(sentence: str, rules: dict) -> set[str]:
+    folded = fold(sentence)
+    return {m for m in rules["scope_markers"] if re.search(rf"\b{re.escape(m)}\b", folded)}
+
+
+def _pair_finding(a: pd.Series, b: pd.Series, rules: dict) -> dict:
+    """Compare two observations of one indicator, geography and period from different documents."""
+    preferred = min((a, b), key=_rank)
+    ia, ib = a["interval"], b["interval"]
+    relation = relate(ia, ib)
+    described = f"{_describe(a)} and {_describe(b)}"
+    if relation == "disjoint":
+        qualified = {a["qualifier"], b["qualifier"]} & {"more_than", "nearly", "about", "at_least"}
+        if qualified:
+            explanation = (
+                f"{described} state the same quantity for the same period with qualifiers whose "
+                f"intervals {ia} and {ib} do not overlap: both cannot hold. The official, "
+                f"better-layered or later source ({preferred['source_id']}) is preferred pending "
+                "the underlying data."
+            )
+            return _finding("qualifier_conflict", "between:intervals", [a, b], "contradiction",
+                            "high", _value_text(preferred), explanation)
+        scopes = _scope_words(a["sentence"], rules) ^ _scope_words(b["sentence"], rules)
+        if a["unit"] == "percent" and scopes:
+            explanation = (
+                f"{described} give different shares ({ia} vs {ib}); the sentences name different "
+                f"bases ({', '.join(sorted(scopes))}), so they may be shares of different populations "
+                "rather than conflicting measurements."
+            )
+            return _finding("scope_difference", "between:scope", [a, b], "unresolved", "medium",
+                            _value_text(preferred), explanation)
+        explanation = (
+            f"{described} state the same quantity for the same period; allowing for the reported "
+            f"precision ({ia} vs {ib}) they still differ."
+        )
+        return _finding("value_conflict", "between:intervals", [a, b], "contradiction", "high",
+                        _value_text(preferred), explanation)
+    if a["value"] == b["value"] and a["qualifier"] == b["qualifier"]:
+        explanation = f"{described} agree: the same value with the same qualifier."
+        return _finding("consistent", "between:intervals", [a, b], "consistent", "none",
+                        _value_text(preferred), explanation)
+    kind = "rounding" if a["value"] != b["value"] else "consistent"
+    explanation = (
+        f"{described} differ in the digits or qualifier but their intervals {ia} and {ib} overlap: "
+        + ("the same quantity reported at different precision." if kind == "rounding"
+           else "the qualifiers are compatible.")
+    )
+    status = "explained" if kind == "rounding" else "consistent"
+    return _finding(kind, "between:intervals", [a, b], status, "low" if kind == "rounding" else "none",
+                    _value_text(preferred), explanation)
+
+
+def _denominator_finding(a: pd.Series, b: pd.Series) -> dict:
+    earlier, later = sorted((a, b), key=lambda c: (c["eff_period"], str(c["source_date"])))
+    share = [100 * c["value"] / c["denominator"] for c in (earlier, later)]
+    same_numerator = earlier["value"] == later["value"]
+    explanation = (
+        f"{_describe(earlier)} (dated {earlier['source_date']}) and {_describe(later)} (dated "
+        f"{later['source_date']}) count {'the same number of items met' if same_numerator else 'items met'} "
+        f"against different totals ({_fmt(earlier['denominator'])} vs {_fmt(later['denominator'])}): "
+        f"{share[0]:.1f}% vs {share[1]:.1f}%. A changed denominator means the yardstick changed "
+        "(another rule set, a re-scoped list of criteria) or one total is wrong; the texts do not say "
+        "which. The later statement is preferred as the current count."
+    )
+    return _finding("denominator_change", "between:denominator", [earlier, later], "unresolved",
+                    "medium", _value_text(later), explanation)
+
+
+def _temporal_finding(group: pd.DataFrame) -> dict:
+    series = group.sort_values(["eff_period", "source_date"])
+    steps = "; ".join(
+        f"{r['eff_period']}{' (date of source)' if r['period_inferred'] else ''}: {_describe(r)}"
+        for _, r in series.iterrows())
+    latest = series.iloc[-1]
+    explanation = (
+        f"Different documents give this indicator for different periods — {steps}. Values of "
+        "different periods describe a change over time, not a conflict; the latest is preferred."
+    )
+    return _finding("temporal_change", "between:period", [r for _, r in series.iterrows()],
+                    "explained", "low", _value_text(latest), explanation)
+
+
+def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
+    findings: list[dict] = []
+    actual = obs[_actual_mask(obs, rules)]
+    for _, group in actual.groupby(["indicator", "geography"], sort=True):
+        if group["document_id"].nunique() < 2:
+            continue
+        rows = [r for _, r in group.iterrows()]
+        handled: set[tuple[str, str]] = set()
+        for a, b in combinations(rows, 2):
+            if a["document_id"] == b["document_id"] or a["unit"] != b["unit"]:
+                continue
+            if not pd.isna(a["denominator"]) and not pd.isna(b["denominator"]) \
+                    and a["denominator"] != b["denominator"]:
+                findings.append(_denominator_finding(a, b))
+                handled.add((a["claim_id"], b["claim_id"]))
+        for _, unit_group in group.groupby("unit", sort=True):
+            findings.extend(_compare_unit_group(unit_group, handled, rules))
+    return findings
+
+
+def _compare_unit_group(group: pd.DataFrame, handled: set, rules: dict) -> list[dict]:
+    findings: list[dict] = []
+    rows = [r for _, r in group.iterrows()]
+    buckets: list[list[pd.Series]] = []
+    for row in rows:
+        for bucket in buckets:
+            head = bucket[0]
+            if same_period(head["eff_period"], head["period_inferred"], row["eff_period"],
+                           row["period_inferred"]):
+                bucket.append(row)
+                break
+        else:
+            buckets.append([row])
+    for bucket in buckets:
+        pairs = [(a, b) for a, b in combinations(bucket, 2)
+                 if a["document_id"] != b["document_id"]
+                 and (a["claim_id"], b["claim_id"]) not in handled]
+        findings.extend(_pair_finding(a, b, rules) for a, b in pairs)
+    if len(buckets) > 1:
+        representatives = [min(b, key=_rank) for b in buckets]
+        pairs_done = {(a["claim_id"], b["claim_id"]) for a, b in combinations(representatives, 2)}
+        docs = {r["document_id"] for r in representatives}
+        if len(docs) > 1 and not pairs_done <= handled:
+            findings.append(_temporal_finding(pd.DataFrame(representatives)))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Within a document
+# ---------------------------------------------------------------------------------------------
+
+
+def _between_text(source: Source, a: pd.Series, b: pd.Series) -> str:
+    return source.text[int(a["end"]):int(b["start"])]
+
+
+def _same_sentence(a: pd.Series, b: pd.Series) -> bool:
+    return a["sentence"] == b["sentence"] and a["source_id"] == b["source_id"]
+
+
+COUNT_UNITS = {"", "project", "work", "school", "person", "household", "visit"}
+
+
+def _sum_mismatches(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> list[dict]:
+    """Totals followed by "trong đó"/"gồm" and parts of the same unit in the same sentence."""
+    findings = []
+    for source_id, claims in q.groupby("source_id", sort=False):
+        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        source = texts[source_id]
+        for i, total in enumerate(rows[:-1]):
+            after = fold(source.text[int(total["end"]):int(total["end"]) + rules["parts_window"]])
+            if not any(re.search(rf"(^|\W){re.escape(m)}(\W|$)", after) for m in rules["parts_markers"]):
+                continue
+            if total["qualifier"] in rules["change_qualifiers"] or total["unit"] == "percent":
+                continue
+            parts = []
+            for part in rows[i + 1:]:
+                if not _same_sentence(total, part) or part["qualifier"] in rules["change_qualifiers"]:
+                    break
+                same_unit = part["unit"] == total["unit"] or (
+                    part["unit"] == "" and total["unit"] in COUNT_UNITS and float(part["value"]).is_integer())
+                if not same_unit:
+                    if parts:
+                        break
+                    continue
+                parts.append(part)
+            if len(parts) < 2:
+                continue
+            findings.append(_sum_finding(total, parts))
+    return findings
+
+
+def _sum_finding(total: pd.Series, parts: list[pd.Series]) -> dict:
+    summed = parts[0]["interval"]
+    for part in parts[1:]:
+        summed = summed + part["interval"]
+    point = sum(float(p["value"]) for p in parts)
+    listed = " + ".join(_quote(p) for p in parts)
+    ti = total["interval"]
+    strict = _strict(total)
+    strict_sum = _strict(parts[0])
+    for part in parts[1:]:
+        strict_sum = strict_sum + _strict(part)
+    if relate(ti, summed) != "disjoint" and relate(strict, strict_sum) == "disjoint":
+        status, severity = "explained", "low"
+        verdict = ("taken at face value the parts and the total exclude each other, and only the "
+                   "rounding of the reported figures lets them meet")
+    elif relate(ti, summed) != "disjoint":
+        status, severity, verdict = "consistent", "none", "the parts can add up to the total"
+    elif summed.lo >= ti.hi:
+        status, severity = "contradiction", "high"
+        verdict = "the parts already exceed what the total allows"
+    else:
+        status, severity = "unresolved", "low"
+        verdict = ("the parts add up to less than the total: the list after “trong đó” may be "
+                   "incomplete (an enumeration of examples), or a part is missing")
+    explanation = (
+        f"In {total['source_id']}, the total “{_quote(total)}” (allowing {ti}) is followed by parts "
+        f"{listed} = {_fmt(point)} (allowing {summed}): {verdict}."
+    )
+    return _finding("sum_mismatch", "within:parts", [total] + parts, status, severity,
+                    _value_text(total), explanation)
+
+
+def _percent_checks(q: pd.DataFrame, texts: dict[str, Source], params: Params) -> list[dict]:
+    """A ratio a/b followed in the same sentence by a percentage: GRIM-style check."""
+    findings = []
+    for _, claims in q.groupby("source_id", sort=False):
+        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        for i, ratio in enumerate(rows):
+            if pd.isna(ratio["denominator"]) or not ratio["denominator"]:
+                continue
+            nxt = next((r for r in rows[i + 1:i + 3] if r["unit"] == "percent"
+                        and _same_sentence(ratio, r)
+                        and int(r["start"]) - int(ratio["end"]) <= 60), None)
+            if nxt is None:
+                continue
+            findings.append(_grim_finding(ratio, nxt))
+    return findings
+
+
+def _grim_finding(ratio: pd.Series, percent: pd.Series) -> dict:
+    a, b = float(ratio["value"]), float(ratio["denominator"])
+    exact = 100 * a / b
+    interval = percent["interval"]
+    decimals = reported_decimals(percent["text"], percent["value"])
+    held = interval.contains(exact)
+    ks = grim_possible(interval, int(b)) if b.is_integer() else []
+    if held:
+        status, severity, kind = "consistent", "none", "consistent"
+        verdict = "the stated percentage is the ratio correctly rounded"
+    else:
+        status, severity, kind = "contradiction", "medium", "arithmetic_mismatch"
+        verdict = (f"the stated percentage is not the ratio at its precision; with the same "
+                   f"denominator it would need a numerator of {', '.join(_fmt(k) for k in ks[:3]) or 'none'}"
+                   f", and the ratio rounds to {exact:.{decimals}f}%")
+    explanation = (
+        f"In {ratio['source_id']}, “{ratio['text']}” gives {_fmt(a)}/{_fmt(b)} = {exact:.3f}%, and the "
+        f"text states “{percent['text']}”, which at {decimals} decimal(s) allows {interval}: {verdict}."
+    )
+    return _finding(kind, "within:grim", [ratio, percent], status, severity,
+                    f"{exact:.{max(decimals, 1)}f} percent", explanation)
+
+
+def _implied_denominator_findings(q: pd.DataFrame, params: Params) -> list[dict]:
+    """Percentages with decimals in one sentence that share a small implied denominator."""
+    findings = []
+    for _, claims in q.groupby(["source_id", "sentence"], sort=False):
+        pct = [r for _, r in claims.sort_values("start").iterrows()
+               if r["unit"] == "percent" and r["qualifier"] == ""
+               and reported_decimals(r["text"], r["value"]) >= 1 and 0 < r["value"] < 100]
+        if len(pct) < 2:
+            continue
+        common = None
+        for r in pct:
+            ns = set(implied_denominators(r["interval"], params.max_denominator))
+            common = ns if common is None else common & ns
+        if not common:
+            continue
+        n = min(common)
+        counts = [r for _, r in claims.iterrows() if r["unit"] != "percent" and r["value"] == n]
+        ks = ", ".join(f"“{r['text']}” = {grim_possible(r['interval'], n)[0]}/{n}" for r in pct)
+        stated = f" The same sentence states {n} (“{counts[0]['text']}”)." if counts else ""
+        explanation = (
+            f"In {pct[0]['source_id']}, {len(pct)} percentages in one sentence are all reproduced by "
+            f"whole counts out of n = {n}, the smallest denominator that fits them all at their "
+            f"reported precision: {ks}.{stated}"
+        )
+        status = "consistent" if counts else "unresolved"
+        findings.append(_finding("implied_denominator", "within:implied-n", pct + counts, status,
+                                 "none" if counts else "low", f"n = {n}", explanation))
+    return findings
+
+
+def _denominator_checks(obs: pd.DataFrame, params: Params) -> list[dict]:
+    """A percentage of an indicator whose denominator another claim states: is it reachable?"""
+    findings = []
+    ratios = obs[obs["denominator"].notna() & (obs["denominator"] > 0)]
+    percents = obs[(obs["unit"] == "percent") & (obs["qualifier"].isin(["", "reached", "estimated"]))]
+    for _, ratio in ratios.iterrows():
+        n = float(ratio["denominator"])
+        if not n.is_integer() or n > 10 * params.max_denominator:
+            continue
+        for _, pct in percents[(percents["indicator"] == ratio["indicator"])
+                               & (percents["geography"] == ratio["geography"])
+                               & (percents["document_id"] == ratio["document_id"])].iterrows():
+            if _same_sentence(pct, ratio):
+                continue  # in one sentence: the GRIM rule covers it
+            ks = grim_possible(pct["interval"], int(n))
+            if ks:
+                continue
+            near = implied_denominators(pct["interval"], int(n))
+            explanation = (
+                f"{_describe(pct)} cannot be a whole count out of {int(n)}, the total that "
+                f"{_describe(ratio)} states for the same indicator: no k gives 100·k/{int(n)} within "
+                f"{pct['interval']}. Denominators near it that work: "
+                f"{', '.join(str(x) for x in near[-3:]) or 'none'}. Either the total changed between the "
+                "two statements or the percentage rests on another base."
+            )
+            findings.append(_finding("implied_denominator", "within:denominator-check", [pct, ratio],
+                                     "unresolved", "medium", _value_text(ratio), explanation))
+    return findings
+
+
+def _baseline_findings(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> list[dict]:
+    """Changes "so với năm YYYY" after a level: the implied baseline (both readings for %)."""
+    findings = []
+    pattern = re.compile(rules["baseline_pattern"])
+    for source_id, claims in q.groupby("source_id", sort=False):
+        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        source = texts[source_id]
+        for i, change in enumerate(rows):
+            if change["unit"] not in {"percent", "times"} or i == 0:
+                continue
+            tail = fold(source.text[int(change["end"]):int(change["end"]) + rules["baseline_window"]])
+            match = pattern.match(tail.strip()) or pattern.search(tail[:25])
+            if not match:
+                continue
+            level = next((r for r in reversed(rows[:i]) if _same_sentence(r, change)
+                          and r["qualifier"] not in rules["change_qualifiers"]
+                          and int(change["start"]) - int(r["end"]) <= 60
+                          and (r["unit"] != "times")), None)
+            if level is None:
+                continue
+            findings.append(_baseline_finding(level, change, int(match.group(1)), source))
+    return findings
+
+
+def _baseline_finding(level: pd.Series, change: pd.Series, year: int, source: Source) -> dict:
+    value, c = float(level["value"]), float(change["value"])
+    ci = change["interval"]
+    span = _period_span(level["period"] or change["period"] or source.date[:4])
+    end_year = span[1] if span else None
+    years = (end_year - year) if end_year else None
+    decreasing = "giảm" in source.text[max(0, int(change["start"]) - 12):int(change["start"])].lower() \
+        or change["qualifier"] == "decrease"
+    sign = -1 if decreasing else 1
+    if change["unit"] == "times":
+        base = value / c
+        lo, hi = value / ci.hi, value / ci.lo
+        rate = f"; over {years} years that is {100 * (c ** (1 / years) - 1):.1f}% a year" if years else ""
+        explanation = (
+            f"In {level['source_id']}, “{level['text']}” is said to be {change['text']} the {year} value: "
+            f"the implied {year} baseline is {_fmt(base)} (between {_fmt(lo)} and {_fmt(hi)} at the "
+            f"reported precision){rate}. The texts give no {year} value to check it against."
+        )
+        return _finding("implied_baseline", "within:baseline", [level, change], "unresolved", "low",
+                        f"{year}: ≈ {_fmt(round(base, 1))} {_unit(level)}".strip(), explanation)
+    points = value - sign * c
+    relative = value / (1 + sign * c / 100)
+    if level["unit"] == "percent":
+        explanation = (
+            f"In {level['source_id']}, “{level['text']}” is followed by “{change['text']}” compared with "
+            f"{year}. Read as percentage points the {year} level was {points:.1f}%; read as a relative "
+            f"change it was {relative:.2f}%. The text does not say which; both readings are reported."
+        )
+        return _finding("implied_baseline", "within:baseline", [level, change], "unresolved", "low",
+                        f"{year}: {points:.1f}% (points) or {relative:.2f}% (relative)", explanation)
+    explanation = (
+        f"In {level['source_id']}, “{level['text']}” with “{change['text']}” compared with {year} "
+        f"implies a {year} baseline of {_fmt(round(relative, 1))} {_unit(level)}."
+    )
+    return _finding("implied_baseline", "within:baseline", [level, change], "unresolved", "low",
+                    f"{year}: ≈ {_fmt(round(relative, 1))} {_unit(level)}".strip(), explanation)
+
+
+def _share_baselines(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> list[dict]:
+    """A level then "chiếm/bằng P%" then, in the same sentence, a change in the same unit:
+
+    e.g. "còn 63 hộ (giảm 19 hộ, giảm 23,2% so với năm 2023)": the baseline from the count
+    (63 + 19) and from the percentage (19 / 0.232) must agree.
+    """
+    findings = []
+    for _, claims in q.groupby("source_id", sort=False):
+        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        for i in range(len(rows) - 2):
+            level, delta, pct = rows[i], rows[i + 1], rows[i + 2]
+            if not (_same_sentence(level, delta) and _same_sentence(delta, pct)):
+                continue
+            if not (level["unit"] == delta["unit"] and level["unit"] not in {"percent", "times"}
+                    and pct["unit"] == "percent"
+                    and delta["qualifier"] in rules["change_qualifiers"]
+                    and pct["qualifier"] in rules["change_qualifiers"]):
+                continue
+            sign = -1 if delta["qualifier"] == "decrease" else 1
+            from_count = float(level["value"]) - sign * float(delta["value"])
+            pi = pct["interval"]
+            lo, hi = float(delta["value"]) / (pi.hi / 100), float(delta["value"]) / (pi.lo / 100)
+            held = lo - 0.5 <= from_count <= hi + 0.5
+            explanation = (
+                f"In {level['source_id']}, “{level['text']}” with a change of “{delta['text']}” implies a "
+                f"baseline of {_fmt(from_count)}; the change “{pct['text']}” implies a baseline between "
+                f"{_fmt(lo)} and {_fmt(hi)}. " + ("The two agree." if held else "The two disagree.")
+            )
+            findings.append(_finding(
+                "implied_baseline" if held else "arithmetic_mismatch", "within:baseline-check",
+                [level, delta, pct], "consistent" if held else "contradiction",
+                "none" if held else "medium", f"baseline {_fmt(from_count)} {_unit(level)}".strip(),
+                explanation))
+    return findings
+
+
+def _projection_findings(obs: pd.DataFrame, rules: dict, params: Params) -> list[dict]:
+    """A projected or target value against the latest actual of the same indicator and place."""
+    findings = []
+    forward = obs[obs["qualifier"].isin(rules["forward_qualifiers"])]
+    actual = obs[_actual_mask(obs, rules)]
+    for _, proj in forward.iterrows():
+        span = _period_span(proj["period"])
+        if not span:
+            continue
+        peers = actual[(actual["indicator"] == proj["indicator"])
+                       & (actual["geography"] == proj["geography"])
+                       & (actual["unit"] == proj["unit"])
+                       & (actual["denominator"].isna())]
+        if peers.empty:
+            continue
+        spans = [_period_span(p) for p in peers["eff_period"]]
+        peers = peers.assign(p_start=[s[0] if s else 0 for s in spans],
+                             p_end=[s[1] if s else 0 for s in spans])
+        single = peers[(peers["p_start"] == peers["p_end"]) & (peers["p_end"] < span[1])]
+        term = peers[(peers["p_start"] < peers["p_end"]) & (peers["p_start"] <= span[0])
+                     & (peers["p_end"] >= span[1])]
+        if span[0] == span[1] and not term.empty and proj["unit"] not in {"percent"}:
+            total = term.sort_values("p_end").iloc[-1]
+            findings.append(_projection_vs_term(proj, total, params))
+        elif not single.empty:
+            latest = single.sort_values(["p_end", "source_date"]).iloc[-1]
+            findings.append(_projection_vs_latest(proj, latest, span[1], params))
+    return findings
+
+
+def _projection_vs_term(proj: pd.Series, total: pd.Series, params: Params) -> dict:
+    span = _period_span(total["eff_period"])
+    years = span[1] - span[0] + (0 if span[1] - span[0] >= 5 else 1)
+    average = float(total["value"]) / years
+    ratio = float(proj["value"]) / average
+    plausible = ratio <= 1 + params.max_growth * 2 and float(proj["value"]) < float(total["value"])
+    explanation = (
+        f"In {proj['source_id']}, {_describe(proj)} for {proj['period']} sits beside the term total "
+        f"{_describe(total)} for {total['eff_period']}: an average of {_fmt(round(average, 1))} a year "
+        f"over {years} years, so the one-year projection is {ratio:.2f} times the yearly average and "
+        f"{100 * float(proj['value']) / float(total['value']):.1f}% of the term total. "
+        + ("That is a plausible last year of a growing series."
+           if plausible else "That is hard to reconcile with the total.")
+    )
+    return _finding("projection_plausibility", "within:projection", [proj, total],
+                    "consistent" if plausible else "unresolved", "none" if plausible else "medium",
+                    _value_text(total), explanation)
+
+
+def _projection_vs_latest(proj: pd.Series, latest: pd.Series, end_year: int, params: Params) -> dict:
+    base_year = _period_span(latest["eff_period"])[1]
+    years = max(1, end_year - base_year)
+    growth = (float(proj["value"]) / float(latest["value"])) ** (1 / years) - 1 \
+        if latest["value"] > 0 and proj["value"] > 0 else math.nan
+    plausible = not math.isnan(growth) and abs(growth) <= params.max_growth
+    word = "target" if proj["qualifier"] == "target" else "projection"
+    explanation = (
+        f"The {word} {_describe(proj)} for {proj['period']} against the latest actual "
+        f"{_describe(latest)} for {latest['eff_period']} needs {100 * growth:.1f}% a year over {years} "
+        f"year(s); the book treats up to {100 * params.max_growth:.0f}% a year as plausible."
+    )
+    return _finding("projection_plausibility", "between:projection", [proj, latest],
+                    "consistent" if plausible else "unresolved", "none" if plausible else "medium",
+                    _value_text(latest), explanation)
+
+
+def _restated_findings(obs: pd.DataFrame, rules: dict) -> list[dict]:
+    """One document giving one indicator, period and place twice with different values or qualifiers."""
+    findings = []
+    actual = obs[_actual_mask(obs, rules)]
+    for _, group in actual.groupby(["document_id", "indicator", "geography", "unit"], sort=True):
+        rows = [r for _, r in group.iterrows()]
+        for a, b in combinations(rows, 2):
+            if not same_period(a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"]):
+                continue
+            if not pd.isna(a["denominator"]) or not pd.isna(b["denominator"]):
+                continue
+            relation = relate(a["interval"], b["interval"])
+            status = "contradiction" if relation == "disjoint" else "consistent"
+            explanation = (
+                f"{a['source_id']} states this indicator twice for the same period: {_describe(a)} "
+                f"and {_describe(b)} (intervals {a['interval']} and {b['interval']}): "
+                + ("they cannot both hold, unless the two sentences measure different things."
+                   if status == "contradiction" else "the two statements are compatible.")
+            )
+            findings.append(_finding("restated_figure", "within:restated", [a, b], status,
+                                     "medium" if status == "contradiction" else "none",
+                                     _value_text(min((a, b), key=_rank)), explanation))
+    return findings
+
+
+def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: int = 2,
+                        context: int = 12) -> list[dict]:
+    """Runs of ≥ ``min_claims`` claims repeated in one source with the same surrounding words."""
+    findings = []
+    for source_id, claims in q.groupby("source_id", sort=False):
+        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        text = texts[source_id].text
+
+        def signature(k: int) -> tuple:
+            r = rows[k]
+            lead = fold(text[int(rows[k - 1]["end"]) if k else 0:int(r["start"])])
+            return (r["value"], r["unit"], lead[-context:])
+
+        sigs = [signature(k) for k in range(len(rows))]
+        seen: dict[tuple, int] = {}
+        used: set[int] = set()
+        for k in range(len(rows) - min_claims + 1):
+            key = tuple(sigs[k:k + min_claims])
+            if key in seen and seen[key] + min_claims <= k and k not in used:
+                first = seen[key]
+                length = min_claims
+                while (k + length < len(rows) and first + length < k
+                       and sigs[first + length] == sigs[k + length]):
+                    length += 1
+                used.update(range(k, k + length))
+                run = rows[first:first + length] + rows[k:k + length]
+                explanation = (
+                    f"In {source_id}, a passage with {length} numbers "
+                    f"({', '.join('“' + r['text'] + '”' for r in rows[first:first + length])}) appears "
+                    f"twice, at characters {int(rows[first]['start'])} and {int(rows[k]['start'])}, with "
+                    "the same surrounding words: one statement repeated (a copy or layout artefact), "
+                    "counted once."
+                )
+                findings.append(_finding("duplicate_passage", "within:duplicate", run, "explained", "low",
+                                         "", explanation))
+            else:
+                seen.setdefault(key, k)
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+# ---------------------------------------------------------------------------------------------
+
+
+def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = Params()) -> pd.DataFrame:
+    """Every finding the rules produce on ``claims`` (the claims contract) and ``sources``.
+
+    Rows are sorted by kind and finding_id; ids are stable across runs. Raises ``KeyError`` if a
+    contract column is missing.
+    """
+    rules = load_rules()
+    q = _prepare(claims, sources, params)
+    texts = {s.source_id: s for s in sources}
+    twins, findings = _aligned_copies(q, sources)
+    obs = _observations(q, twins)
+    # Within-document rules run on one copy of each document (the best layer), so a copy
+    # error never counts twice; the copy's claims are cited through the observations.
+    best = _best_copies(q, sources)
+    findings += _duplicate_passages(q, texts)
+    findings += _sum_mismatches(best, texts, rules)
+    findings += _percent_checks(best, texts, params)
+    findings += _implied_denominator_findings(best, params)
+    findings += _baseline_findings(best, texts, rules)
+    findings += _share_baselines(best, texts, rules)
+    findings += _between_documents(obs, rules)
+    findings += _denominator_checks(obs, params)
+    findings += _projection_findings(obs, rules, params)
+    findings += _restated_findings(obs, rules)
+    meta = load_indicator_meta()
+    frame = pd.DataFrame(findings, columns=FINDING_COLUMNS[:-1])
+    frame["theme"] = [meta.get(i.split(";")[0], {}).get("theme", "") for i in frame["indicator"]]
+    frame = frame.drop_duplicates("finding_id")
+    return frame.sort_values(["kind", "finding_id"]).reset_index(drop=True)[FINDING_COLUMNS]
+
+
+def _best_copies(q: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
+    keep = set()
+    by_doc: dict[str, list[Source]] = {}
+    for s in sources:
+        by_doc.setdefault(s.document_id, []).append(s)
+    for copies in by_doc.values():
+        keep.add(min(copies, key=lambda s: LAYER_RANK.get(s.text_layer, 9)).source_id)
+    return q[q["source_id"].isin(keep)]
+
+
+def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: pd.DataFrame,
+                         params: Params = Params()) -> pd.DataFrame:
+    """One row per indicator × period × geography: the preferred value and why.
+
+    The preferred claim is the one from the best text layer, official before news, latest date;
+    when the claims of one cell contradict each other the status says so and the range covers them.
+    """
+    q = _prepare(claims, sources, params)
+    twins, _ = _aligned_copies(q, sources)
+    obs = _observations(q, twins)
+    meta = load_indicator_meta()
+    by_claim: dict[str, list[pd.Series]] = {}
+    for _, f in findings.iterrows():
+        for cid in str(f["claim_ids"]).split(";"):
+            by_claim.setdefault(cid, []).append(f)
+    rows = []
+    for (indicator, period, geography, unit), group in obs.groupby(
+            ["indicator", "eff_period", "geography", "unit"], sort=True):
+        best = min((r for _, r in group.iterrows()), key=_rank)
+        ids = sorted({c for lst in group["claim_list"] for c in lst})
+        related = {f["finding_id"]: f for cid in ids for f in by_claim.get(cid, [])}
+        statuses = {f["status"] for f in related.values()}
+        docs = group["document_id"].nunique()
+        status = ("contradiction" if "contradiction" in statuses else "unresolved"
+                  if "unresolved" in statuses else "explained" if "explained" in statuses
+                  else "consistent" if docs > 1 else "single_source")
+        lo = min(i.lo for i in group["interval"])
+        hi = max(i.hi for i in group["interval"])
+        forward = best["qualifier"] in load_rules()["forward_qualifiers"]
+        reasoning = (
+            f"{len(ids)} claim(s) from {docs} document(s); preferred: {_describe(best)}"
+            f"{' (a plan, not an actual)' if forward else ''}"
+            f"{'; period taken from the source date' if best['period_inferred'] else ''}"
+            + (f"; findings: {', '.join(sorted({f['kind'] + ' (' + f['status'] + ')' for f in related.values()}))}"
+               if related else "")
+        )
+        rows.append({
+            "indicator": indicator, "label_en": meta.get(indicator, {}).get("label_en", ""),
+            "theme": meta.get(indicator, {}).get("theme", ""), "period": period,
+            "geography": geography, "preferred_value": _value_text(best),
+            "value_low": lo, "value_high": hi, "unit": unit, "status": status,
+            "sources": ";".join(sorted(set(group["source_id"]) | {
+                s for lst in group["claim_list"] for s in _source_of(lst, q)})),
+            "claim_ids": ";".join(ids), "n_claims": len(ids),
+            "finding_ids": ";".join(sorted(related)), "reasoning": reasoning,
+        })
+    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+
+
+def _source_of(claim_ids: list[str], q: pd.DataFrame) -> set[str]:
+    lookup = dict(zip(q["claim_id"], q["source_id"]))
+    return {lookup[c] for c in claim_ids if c in lookup}
+
+
+def stage_findings(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv``."""
+    claims = earlier["claims.csv"]
+    assert isinstance(claims, pd.DataFrame)
+    findings = find_findings(claims, sources)
+    indicators = reconcile_indicators(claims, sources, findings)
+    return {"findings.csv": findings, "indicators.csv": indicators}
