@@ -56,7 +56,7 @@ def run(sources: list[Source], claims: list[pd.DataFrame], **params) -> pd.DataF
 
 
 def kinds(frame: pd.DataFrame) -> list[tuple[str, str]]:
-    return sorted(zip(frame["kind"], frame["status"]))
+    return sorted(zip(frame["kind"], frame["status"], strict=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,7 +83,8 @@ def test_claim_interval(value, qualifier, text, expected):
 
 
 def test_qualifier_intervals_of_the_public_investment_example_are_disjoint():
-    assert relate(claim_interval(4051, "more_than", "4.051"), claim_interval(4000, "nearly", "4.000")) == "disjoint"
+    assert relate(claim_interval(4051, "more_than", "4.051"), claim_interval(4000, "nearly", "4.000")) \
+        == "disjoint"
     assert relate(claim_interval(99.31, "", "99,31"), claim_interval(99.3, "", "99,3")) == "overlap"
 
 
@@ -107,7 +108,8 @@ def test_grim_finds_no_numerator_for_an_impossible_percentage():
 def test_qualifier_conflict_between_more_than_and_nearly():
     a = make_source("a", "Thực hiện 300 công trình với tổng mức đầu tư hơn 4.051 tỷ đồng.", kind="report")
     b = make_source("b", "Trên 300 công trình, với tổng mức đầu tư gần 4.000 tỷ đồng.", date="2025-07")
-    ca = make_claims(a, [("4.051 tỷ đồng", 4051, "bn_vnd", "more_than", "public_investment_total", "2021-2025")])
+    ca = make_claims(a,
+        [("4.051 tỷ đồng", 4051, "bn_vnd", "more_than", "public_investment_total", "2021-2025")])
     cb = make_claims(b, [("4.000 tỷ đồng", 4000, "bn_vnd", "nearly", "public_investment_total", "2020-2025")])
     out = run([a, b], [ca, cb])
     row = out[out["kind"] == "qualifier_conflict"].iloc[0]
@@ -181,7 +183,8 @@ def test_targets_are_not_compared_with_actuals():
 # --------------------------------------------------------------------------------------------
 
 def test_copies_are_one_document_and_differences_are_ocr_variants():
-    pdf = make_source("pdf", "Đạt 94%; số hóa đạt 99,59%; đạt 85,26%.", document_id="doc", text_layer="pdf-text")
+    pdf = make_source("pdf",
+        "Đạt 94%; số hóa đạt 99,59%; đạt 85,26%.", document_id="doc", text_layer="pdf-text")
     ocr = make_source("ocr", "Dat 94%; s6 hoa dat 99,69%; dat 85,26%.", document_id="doc", text_layer="ocr")
     news = make_source("news", "Số hóa đạt 99,59%.")
     spec = [("94%", 94, "percent", "", "online_services_rate", "2025"),
@@ -208,7 +211,8 @@ def test_copies_are_one_document_and_differences_are_ocr_variants():
 SUM_CASES = [
     # (id, text, specs (total first), expected status)
     ("gan-220-trong-do-hon-62-va-158",
-     "Tổng mức đầu tư gần 220 tỷ đồng, trong đó: nhân dân đóng góp hơn 62 tỷ đồng, ngân sách hỗ trợ 158 tỷ đồng.",
+     "Tổng mức đầu tư gần 220 tỷ đồng, trong đó: nhân dân đóng góp hơn 62 tỷ đồng, "
+     "ngân sách hỗ trợ 158 tỷ đồng.",
      [("220 tỷ đồng", 220, "bn_vnd", "nearly"), ("62 tỷ đồng", 62, "bn_vnd", "more_than"),
       ("158 tỷ đồng", 158, "bn_vnd")], "explained"),
     ("tren-300-trong-do-parts-exceed",
@@ -270,7 +274,8 @@ def test_implied_denominator_from_several_shares_of_one_committee():
 
 
 def test_percentage_unreachable_with_a_stated_total():
-    s = make_source("s", "Duy trì 97,6% trường học đạt chuẩn quốc gia. Ước tính năm 2025 đạt chuẩn 40/43 trường.")
+    s = make_source("s",
+        "Duy trì 97,6% trường học đạt chuẩn quốc gia. Ước tính năm 2025 đạt chuẩn 40/43 trường.")
     specs = [("97,6%", 97.6, "percent", "", "schools_national_standard", "2025"),
              ("40/43 trường", 40, "school", "", "schools_national_standard", "2025", 43)]
     out = run([s], [make_claims(s, specs)])
@@ -281,7 +286,8 @@ def test_percentage_unreachable_with_a_stated_total():
 BASELINE_CASES = [
     ("tang-1,45-lan-so-voi-nam-2020",
      "Tổng mức bán lẻ năm 2025 là 6.585,4 tỷ đồng, tăng 1,45 lần so với năm 2020.",
-     [("6.585,4 tỷ đồng", 6585.4, "bn_vnd", "", "retail_sales", "2025"), ("1,45 lần", 1.45, "times", "increase")],
+     [("6.585,4 tỷ đồng", 6585.4, "bn_vnd", "", "retail_sales", "2025"), ("1,45 lần", 1.45, "times",
+         "increase")],
      "2020: ≈ 4,541.7 bn_vnd"),
     ("tang-3,4%-so-voi-nam-2020-points-or-percent",
      "Tỷ lệ đô thị hóa đạt 70,5%, tăng 3,4% so với năm 2020.",
@@ -290,7 +296,8 @@ BASELINE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, specs, preferred", [c[1:] for c in BASELINE_CASES], ids=[c[0] for c in BASELINE_CASES])
+@pytest.mark.parametrize("text, specs, preferred", [c[1:] for c in BASELINE_CASES],
+    ids=[c[0] for c in BASELINE_CASES])
 def test_implied_baseline(text, specs, preferred):
     s = make_source("s", text)
     out = run([s], [make_claims(s, specs)])
@@ -358,11 +365,13 @@ def test_finding_ids_are_stable_and_independent_of_order():
 def test_indicator_table_has_one_row_per_indicator_period_geography():
     a = make_source("a", "Hơn 4.051 tỷ đồng.", kind="report")
     b = make_source("b", "Gần 4.000 tỷ đồng.")
-    ca = make_claims(a, [("4.051 tỷ đồng", 4051, "bn_vnd", "more_than", "public_investment_total", "2020-2025")])
+    ca = make_claims(a,
+        [("4.051 tỷ đồng", 4051, "bn_vnd", "more_than", "public_investment_total", "2020-2025")])
     cb = make_claims(b, [("4.000 tỷ đồng", 4000, "bn_vnd", "nearly", "public_investment_total", "2020-2025")])
     claims = pd.concat([ca, cb], ignore_index=True)
     found = fd.find_findings(claims, [a, b])
     table = fd.reconcile_indicators(claims, [a, b], found)
     assert len(table) == 1
     row = table.iloc[0]
-    assert (row["status"], row["sources"], row["preferred_value"]) == ("contradiction", "a;b", "> 4,051 bn_vnd")
+    assert (row["status"], row["sources"], row["preferred_value"]) \
+        == ("contradiction", "a;b", "> 4,051 bn_vnd")

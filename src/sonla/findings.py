@@ -371,10 +371,10 @@ def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.
     q["source_kind"] = q["source_id"].map(lambda s: meta[s].kind)
     q["source_date"] = q["source_id"].map(lambda s: meta[s].date)
     q["period_inferred"] = q["period"] == ""
-    q["eff_period"] = [p if p else d[:4] for p, d in zip(q["period"], q["source_date"])]
+    q["eff_period"] = [p if p else d[:4] for p, d in zip(q["period"], q["source_date"], strict=True)]
     q["order"] = q["source_id"].map(order)
     q["interval"] = [claim_interval(v, ql, t, params)
-                     for v, ql, t in zip(q["value"], q["qualifier"], q["text"])]
+                     for v, ql, t in zip(q["value"], q["qualifier"], q["text"], strict=True)]
     return q.sort_values(["order", "start"]).reset_index(drop=True)
 
 
@@ -400,14 +400,14 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
         for other_source in copies[1:]:
             other = q[q["source_id"] == other_source.source_id]
             key = lambda df: [(round(v, 6), u, None if pd.isna(d) else d)  # noqa: E731
-                              for v, u, d in zip(df["value"], df["unit"], df["denominator"])]
+                              for v, u, d in zip(df["value"], df["unit"], df["denominator"], strict=True)]
             matcher = SequenceMatcher(None, key(best), key(other), autojunk=False)
             for tag, i1, i2, j1, j2 in matcher.get_opcodes():
                 if tag == "equal":
-                    for i, j in zip(range(i1, i2), range(j1, j2)):
+                    for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                         twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
                 elif tag == "replace" and i2 - i1 == j2 - j1:
-                    for i, j in zip(range(i1, i2), range(j1, j2)):
+                    for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                         findings.append(_ocr_variant(best.iloc[i], other.iloc[j]))
                         twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
                 else:
@@ -1029,6 +1029,13 @@ def _restated_findings(obs: pd.DataFrame, rules: dict) -> list[dict]:
     return findings
 
 
+def _signature(rows: list[pd.Series], k: int, text: str, context: int) -> tuple:
+    """A claim's value and unit with the last words before it (since the previous claim)."""
+    r = rows[k]
+    lead = fold(text[int(rows[k - 1]["end"]) if k else 0:int(r["start"])])
+    return (r["value"], r["unit"], lead[-context:])
+
+
 def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: int = 2,
                         context: int = 12) -> list[dict]:
     """Runs of ≥ ``min_claims`` claims repeated in one source with the same surrounding words."""
@@ -1037,12 +1044,7 @@ def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: i
         rows = [r for _, r in claims.sort_values("start").iterrows()]
         text = texts[source_id].text
 
-        def signature(k: int) -> tuple:
-            r = rows[k]
-            lead = fold(text[int(rows[k - 1]["end"]) if k else 0:int(r["start"])])
-            return (r["value"], r["unit"], lead[-context:])
-
-        sigs = [signature(k) for k in range(len(rows))]
+        sigs = [_signature(rows, k, text, context) for k in range(len(rows))]
         seen: dict[tuple, int] = {}
         used: set[int] = set()
         for k in range(len(rows) - min_claims + 1):
@@ -1148,7 +1150,7 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
             f"{len(ids)} claim(s) from {docs} document(s); preferred: {_describe(best)}"
             f"{' (a plan, not an actual)' if forward else ''}"
             f"{'; period taken from the source date' if best['period_inferred'] else ''}"
-            + (f"; findings: {', '.join(sorted({f['kind'] + ' (' + f['status'] + ')' for f in related.values()}))}"
+            + (f"; findings: {', '.join(sorted({_kind_status(f) for f in related.values()}))}"
                if related else "")
         )
         rows.append({
@@ -1164,8 +1166,12 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
 
 
+def _kind_status(finding: pd.Series) -> str:
+    return f"{finding['kind']} ({finding['status']})"
+
+
 def _source_of(claim_ids: list[str], q: pd.DataFrame) -> set[str]:
-    lookup = dict(zip(q["claim_id"], q["source_id"]))
+    lookup = dict(zip(q["claim_id"], q["source_id"], strict=True))
     return {lookup[c] for c in claim_ids if c in lookup}
 
 
