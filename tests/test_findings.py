@@ -334,21 +334,31 @@ def test_projection_needing_implausible_growth_is_unresolved():
 
 
 def test_restated_figure_with_conflicting_qualifiers():
-    s = make_source("s", "Thu hút hơn 25 dự án. Về sau, tổng cộng thu hút gần 20 dự án.")
+    s = make_source("s", "Thu hút hơn 25 dự án. Về sau, tổng cộng thu hút gần 24 dự án.")
     specs = [("25 dự án", 25, "project", "more_than", "investment_projects", "2020-2025"),
-             ("20 dự án", 20, "project", "nearly", "investment_projects", "2020-2025")]
+             ("24 dự án", 24, "project", "nearly", "investment_projects", "2020-2025")]
     out = run([s], [make_claims(s, specs)])
     assert kinds(out[out["kind"] == "restated_figure"]) == [("restated_figure", "contradiction")]
 
 
 def test_duplicate_passage_is_found_and_counted_once():
-    sentence = "Đã thực hiện 300 công trình, dự án với tổng mức đầu tư hơn 4.051 tỷ đồng. "
-    s = make_source("s", sentence + "Chỉ đạo tháo gỡ. " + sentence)
+    sentence = ("Đã thực hiện 300 công trình, dự án theo kế hoạch đầu tư công với tổng mức đầu tư hơn "
+                "4.051 tỷ đồng. Chỉ đạo tháo gỡ kịp thời những vướng mắc khó khăn. ")
+    s = make_source("s", "Trình Ban Thường vụ. " + sentence + "Hỗ trợ. " + sentence)
     spec = [("300 công trình", 300, "work", "", "public_investment_projects", "2020-2025"),
             ("4.051 tỷ đồng", 4051, "bn_vnd", "more_than", "public_investment_total", "2020-2025")]
     out = run([s], [make_claims(s, spec + spec)])
     assert kinds(out) == [("duplicate_passage", "explained")]  # and no restated_figure
     assert len(out["claim_ids"].iloc[0].split(";")) == 4
+
+
+def test_a_restated_figure_in_another_paragraph_is_not_a_duplicate_passage():
+    s = make_source("s", "Tỷ lệ đô thị hóa đạt 70,5%, tăng 3,4% so với năm 2020; khách du lịch tăng. "
+                         "Lập mới 37 đồ án, nâng tỷ lệ đô thị hóa đạt 70,5%, tăng 3,4% so với năm 2020. Đến nay.")
+    spec = [("70,5%", 70.5, "percent", "", "urbanisation_rate", "2025"),
+            ("3,4%", 3.4, "percent", "increase", "", "")]
+    out = run([s], [make_claims(s, spec + spec)])
+    assert "duplicate_passage" not in set(out["kind"])
 
 
 def test_finding_ids_are_stable_and_independent_of_order():

@@ -145,7 +145,7 @@ def _fmt(x: float) -> str:
         return "∞" if x > 0 else "-∞"
     if float(x).is_integer():
         return f"{int(x):,}"
-    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.1f}"
+    return f"{x:,.6g}" if abs(x) < 1000 else f"{x:,.1f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,8 +399,8 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
         best = q[q["source_id"] == copies[0].source_id]
         for other_source in copies[1:]:
             other = q[q["source_id"] == other_source.source_id]
-            key = lambda df: [(round(v, 6), u, None if pd.isna(d) else d)  # noqa: E731
-                              for v, u, d in zip(df["value"], df["unit"], df["denominator"], strict=True)]
+            key = lambda df: [(round(v, 6), None if pd.isna(d) else d)  # noqa: E731
+                              for v, d in zip(df["value"], df["denominator"], strict=True)]
             matcher = SequenceMatcher(None, key(best), key(other), autojunk=False)
             for tag, i1, i2, j1, j2 in matcher.get_opcodes():
                 if tag == "equal":
@@ -565,6 +565,15 @@ def _pair_finding(a: pd.Series, b: pd.Series, rules: dict) -> dict:
             )
             return _finding("scope_difference", "between:scope", [a, b], "unresolved", "medium",
                             _value_text(preferred), explanation)
+        low, high = sorted((abs(float(a["value"])), abs(float(b["value"]))))
+        if low == 0 or high / low > 2:
+            explanation = (
+                f"{described} are mapped to one indicator and period but differ by more than a factor "
+                f"of two ({ia} vs {ib}): more likely two different measures or scopes (a part and a "
+                "whole, a ward and the city) than one misreported figure."
+            )
+            return _finding("scope_difference", "between:scope", [a, b], "unresolved", "low",
+                            _value_text(preferred), explanation)
         explanation = (
             f"{described} state the same quantity for the same period; allowing for the reported "
             f"precision ({ia} vs {ib}) they still differ."
@@ -629,8 +638,10 @@ def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
                 continue
             if not pd.isna(a["denominator"]) and not pd.isna(b["denominator"]) \
                     and a["denominator"] != b["denominator"]:
-                findings.append(_denominator_finding(a, b))
-                handled.add((a["claim_id"], b["claim_id"]))
+                dens = sorted((float(a["denominator"]), float(b["denominator"])))
+                if dens[0] > 0 and dens[1] / dens[0] <= 1.5:
+                    findings.append(_denominator_finding(a, b))
+                    handled.add((a["claim_id"], b["claim_id"]))
         for _, unit_group in group.groupby("unit", sort=True):
             findings.extend(_compare_unit_group(unit_group, handled, rules))
     return findings
@@ -785,11 +796,11 @@ def _implied_denominator_findings(q: pd.DataFrame, params: Params) -> list[dict]
     findings = []
     for _, claims in q.groupby(["source_id", "sentence"], sort=False):
         pct = [r for _, r in claims.sort_values("start").iterrows()
-               if r["unit"] == "percent" and r["qualifier"] == ""
+               if r["unit"] == "percent" and r["qualifier"] in ("", "reached")
                and reported_decimals(r["text"], r["value"]) >= 1 and 0 < r["value"] < 100]
         if len(pct) < 2:
             continue
-        common = None
+        common: set[int] | None = None
         for r in pct:
             ns = set(implied_denominators(r["interval"], params.max_denominator))
             common = ns if common is None else common & ns
@@ -797,6 +808,8 @@ def _implied_denominator_findings(q: pd.DataFrame, params: Params) -> list[dict]
             continue
         n = min(common)
         counts = [r for _, r in claims.iterrows() if r["unit"] != "percent" and r["value"] == n]
+        if len(pct) < 3 and not counts:
+            continue
         ks = ", ".join(f"“{r['text']}” = {grim_possible(r['interval'], n)[0]}/{n}" for r in pct)
         stated = f" The same sentence states {n} (“{counts[0]['text']}”)." if counts else ""
         explanation = (
@@ -817,7 +830,7 @@ def _denominator_checks(obs: pd.DataFrame, params: Params) -> list[dict]:
     percents = obs[(obs["unit"] == "percent") & (obs["qualifier"].isin(["", "reached", "estimated"]))]
     for _, ratio in ratios.iterrows():
         n = float(ratio["denominator"])
-        if not n.is_integer() or n > 10 * params.max_denominator:
+        if not n.is_integer() or n < 10 or n > 10 * params.max_denominator:
             continue
         for _, pct in percents[(percents["indicator"] == ratio["indicator"])
                                & (percents["geography"] == ratio["geography"])
@@ -870,8 +883,9 @@ def _baseline_finding(level: pd.Series, change: pd.Series, year: int, source: So
     span = _period_span(level["period"] or change["period"] or source.date[:4])
     end_year = span[1] if span else None
     years = (end_year - year) if end_year else None
-    decreasing = "giảm" in source.text[max(0, int(change["start"]) - 12):int(change["start"])].lower() \
-        or change["qualifier"] == "decrease"
+    before = fold(source.text[max(0, int(change["start"]) - 12):int(change["start"])])
+    decreasing = change["qualifier"] == "decrease" or "giam" in before
+    increasing = change["qualifier"] == "increase" or "tang" in before
     sign = -1 if decreasing else 1
     if change["unit"] == "times":
         base = value / c
@@ -894,9 +908,22 @@ def _baseline_finding(level: pd.Series, change: pd.Series, year: int, source: So
         )
         return _finding("implied_baseline", "within:baseline", [level, change], "unresolved", "low",
                         f"{year}: {points:.1f}% (points) or {relative:.2f}% (relative)", explanation)
+    if not (increasing or decreasing):
+        ratio_base = value / (c / 100)
+        explanation = (
+            f"In {level['source_id']}, “{level['text']}” is “{change['text']}” of the {year} value: the "
+            f"implied {year} baseline is {_fmt(round(ratio_base, 1))} {_unit(level)}."
+        )
+        return _finding("implied_baseline", "within:baseline", [level, change], "unresolved", "low",
+                        f"{year}: ≈ {_fmt(round(ratio_base, 1))} {_unit(level)}".strip(), explanation)
+    other = ""
+    if c >= 100 and increasing:
+        other = (f" Writers sometimes put “tăng {change['text']}” for “bằng {change['text']}” (equal to "
+                 f"that share of the {year} value); read so, the baseline is "
+                 f"{_fmt(round(value / (c / 100), 1))}. Both readings are reported.")
     explanation = (
-        f"In {level['source_id']}, “{level['text']}” with “{change['text']}” compared with {year} "
-        f"implies a {year} baseline of {_fmt(round(relative, 1))} {_unit(level)}."
+        f"In {level['source_id']}, “{level['text']}” with a change of “{change['text']}” compared with "
+        f"{year} implies a {year} baseline of {_fmt(round(relative, 1))} {_unit(level)}.{other}"
     )
     return _finding("implied_baseline", "within:baseline", [level, change], "unresolved", "low",
                     f"{year}: ≈ {_fmt(round(relative, 1))} {_unit(level)}".strip(), explanation)
@@ -1004,7 +1031,7 @@ def _projection_vs_latest(proj: pd.Series, latest: pd.Series, end_year: int, par
                     _value_text(latest), explanation)
 
 
-def _restated_findings(obs: pd.DataFrame, rules: dict) -> list[dict]:
+def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> list[dict]:
     """One document giving one indicator, period and place twice with different values or qualifiers."""
     findings = []
     actual = obs[_actual_mask(obs, rules)]
@@ -1015,6 +1042,9 @@ def _restated_findings(obs: pd.DataFrame, rules: dict) -> list[dict]:
                 continue
             if not pd.isna(a["denominator"]) or not pd.isna(b["denominator"]):
                 continue
+            low, high = sorted((abs(float(a["value"])), abs(float(b["value"]))))
+            if low == 0 or high / low > 1 + max_gap:
+                continue  # far apart: two different measures, not one figure restated
             relation = relate(a["interval"], b["interval"])
             status = "contradiction" if relation == "disjoint" else "consistent"
             explanation = (
@@ -1036,8 +1066,29 @@ def _signature(rows: list[pd.Series], k: int, text: str, context: int) -> tuple:
     return (r["value"], r["unit"], lead[-context:])
 
 
+def _common_passage(text: str, a0: pd.Series, b0: pd.Series, a1: pd.Series, b1: pd.Series,
+                    reach: int = 300) -> int:
+    """Length (folded characters) of the identical passage around two runs of claims, 0 if the
+    text between the claims of the runs differs."""
+    mid_a = fold(text[int(a0["start"]):int(a1["end"])])
+    if mid_a != fold(text[int(b0["start"]):int(b1["end"])]):
+        return 0
+    left_a = fold(text[max(0, int(a0["start"]) - reach):int(a0["start"])])[::-1]
+    left_b = fold(text[max(0, int(b0["start"]) - reach):int(b0["start"])])[::-1]
+    right_a = fold(text[int(a1["end"]):int(a1["end"]) + reach])
+    right_b = fold(text[int(b1["end"]):int(b1["end"]) + reach])
+
+    def common(x: str, y: str) -> int:
+        n = 0
+        while n < min(len(x), len(y)) and x[n] == y[n]:
+            n += 1
+        return n
+
+    return common(left_a, left_b) + len(mid_a) + common(right_a, right_b)
+
+
 def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: int = 2,
-                        context: int = 12) -> list[dict]:
+                        context: int = 12, min_passage: int = 80) -> list[dict]:
     """Runs of ≥ ``min_claims`` claims repeated in one source with the same surrounding words."""
     findings = []
     for source_id, claims in q.groupby("source_id", sort=False):
@@ -1049,7 +1100,9 @@ def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: i
         used: set[int] = set()
         for k in range(len(rows) - min_claims + 1):
             key = tuple(sigs[k:k + min_claims])
-            if key in seen and seen[key] + min_claims <= k and k not in used:
+            if key in seen and seen[key] + min_claims <= k and k not in used \
+                    and _common_passage(text, rows[seen[key]], rows[k], rows[seen[key] + min_claims - 1],
+                                        rows[k + min_claims - 1]) >= min_passage:
                 first = seen[key]
                 length = min_claims
                 while (k + length < len(rows) and first + length < k
