@@ -354,7 +354,8 @@ def test_duplicate_passage_is_found_and_counted_once():
 
 def test_a_restated_figure_in_another_paragraph_is_not_a_duplicate_passage():
     s = make_source("s", "Tỷ lệ đô thị hóa đạt 70,5%, tăng 3,4% so với năm 2020; khách du lịch tăng. "
-                         "Lập mới 37 đồ án, nâng tỷ lệ đô thị hóa đạt 70,5%, tăng 3,4% so với năm 2020. Đến nay.")
+                         "Lập mới 37 đồ án, nâng tỷ lệ đô thị hóa đạt 70,5%, tăng 3,4% so với năm 2020. "
+                         "Đến nay.")
     spec = [("70,5%", 70.5, "percent", "", "urbanisation_rate", "2025"),
             ("3,4%", 3.4, "percent", "increase", "", "")]
     out = run([s], [make_claims(s, spec + spec)])

@@ -136,10 +136,10 @@ class Interval:
 
 
 def _fmt(x: float) -> str:
-    """A number for explanations: integers without decimals, others to at most 4 significant places.
+    """A number for explanations: integers without decimals, others to at most 6 significant digits.
 
     >>> _fmt(4051.0), _fmt(87.2219), _fmt(math.inf)
-    ('4,051', '87.22', '∞')
+    ('4,051', '87.2219', '∞')
     """
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
