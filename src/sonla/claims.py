@@ -26,11 +26,13 @@ import pandas as pd
 
 from rapidfuzz import fuzz
 
+from .errors import SonlaError
 from .lexicon import Rules, fold, fold_ocr, load_rules
 from .numbers import NUMBER_PATTERN, read_number
 from .sources import Source, load_sources
 
-__all__ = ["CLAIM_COLUMNS", "CONTRACT_COLUMNS", "KINDS", "extract_claims", "extract_all"]
+__all__ = ["CLAIM_COLUMNS", "CONTRACT_COLUMNS", "KINDS", "extract_claims", "extract_all", "check_offsets",
+           "stage_claims", "build_layout"]
 
 CONTRACT_COLUMNS = [
     "claim_id", "source_id", "start", "end", "text", "kind", "value", "value_high",
@@ -44,7 +46,7 @@ KINDS = ("quantity", "date", "identifier", "section_number", "list_marker", "foo
 TOKEN = re.compile(NUMBER_PATTERN)
 ROMAN_MARKER = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)")
 ROMAN_HEADING = re.compile(r"^[ \t]*([IVX]{1,4})(?:[-.])(?=\s)", re.M)
-FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)")
+FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
 MONTH_YEAR = re.compile(r"(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?!\d)")
 DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}(?![\d/])")
 YEAR_RANGE = re.compile(r"((?:19|20)\d\d)(\s*[-–]\s*)((?:19|20)\d\d)(?!\d)")
@@ -662,3 +664,39 @@ def extract_all(sources: list[Source], rules: Rules | None = None) -> pd.DataFra
     """Claims of every source, in manifest order then by start."""
     frames = [extract_claims(source, rules) for source in sources]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+
+
+def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
+    """Raise :class:`SonlaError` naming the row if ``raw[start:end] != text`` or an id repeats."""
+    texts = {s.source_id: s.text for s in sources}
+    for row_number, row in enumerate(claims.itertuples(index=False), start=2):
+        if texts[row.source_id][row.start:row.end] != row.text:
+            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): text does not match the raw file")
+    duplicated = claims.claim_id[claims.claim_id.duplicated()]
+    if len(duplicated):
+        raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")
+
+
+def stage_claims(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: ``claims.csv`` and ``datapackage.json``, validated before anything is written."""
+    from .datapackage import build_descriptor, descriptor_json, validate_table
+
+    claims = extract_all(sources)
+    check_offsets(claims, sources)
+    validate_table("claims.csv", claims)
+    return {"claims.csv": claims, "datapackage.json": descriptor_json(build_descriptor())}
+
+
+def main() -> int:
+    """Print claim counts by source and kind for the verified sources."""
+    try:
+        claims = extract_all(load_sources())
+    except SonlaError as err:
+        print(f"error: {err}")
+        return 1
+    print(claims.groupby(["source_id", "kind"], sort=False).size().unstack(fill_value=0).to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
