@@ -100,7 +100,25 @@ def claims_resource() -> dict:
     }
 
 
-RESOURCES: dict[str, Callable[[], dict]] = {"claims.csv": claims_resource}
+def findings_resource() -> dict:
+    """Resource descriptor of ``findings.csv`` (defined in :mod:`sonla.findings`)."""
+    from .findings import findings_resource as resource
+
+    return resource()
+
+
+def indicators_resource() -> dict:
+    """Resource descriptor of ``indicators.csv`` (defined in :mod:`sonla.findings`)."""
+    from .findings import indicators_resource as resource
+
+    return resource()
+
+
+RESOURCES: dict[str, Callable[[], dict]] = {
+    "claims.csv": claims_resource,
+    "findings.csv": findings_resource,
+    "indicators.csv": indicators_resource,
+}
 
 
 def build_descriptor(files: list[str] | None = None) -> dict:

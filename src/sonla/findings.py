@@ -48,10 +48,14 @@ import pandas as pd
 import yaml
 
 from . import config
+from .errors import SonlaError
 from .sources import Source
 
 __all__ = [
     "FINDING_COLUMNS",
+    "FINDING_KINDS",
+    "findings_resource",
+    "indicators_resource",
     "INDICATOR_COLUMNS",
     "Interval",
     "Params",
@@ -75,6 +79,14 @@ INDICATOR_COLUMNS = [
     "indicator", "label_en", "theme", "period", "geography", "preferred_value", "value_low",
     "value_high", "unit", "status", "sources", "claim_ids", "n_claims", "finding_ids", "reasoning",
 ]
+FINDING_KINDS = (
+    "consistent", "rounding", "qualifier_conflict", "value_conflict", "scope_difference",
+    "denominator_change", "temporal_change", "sum_mismatch", "arithmetic_mismatch",
+    "implied_denominator", "implied_baseline", "projection_plausibility", "restated_figure",
+    "duplicate_passage", "ocr_variant",
+)
+# Qualifiers that bound a value from one side or widen it (the others state a point value).
+BOUNDING_QUALIFIERS = {"more_than", "nearly", "about", "at_least"}
 INF = math.inf
 CONFIDENCE = ["low", "medium", "high"]
 HEURISTIC_KINDS = {"scope_difference", "implied_baseline", "implied_denominator",
@@ -179,7 +191,8 @@ def reported_decimals(text: str, value: float) -> int:
     return len(tail) if "," in token else 0
 
 
-def claim_interval(value: float, qualifier: str, text: str = "", params: Params = Params()) -> Interval:
+def claim_interval(value: float, qualifier: str, text: str = "", params: Params = Params(),
+                   decimals: int | None = None) -> Interval:
     """The values a quantity claim allows, from its qualifier and its reported precision.
 
     Plain, reached and estimated values cover ± half a unit of the last reported digit;
@@ -193,7 +206,9 @@ def claim_interval(value: float, qualifier: str, text: str = "", params: Params 
     >>> str(claim_interval(4000, "nearly", "4.000"))
     '(3,800, 4,000)'
     """
-    half = 0.5 * 10 ** -reported_decimals(text, value)
+    if decimals is None or (isinstance(decimals, float) and math.isnan(decimals)):
+        decimals = reported_decimals(text, value)
+    half = 0.5 * 10 ** -int(decimals)
     if qualifier == "more_than":
         return Interval(value, INF, lo_open=True)
     if qualifier == "at_least":
@@ -355,6 +370,17 @@ def same_period(p1: str, inferred1: bool, p2: str, inferred2: bool) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+def _clause(text: str, start: int, end: int, before: int = 80, after: int = 50) -> str:
+    """The words around a claim, cut at ';', '.', or a new line pair: where its base is named."""
+    left = text[max(0, start - before):start]
+    cut = max(left.rfind(";"), left.rfind(". "), left.rfind("\n\n"))
+    left = left[cut + 1:] if cut >= 0 else left
+    right = text[end:end + after]
+    stops = [i for i in (right.find(";"), right.find(". "), right.find("\n\n")) if i >= 0]
+    right = right[:min(stops)] if stops else right
+    return left + text[start:end] + right
+
+
 def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.DataFrame:
     """Quantity claims with source metadata, effective period and interval columns."""
     meta = {s.source_id: s for s in sources}
@@ -373,8 +399,14 @@ def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.
     q["period_inferred"] = q["period"] == ""
     q["eff_period"] = [p if p else d[:4] for p, d in zip(q["period"], q["source_date"], strict=True)]
     q["order"] = q["source_id"].map(order)
-    q["interval"] = [claim_interval(v, ql, t, params)
-                     for v, ql, t in zip(q["value"], q["qualifier"], q["text"], strict=True)]
+    q["clause"] = [_clause(meta[sid].text, int(a), int(b))
+                   for sid, a, b in zip(q["source_id"], q["start"], q["end"], strict=True)]
+    if "decimals" not in q.columns:
+        q["decimals"] = [reported_decimals(t, v) for t, v in zip(q["text"], q["value"], strict=True)]
+    q["decimals"] = [reported_decimals(t, v) if pd.isna(d) else int(d)
+                     for t, v, d in zip(q["text"], q["value"], q["decimals"], strict=True)]
+    q["interval"] = [claim_interval(v, ql, t, params, d)
+                     for v, ql, t, d in zip(q["value"], q["qualifier"], q["text"], q["decimals"], strict=True)]
     return q.sort_values(["order", "start"]).reset_index(drop=True)
 
 
@@ -402,8 +434,12 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
             key = lambda df: [(round(v, 6), None if pd.isna(d) else d)  # noqa: E731
                               for v, d in zip(df["value"], df["denominator"], strict=True)]
             matcher = SequenceMatcher(None, key(best), key(other), autojunk=False)
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            opcodes = _pair_moved_blocks(matcher.get_opcodes(), key(best), key(other))
+            for tag, i1, i2, j1, j2 in opcodes:
                 if tag == "equal":
+                    for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                        twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
+                elif tag == "moved":
                     for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                         twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
                 elif tag == "replace" and i2 - i1 == j2 - j1:
@@ -413,6 +449,34 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
                 else:
                     findings.extend(_ocr_unmatched(best.iloc[i1:i2], other.iloc[j1:j2]))
     return twins, findings
+
+
+def _pair_moved_blocks(opcodes: list, a: list, b: list) -> list:
+    """Turn a deletion in one copy and an insertion of the same numbers elsewhere in the other
+    (a footnote placed at another page break) into one ``moved`` block: the same claims."""
+    deletes = [op for op in opcodes if op[0] in ("delete", "replace")]
+    inserts = [op for op in opcodes if op[0] in ("insert", "replace")]
+    moved, used_d, used_i = [], set(), set()
+    for d in deletes:
+        for ins in inserts:
+            if ins is d or id(ins) in used_i or id(d) in used_d:
+                continue
+            if d[2] - d[1] >= 2 and a[d[1]:d[2]] == b[ins[3]:ins[4]]:
+                moved.append(("moved", d[1], d[2], ins[3], ins[4]))
+                used_d.add(id(d))
+                used_i.add(id(ins))
+    rest = []
+    for op in opcodes:
+        tag, i1, i2, j1, j2 = op
+        if id(op) in used_d and id(op) in used_i:
+            continue
+        if id(op) in used_d:
+            op = ("insert", i1, i1, j1, j2) if j2 > j1 else None
+        elif id(op) in used_i:
+            op = ("delete", i1, i2, j1, j1) if i2 > i1 else None
+        if op is not None:
+            rest.append(op)
+    return rest + moved
 
 
 def _ocr_variant(good: pd.Series, other: pd.Series) -> dict:
@@ -514,9 +578,10 @@ def _finding(kind: str, rule: str, claims: list, status: str, severity: str, pre
 
 
 def _rank(claim: pd.Series) -> tuple:
-    """Sort key for the preferred claim: better layer, official before news, later date."""
-    return (LAYER_RANK.get(claim["layer"], 9), KIND_RANK.get(claim["source_kind"], 9),
-            "".join(chr(255 - ord(c)) for c in str(claim["source_date"])))
+    """Sort key for the preferred claim: official before news, later date, better text layer."""
+    return (KIND_RANK.get(claim["source_kind"], 9),
+            "".join(chr(255 - ord(c)) for c in str(claim["source_date"]).ljust(10, "~")),
+            LAYER_RANK.get(claim["layer"], 9))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -556,7 +621,7 @@ def _pair_finding(a: pd.Series, b: pd.Series, rules: dict) -> dict:
             )
             return _finding("qualifier_conflict", "between:intervals", [a, b], "contradiction",
                             "high", _value_text(preferred), explanation)
-        scopes = _scope_words(a["sentence"], rules) ^ _scope_words(b["sentence"], rules)
+        scopes = _scope_words(a["clause"], rules) ^ _scope_words(b["clause"], rules)
         if a["unit"] == "percent" and scopes:
             explanation = (
                 f"{described} give different shares ({ia} vs {ib}); the sentences name different "
@@ -612,17 +677,40 @@ def _denominator_finding(a: pd.Series, b: pd.Series) -> dict:
 
 
 def _temporal_finding(group: pd.DataFrame) -> dict:
-    series = group.sort_values(["eff_period", "source_date"])
+    series = group.assign(_key=[_period_key(r) for _, r in group.iterrows()]).sort_values("_key")
     steps = "; ".join(
         f"{r['eff_period']}{' (date of source)' if r['period_inferred'] else ''}: {_describe(r)}"
         for _, r in series.iterrows())
     latest = series.iloc[-1]
+    rows = [r for _, r in series.iterrows()]
+    if all(relate(a["interval"], b["interval"]) != "disjoint" for a, b in combinations(rows, 2)):
+        same = len({float(r["value"]) for r in rows}) == 1
+        explanation = (
+            f"Different documents give this indicator with different periods — {steps} — and the "
+            + ("values agree: the same figure carried from one document to the next (or unchanged)."
+               if same else "values agree within their reported precision: one figure, rounded "
+               "differently (or unchanged).")
+        )
+        return _finding("consistent" if same else "rounding", "between:period", rows,
+                        "consistent" if same else "explained", "none" if same else "low",
+                        _value_text(latest), explanation)
+    rules = load_rules()
+    scopes = [_scope_words(r["clause"], rules) for r in rows]
+    if latest["unit"] == "percent" and any(sc != scopes[0] for sc in scopes):
+        named = sorted(set().union(*scopes) - set.intersection(*scopes))
+        explanation = (
+            f"Different documents give this share for different periods — {steps} — but their "
+            f"sentences name different bases ({', '.join(named)}): shares of different populations, "
+            "so the difference need not be a change over time."
+        )
+        return _finding("scope_difference", "between:scope", rows, "unresolved", "medium",
+                        _value_text(latest), explanation)
     explanation = (
         f"Different documents give this indicator for different periods — {steps}. Values of "
         "different periods describe a change over time, not a conflict; the latest is preferred."
     )
-    return _finding("temporal_change", "between:period", [r for _, r in series.iterrows()],
-                    "explained", "low", _value_text(latest), explanation)
+    return _finding("temporal_change", "between:period", rows, "explained", "low",
+                    _value_text(latest), explanation)
 
 
 def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
@@ -639,7 +727,9 @@ def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
             if not pd.isna(a["denominator"]) and not pd.isna(b["denominator"]) \
                     and a["denominator"] != b["denominator"]:
                 dens = sorted((float(a["denominator"]), float(b["denominator"])))
-                if dens[0] > 0 and dens[1] / dens[0] <= 1.5:
+                comparable = a["value"] == b["value"] or same_period(
+                    a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"])
+                if comparable and dens[0] > 0 and dens[1] / dens[0] <= 1.5:
                     findings.append(_denominator_finding(a, b))
                     handled.add((a["claim_id"], b["claim_id"]))
         for _, unit_group in group.groupby("unit", sort=True):
@@ -661,17 +751,65 @@ def _compare_unit_group(group: pd.DataFrame, handled: set, rules: dict) -> list[
         else:
             buckets.append([row])
     for bucket in buckets:
-        pairs = [(a, b) for a, b in combinations(bucket, 2)
-                 if a["document_id"] != b["document_id"]
-                 and (a["claim_id"], b["claim_id"]) not in handled]
-        findings.extend(_pair_finding(a, b, rules) for a, b in pairs)
-    if len(buckets) > 1:
+        findings.extend(_compare_bucket(bucket, handled, rules))
+    if len(buckets) > 1 and all(_unambiguous(b) for b in buckets):
         representatives = [min(b, key=_rank) for b in buckets]
+        lengths = {_span_length(r["eff_period"]) for r in representatives}
+        if group["unit"].iloc[0] != "percent" and len(lengths) > 1:
+            return findings  # a term total and a one-year figure: different aggregations
         pairs_done = {(a["claim_id"], b["claim_id"]) for a, b in combinations(representatives, 2)}
         docs = {r["document_id"] for r in representatives}
         if len(docs) > 1 and not pairs_done <= handled:
             findings.append(_temporal_finding(pd.DataFrame(representatives)))
     return findings
+
+
+def _span_length(period: str) -> int:
+    span = _period_span(period)
+    return span[1] - span[0] if span else -1
+
+
+def _period_key(row: pd.Series) -> tuple:
+    span = _period_span(row["eff_period"]) or (0, 0)
+    return (span[1], span[0], str(row["source_date"]))
+
+
+def _unambiguous(bucket: list[pd.Series]) -> bool:
+    """All claims of a period bucket allow a common value (one figure, however often stated)."""
+    return all(relate(a["interval"], b["interval"]) != "disjoint" for a, b in combinations(bucket, 2))
+
+
+def _compare_bucket(bucket: list[pd.Series], handled: set, rules: dict) -> list[dict]:
+    """Compare the documents of one indicator, place, unit and period.
+
+    Compatible claims are paired one to one (closest values first) and reported as agreement;
+    a disagreement is reported only when each document states the cell once, because a
+    document that gives several values for one cell (parts, sub-measures) leaves it ambiguous
+    which of them the other document's figure should be compared with.
+    """
+    findings: list[dict] = []
+    by_doc: dict[str, list[pd.Series]] = {}
+    for row in bucket:
+        by_doc.setdefault(row["document_id"], []).append(row)
+    for doc_a, doc_b in combinations(list(by_doc), 2):
+        side_a, side_b = by_doc[doc_a], by_doc[doc_b]
+        candidates = sorted(
+            ((a, b) for a in side_a for b in side_b
+             if relate(a["interval"], b["interval"]) != "disjoint"),
+            key=lambda p: (abs(float(p[0]["value"]) - float(p[1]["value"])), p[0]["claim_id"], p[1]["claim_id"]))
+        used: set[str] = set()
+        for a, b in candidates:
+            if a["claim_id"] in used or b["claim_id"] in used or _handled(a, b, handled):
+                continue
+            used.update((a["claim_id"], b["claim_id"]))
+            findings.append(_pair_finding(a, b, rules))
+        if len(side_a) == 1 and len(side_b) == 1 and not used and not _handled(side_a[0], side_b[0], handled):
+            findings.append(_pair_finding(side_a[0], side_b[0], rules))
+    return findings
+
+
+def _handled(a: pd.Series, b: pd.Series, handled: set) -> bool:
+    return (a["claim_id"], b["claim_id"]) in handled or (b["claim_id"], a["claim_id"]) in handled
 
 
 # ---------------------------------------------------------------------------------------------
@@ -751,28 +889,56 @@ def _sum_finding(total: pd.Series, parts: list[pd.Series]) -> dict:
                     _value_text(total), explanation)
 
 
-def _percent_checks(q: pd.DataFrame, texts: dict[str, Source], params: Params) -> list[dict]:
+def _links_share(between: str, rules: dict) -> bool:
+    """The words between a ratio and a percentage say the percentage is that ratio's share."""
+    folded = fold(between)
+    if ";" in folded:
+        return False
+    return "(" in folded or any(re.search(rf"\b{re.escape(w)}\b", folded) for w in rules["share_links"])
+
+
+def _percent_checks(q: pd.DataFrame, texts: dict[str, Source], params: Params, rules: dict) -> list[dict]:
     """A ratio a/b followed in the same sentence by a percentage: GRIM-style check."""
     findings = []
     for _, claims in q.groupby("source_id", sort=False):
         rows = [r for _, r in claims.sort_values("start").iterrows()]
         for i, ratio in enumerate(rows):
             if pd.isna(ratio["denominator"]) or not ratio["denominator"]:
-                continue
-            nxt = next((r for r in rows[i + 1:i + 3] if r["unit"] == "percent"
+                pair = _slash_pair(rows, i, texts)
+                if pair is None:
+                    continue
+                ratio = pair
+            source = texts[ratio["source_id"]]
+            nxt = next((r for r in rows[i + 1:i + 4] if r["unit"] == "percent"
                         and _same_sentence(ratio, r)
-                        and int(r["start"]) - int(ratio["end"]) <= 60), None)
+                        and int(r["start"]) - int(rows[i + len(ratio.get("claim_list") or [0]) - 1]["end"]) <= 60
+                        and _links_share(source.text[int(rows[i]["end"]):int(r["start"])], rules)), None)
             if nxt is None:
                 continue
             findings.append(_grim_finding(ratio, nxt))
     return findings
 
 
+def _slash_pair(rows: list[pd.Series], i: int, texts: dict[str, Source]) -> pd.Series | None:
+    """Two claims of one unit written "a tỷ đồng/b tỷ đồng" read as one ratio a/b (or None)."""
+    if i + 1 >= len(rows):
+        return None
+    a, b = rows[i], rows[i + 1]
+    between = texts[a["source_id"]].text[int(a["end"]):int(b["start"])]
+    if a["unit"] != b["unit"] or "/" not in between or len(between.strip()) > 12 or not pd.isna(b["denominator"]):
+        return None
+    ratio = a.copy()
+    ratio["denominator"] = float(b["value"])
+    ratio["text"] = texts[a["source_id"]].text[int(a["start"]):int(b["end"])]
+    ratio["claim_list"] = [a["claim_id"], b["claim_id"]]
+    return ratio
+
+
 def _grim_finding(ratio: pd.Series, percent: pd.Series) -> dict:
     a, b = float(ratio["value"]), float(ratio["denominator"])
     exact = 100 * a / b
     interval = percent["interval"]
-    decimals = reported_decimals(percent["text"], percent["value"])
+    decimals = int(percent["decimals"])
     held = interval.contains(exact)
     ks = grim_possible(interval, int(b)) if b.is_integer() else []
     if held:
@@ -797,7 +963,7 @@ def _implied_denominator_findings(q: pd.DataFrame, params: Params) -> list[dict]
     for _, claims in q.groupby(["source_id", "sentence"], sort=False):
         pct = [r for _, r in claims.sort_values("start").iterrows()
                if r["unit"] == "percent" and r["qualifier"] in ("", "reached")
-               and reported_decimals(r["text"], r["value"]) >= 1 and 0 < r["value"] < 100]
+               and int(r["decimals"]) >= 1 and 0 < r["value"] < 100]
         if len(pct) < 2:
             continue
         common: set[int] | None = None
@@ -867,12 +1033,16 @@ def _baseline_findings(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -
             match = pattern.match(tail.strip()) or pattern.search(tail[:25])
             if not match:
                 continue
-            level = next((r for r in reversed(rows[:i]) if _same_sentence(r, change)
-                          and r["qualifier"] not in rules["change_qualifiers"]
-                          and int(change["start"]) - int(r["end"]) <= 60
-                          and (r["unit"] != "times")), None)
-            if level is None:
+            level_at = next((k for k in range(i - 1, -1, -1)
+                             if rows[k]["qualifier"] not in rules["change_qualifiers"]), None)
+            if level_at is None:
                 continue
+            level = rows[level_at]
+            if not (_same_sentence(level, change) and int(change["start"]) - int(level["end"]) <= 60
+                    and level["unit"] != "times"):
+                continue
+            if level_at < i - 1:
+                continue  # a count change sits between: the three-claim baseline check covers it
             findings.append(_baseline_finding(level, change, int(match.group(1)), source))
     return findings
 
@@ -1042,19 +1212,26 @@ def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> 
                 continue
             if not pd.isna(a["denominator"]) or not pd.isna(b["denominator"]):
                 continue
+            if a["sentence"] == b["sentence"]:
+                continue  # one sentence listing several values: parts or sub-measures
             low, high = sorted((abs(float(a["value"])), abs(float(b["value"]))))
             if low == 0 or high / low > 1 + max_gap:
                 continue  # far apart: two different measures, not one figure restated
             relation = relate(a["interval"], b["interval"])
-            status = "contradiction" if relation == "disjoint" else "consistent"
+            status = "consistent"
+            if relation == "disjoint":
+                bounding = {a["qualifier"], b["qualifier"]} & BOUNDING_QUALIFIERS
+                status = "contradiction" if bounding and a["qualifier"] != b["qualifier"] else "unresolved"
             explanation = (
                 f"{a['source_id']} states this indicator twice for the same period: {_describe(a)} "
                 f"and {_describe(b)} (intervals {a['interval']} and {b['interval']}): "
-                + ("they cannot both hold, unless the two sentences measure different things."
-                   if status == "contradiction" else "the two statements are compatible.")
+                + ("with their qualifiers they cannot both hold."
+                   if status == "contradiction" else
+                   "they differ; the two sentences may measure different things."
+                   if status == "unresolved" else "the two statements are compatible.")
             )
             findings.append(_finding("restated_figure", "within:restated", [a, b], status,
-                                     "medium" if status == "contradiction" else "none",
+                                     {"contradiction": "medium", "unresolved": "low"}.get(status, "none"),
                                      _value_text(min((a, b), key=_rank)), explanation))
     return findings
 
@@ -1145,7 +1322,7 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
     best = _best_copies(q, sources)
     findings += _duplicate_passages(q, texts)
     findings += _sum_mismatches(best, texts, rules)
-    findings += _percent_checks(best, texts, params)
+    findings += _percent_checks(best, texts, params, rules)
     findings += _implied_denominator_findings(best, params)
     findings += _baseline_findings(best, texts, rules)
     findings += _share_baselines(best, texts, rules)
@@ -1228,10 +1405,64 @@ def _source_of(claim_ids: list[str], q: pd.DataFrame) -> set[str]:
     return {lookup[c] for c in claim_ids if c in lookup}
 
 
+_FINDING_FIELDS = {
+    "finding_id": "Stable id: the kind and a hash of the sorted claim_ids the finding rests on.",
+    "indicator": "Indicator key (src/sonla/rules/indicators.yaml) of the claims; ';'-joined if several.",
+    "kind": "The rule that produced the finding: " + ", ".join(FINDING_KINDS) + ".",
+    "claim_ids": "The ';'-joined claim_ids (claims.csv) of every claim the finding rests on.",
+    "status": "contradiction (cannot all hold), explained (differ for a stated reason), consistent "
+              "(checked and holds), unresolved (differ, reason unknown).",
+    "severity": "high (contradiction of actuals for one period), medium (unresolved or a derived "
+                "contradiction), low (explained), none (consistent).",
+    "preferred_value": "The value the book prefers, with unit (from the best-ranked claim) or a derived value.",
+    "explanation": "English explanation generated from the claims (may quote them).",
+    "confidence": "high, medium or low: one level down for an inferred period, an OCR claim, a heuristic rule.",
+    "rule": "Finer name of the rule (between:intervals, within:parts, ...).",
+    "sources": "The ';'-joined source_ids of the claims.",
+    "theme": "Theme of the indicator (from indicators.yaml); empty when none.",
+}
+_INDICATOR_FIELDS = {
+    "indicator": "Indicator key.", "label_en": "English label.", "theme": "Theme of the indicator.",
+    "period": "Period (YYYY or YYYY-YYYY); the source's year when no claim states it.",
+    "geography": "Place the value refers to.", "preferred_value": "Preferred value with its qualifier and unit.",
+    "value_low": "Lowest value any claim of the cell allows.", "value_high": "Highest value (may be inf).",
+    "unit": "Unit (units.yaml).", "status": "Worst status of the findings on the cell's claims, "
+    "consistent when several documents agree, single_source otherwise.",
+    "sources": "';'-joined source_ids.", "claim_ids": "';'-joined claim_ids behind the cell.",
+    "n_claims": "How many claims.", "finding_ids": "';'-joined findings on these claims.",
+    "reasoning": "Why this value is preferred.",
+}
+
+
+def _resource(name: str, title: str, columns: list[str], doc: dict[str, str], key: list[str]) -> dict:
+    numeric = {"value_low": "number", "value_high": "number", "n_claims": "integer"}
+    fields = [{"name": c, "type": numeric.get(c, "string"), "description": doc[c]} for c in columns]
+    return {"name": name.removesuffix(".csv"), "path": name, "title": title, "format": "csv",
+            "encoding": "utf-8", "description": f"Produced by sonla.findings ({title.lower()}).",
+            "schema": {"fields": fields, "primaryKey": key, "missingValues": [""]}}
+
+
+def findings_resource() -> dict:
+    """Frictionless resource descriptor of ``findings.csv`` (its data dictionary)."""
+    return _resource("findings.csv", "Findings between and within sources", FINDING_COLUMNS,
+                     _FINDING_FIELDS, ["finding_id"])
+
+
+def indicators_resource() -> dict:
+    """Frictionless resource descriptor of ``indicators.csv``."""
+    return _resource("indicators.csv", "Reconciled indicators", INDICATOR_COLUMNS, _INDICATOR_FIELDS,
+                     ["indicator", "period", "geography", "unit"])
+
+
 def stage_findings(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv``."""
+    """Pipeline stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv`` (validated)."""
+    from .datapackage import validate_table
+
     claims = earlier["claims.csv"]
-    assert isinstance(claims, pd.DataFrame)
+    if not isinstance(claims, pd.DataFrame):
+        raise SonlaError("the findings stage needs claims.csv from the claims stage")
     findings = find_findings(claims, sources)
     indicators = reconcile_indicators(claims, sources, findings)
+    validate_table("findings.csv", findings, findings_resource())
+    validate_table("indicators.csv", indicators, indicators_resource())
     return {"findings.csv": findings, "indicators.csv": indicators}

@@ -19,6 +19,7 @@ import pandas as pd
 from . import config
 from .claims import stage_claims
 from .errors import SonlaError
+from .findings import stage_findings
 from .io import write_bytes_atomic
 from .profiles import profile_sources
 from .sources import Source, load_sources
@@ -50,6 +51,7 @@ Stage = Callable[[list[Source], dict[str, object]], dict[str, object]]
 STAGES: list[tuple[str, Stage]] = [
     ("profiles", stage_profiles),
     ("claims", stage_claims),
+    ("findings", stage_findings),
 ]
 
 
