@@ -406,7 +406,8 @@ def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.
     q["decimals"] = [reported_decimals(t, v) if pd.isna(d) else int(d)
                      for t, v, d in zip(q["text"], q["value"], q["decimals"], strict=True)]
     q["interval"] = [claim_interval(v, ql, t, params, d)
-                     for v, ql, t, d in zip(q["value"], q["qualifier"], q["text"], q["decimals"], strict=True)]
+                     for v, ql, t, d in zip(q["value"], q["qualifier"], q["text"], q["decimals"],
+                                            strict=True)]
     return q.sort_values(["order", "start"]).reset_index(drop=True)
 
 
@@ -796,7 +797,8 @@ def _compare_bucket(bucket: list[pd.Series], handled: set, rules: dict) -> list[
         candidates = sorted(
             ((a, b) for a in side_a for b in side_b
              if relate(a["interval"], b["interval"]) != "disjoint"),
-            key=lambda p: (abs(float(p[0]["value"]) - float(p[1]["value"])), p[0]["claim_id"], p[1]["claim_id"]))
+            key=lambda p: (abs(float(p[0]["value"]) - float(p[1]["value"])), p[0]["claim_id"],
+                           p[1]["claim_id"]))
         used: set[str] = set()
         for a, b in candidates:
             if a["claim_id"] in used or b["claim_id"] in used or _handled(a, b, handled):
@@ -911,12 +913,18 @@ def _percent_checks(q: pd.DataFrame, texts: dict[str, Source], params: Params, r
             source = texts[ratio["source_id"]]
             nxt = next((r for r in rows[i + 1:i + 4] if r["unit"] == "percent"
                         and _same_sentence(ratio, r)
-                        and int(r["start"]) - int(rows[i + len(ratio.get("claim_list") or [0]) - 1]["end"]) <= 60
+                        and int(r["start"]) - int(rows[i + _width(ratio) - 1]["end"]) <= 60
                         and _links_share(source.text[int(rows[i]["end"]):int(r["start"])], rules)), None)
             if nxt is None:
                 continue
             findings.append(_grim_finding(ratio, nxt))
     return findings
+
+
+def _width(ratio: pd.Series) -> int:
+    """How many claims a ratio spans (two when it was read from "a/b" written as two claims)."""
+    members = ratio.get("claim_list")
+    return len(members) if isinstance(members, list) else 1
 
 
 def _slash_pair(rows: list[pd.Series], i: int, texts: dict[str, Source]) -> pd.Series | None:
@@ -925,7 +933,8 @@ def _slash_pair(rows: list[pd.Series], i: int, texts: dict[str, Source]) -> pd.S
         return None
     a, b = rows[i], rows[i + 1]
     between = texts[a["source_id"]].text[int(a["end"]):int(b["start"])]
-    if a["unit"] != b["unit"] or "/" not in between or len(between.strip()) > 12 or not pd.isna(b["denominator"]):
+    if a["unit"] != b["unit"] or "/" not in between or len(between.strip()) > 12 \
+            or not pd.isna(b["denominator"]):
         return None
     ratio = a.copy()
     ratio["denominator"] = float(b["value"])
@@ -1414,9 +1423,11 @@ _FINDING_FIELDS = {
               "(checked and holds), unresolved (differ, reason unknown).",
     "severity": "high (contradiction of actuals for one period), medium (unresolved or a derived "
                 "contradiction), low (explained), none (consistent).",
-    "preferred_value": "The value the book prefers, with unit (from the best-ranked claim) or a derived value.",
+    "preferred_value": "The value the book prefers, with unit (from the best-ranked claim) or a "
+                       "derived value.",
     "explanation": "English explanation generated from the claims (may quote them).",
-    "confidence": "high, medium or low: one level down for an inferred period, an OCR claim, a heuristic rule.",
+    "confidence": "high, medium or low: one level down for an inferred period, an OCR claim, "
+                  "a heuristic rule.",
     "rule": "Finer name of the rule (between:intervals, within:parts, ...).",
     "sources": "The ';'-joined source_ids of the claims.",
     "theme": "Theme of the indicator (from indicators.yaml); empty when none.",
@@ -1424,7 +1435,8 @@ _FINDING_FIELDS = {
 _INDICATOR_FIELDS = {
     "indicator": "Indicator key.", "label_en": "English label.", "theme": "Theme of the indicator.",
     "period": "Period (YYYY or YYYY-YYYY); the source's year when no claim states it.",
-    "geography": "Place the value refers to.", "preferred_value": "Preferred value with its qualifier and unit.",
+    "geography": "Place the value refers to.",
+    "preferred_value": "Preferred value with its qualifier and unit.",
     "value_low": "Lowest value any claim of the cell allows.", "value_high": "Highest value (may be inf).",
     "unit": "Unit (units.yaml).", "status": "Worst status of the findings on the cell's claims, "
     "consistent when several documents agree, single_source otherwise.",

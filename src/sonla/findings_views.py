@@ -110,7 +110,8 @@ def gloss(claim: pd.Series | dict) -> str:
 
 def claims_html(claims: pd.DataFrame, prefix: str = "", sentence: bool = True) -> str:
     """A table of claims: linked id, source, the number as written, the sentence, an English gloss."""
-    head = ["claim", "source", "as written", "English gloss"] + (["sentence (Vietnamese)"] if sentence else [])
+    head = ["claim", "source", "as written", "English gloss"]
+    head += ["sentence (Vietnamese)"] if sentence else []
     rows = []
     for _, c in claims.iterrows():
         cells = [claim_link(c["claim_id"], c["source_id"], prefix), html.escape(str(c["source_id"])),
