@@ -67,6 +67,7 @@ __all__ = [
     "fold",
     "finding_id",
     "find_findings",
+    "copy_twins",
     "reconcile_indicators",
     "stage_findings",
 ]
@@ -1313,6 +1314,11 @@ def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: i
 # ---------------------------------------------------------------------------------------------
 # Public entry points
 # ---------------------------------------------------------------------------------------------
+
+
+def copy_twins(claims: pd.DataFrame, sources: list[Source], params: Params = Params()) -> dict[str, str]:
+    """{claim_id in a weaker copy: claim_id of the same claim in the best copy of its document}."""
+    return _aligned_copies(_prepare(claims, sources, params), sources)[0]
 
 
 def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = Params()) -> pd.DataFrame:
