@@ -386,3 +386,32 @@ def test_indicator_table_has_one_row_per_indicator_period_geography():
     row = table.iloc[0]
     assert (row["status"], row["sources"], row["preferred_value"]) \
         == ("contradiction", "a;b", "> 4,051 bn_vnd")
+
+
+# --------------------------------------------------------------------------------------------
+# Through the manifest alone: a new source with an internal sum mismatch
+# --------------------------------------------------------------------------------------------
+
+SUM_MISMATCH_TEXT = (
+    "Năm 2025, phường đã triển khai 50 công trình, trong đó: 30 công trình giao thông, "
+    "28 công trình thủy lợi. Tổng mức đầu tư các công trình đạt 120 tỷ đồng.\n"
+)
+
+
+def test_a_new_source_with_a_sum_mismatch_is_found_through_the_manifest(raw_copy, tmp_path):
+    from conftest import add_source
+
+    from sonla.pipeline import run_pipeline
+
+    add_source(raw_copy, "test-sum-mismatch", SUM_MISMATCH_TEXT, date="2025-08")
+    out = tmp_path / "processed"
+    run_pipeline(raw_copy, out, verbose=False)
+    found = pd.read_csv(out / "findings.csv", keep_default_na=False)
+    mine = found[found["sources"] == "test-sum-mismatch"]
+    row = mine[mine["kind"] == "sum_mismatch"]
+    assert len(row) == 1, mine[["kind", "claim_ids"]]
+    assert row["status"].iloc[0] == "contradiction" and row["severity"].iloc[0] == "high"
+    claims = pd.read_csv(out / "claims.csv", keep_default_na=False)
+    cited = claims.set_index("claim_id").loc[row["claim_ids"].iloc[0].split(";")]
+    assert sorted(cited["value"].astype(float)) == [28.0, 30.0, 50.0]
+    assert (out / "indicators.csv").is_file()

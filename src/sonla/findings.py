@@ -126,8 +126,8 @@ class Interval:
     hi_open: bool = False
 
     def __str__(self) -> str:
-        left = "(" if self.lo_open else "["
-        right = ")" if self.hi_open else "]"
+        left = "(" if self.lo_open or math.isinf(self.lo) else "["
+        right = ")" if self.hi_open or math.isinf(self.hi) else "]"
         return f"{left}{_fmt(self.lo)}, {_fmt(self.hi)}{right}"
 
     def contains(self, x: float) -> bool:
@@ -203,7 +203,7 @@ def claim_interval(value: float, qualifier: str, text: str = "", params: Params 
     >>> str(claim_interval(87.7, "", "87,7%"))
     '[87.65, 87.75]'
     >>> str(claim_interval(4051, "more_than", "4.051"))
-    '(4,051, ∞]'
+    '(4,051, ∞)'
     >>> str(claim_interval(4000, "nearly", "4.000"))
     '(3,800, 4,000)'
     """
