@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-
 from rapidfuzz import fuzz
 
 from .errors import SonlaError
@@ -46,7 +45,8 @@ KINDS = ("quantity", "date", "identifier", "section_number", "list_marker", "foo
 TOKEN = re.compile(NUMBER_PATTERN)
 ROMAN_MARKER = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)")
 ROMAN_HEADING = re.compile(r"^[ \t]*([IVX]{1,4})(?:[-.])(?=\s)", re.M)
-FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
+FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
+                       r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
 MONTH_YEAR = re.compile(r"(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?!\d)")
 DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}(?![\d/])")
 YEAR_RANGE = re.compile(r"((?:19|20)\d\d)(\s*[-–]\s*)((?:19|20)\d\d)(?!\d)")
@@ -191,7 +191,8 @@ def _sentences(text: str, folded: str, lines: list[tuple[int, int]], heading_lin
     for number, (s, e) in enumerate(lines):
         line = text[s:e].rstrip()
         next_is_heading = number + 1 in heading_lines
-        if paragraph_lines or number in heading_lines or next_is_heading or line.endswith((".", ":", "!", "?")):
+        ends_sentence = line.endswith((".", ":", "!", "?"))
+        if paragraph_lines or number in heading_lines or next_is_heading or ends_sentence:
             breaks.add(e)
     for m in SENTENCE_END.finditer(text):
         breaks.add(m.end())
@@ -276,7 +277,7 @@ def _match_unit(folded: str, pos: int, rules: Rules):
 
 def _fuzzy_unit(folded: str, pos: int, rules: Rules):
     """OCR only: the plain unit wording closest to the words at ``pos`` (key, multiplier, end)."""
-    words = list(re.finditer(r"\S+?(?=[\s,;.:)(]|$)", folded[pos:pos + 40]))
+    words = list(re.finditer(r"[^\s/]+?(?=[\s,;.:)(/]|$)", folded[pos:pos + 40]))
     if not words or folded[pos:pos + 1] not in (" ", ""):
         return None
     best = None
@@ -294,12 +295,12 @@ def _fuzzy_unit(folded: str, pos: int, rules: Rules):
 def _read_unit(folded: str, pos: int, rules: Rules, ocr: bool = False) -> tuple[str, float, int]:
     """Unit key, value multiplier and end position of what follows a number."""
     unit, end = _match_unit(folded, pos, rules)
-    if unit:
+    fuzzy = _fuzzy_unit(folded, pos, rules) if ocr else None
+    if unit and not (fuzzy and fuzzy[2] > end):
         return unit.key, unit.multiplier, end
-    if ocr:
-        fuzzy = _fuzzy_unit(folded, pos, rules)
+    if fuzzy:
         scale = rules.scale.match(folded, pos)
-        if fuzzy and (not scale or fuzzy[2] > scale.end()):
+        if not scale or fuzzy[2] > scale.end():
             return fuzzy
     m = rules.scale.match(folded, pos)
     if m:
@@ -616,10 +617,11 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
     >>> from sonla.sources import load_sources
     >>> report = next(s for s in load_sources() if s.source_id == "report")
     >>> df = extract_claims(report)
-    >>> row = df[df.text == "hơn 4.051 tỷ đồng"].iloc[0] if (df.text == "hơn 4.051 tỷ đồng").any() else \
-df[df.text == "4.051 tỷ đồng"].iloc[0]
-    >>> row.value, row.unit, row.qualifier, row.indicator
-    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total')
+    >>> row = df[df.text == "4.051 tỷ đồng"].iloc[0]
+    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period
+    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total', '2021-2025')
+    >>> df[df.text == "353-KL/TU"].kind.tolist()
+    ['identifier', 'identifier']
     """
     rules = rules or load_rules()
     layout = build_layout(source, rules)
@@ -671,7 +673,8 @@ def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
     texts = {s.source_id: s.text for s in sources}
     for row_number, row in enumerate(claims.itertuples(index=False), start=2):
         if texts[row.source_id][row.start:row.end] != row.text:
-            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): text does not match the raw file")
+            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): "
+                             "text does not match the raw file")
     duplicated = claims.claim_id[claims.claim_id.duplicated()]
     if len(duplicated):
         raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")

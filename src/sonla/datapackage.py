@@ -70,7 +70,8 @@ def claims_resource() -> dict:
          "description": "The strongest qualifier (src/sonla/rules/qualifiers.yaml): more_than, nearly, "
                         "about, at_least, target, projected, estimated, increase, decrease, reached; "
                         "empty when none."},
-        {"name": "indicator", "type": "string", "constraints": {"enum": _enum(i.key for i in rules.indicators)},
+        {"name": "indicator", "type": "string",
+         "constraints": {"enum": _enum(i.key for i in rules.indicators)},
          "description": "Canonical indicator key from src/sonla/rules/indicators.yaml; empty if unmapped."},
         {"name": "period", "type": "string", "constraints": {"pattern": r"\d{4}(-\d{4})?"},
          "description": "YYYY or YYYY-YYYY the claim refers to, from its sentence, paragraph, heading "

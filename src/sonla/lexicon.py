@@ -96,7 +96,10 @@ def _fold_pattern(pattern: str) -> str:
 
 
 def _alternation(patterns: list[str]) -> str:
-    folded = sorted({_fold_pattern(p) for p in patterns}, key=len, reverse=True)
+    # Longest wording first (lookaheads do not count): "tỷ đồng" before "tỷ(?! lệ)".
+    folded = sorted({_fold_pattern(p) for p in patterns},
+                    key=lambda p: (len(re.sub(r"\(\?[!=<][^)]*\)", "", p).replace(r"\s+", " ")), p),
+                    reverse=True)
     return "|".join(f"(?:{p})" for p in folded)
 
 
@@ -246,7 +249,8 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         document_before=_compile(rf"(?<![a-z])(?:{_alternation(nonq['document_words'])})(?:\s+so)?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),
-        name_before=_compile(rf"(?<![a-z])(?<!tong )(?:{_alternation(nonq['name_words'])})\s*$", "name_words"),
+        name_before=_compile(rf"(?<![a-z])(?<!tong )(?:{_alternation(nonq['name_words'])})\s*$",
+                             "name_words"),
         name_tokens=_compile("|".join(f"(?:{t})" for t in nonq.get("name_tokens", [])) or "(?!)",
                              "name_tokens"),
         target_heading=_compile(_alternation(context["target_heading_markers"]), "target_heading_markers"),
