@@ -409,6 +409,7 @@ def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.
     q["interval"] = [claim_interval(v, ql, t, params, d)
                      for v, ql, t, d in zip(q["value"], q["qualifier"], q["text"], q["decimals"],
                                             strict=True)]
+    q["text"] = [re.sub(r"\s+", " ", t).strip() for t in q["text"]]
     return q.sort_values(["order", "start"]).reset_index(drop=True)
 
 
@@ -939,7 +940,7 @@ def _slash_pair(rows: list[pd.Series], i: int, texts: dict[str, Source]) -> pd.S
         return None
     ratio = a.copy()
     ratio["denominator"] = float(b["value"])
-    ratio["text"] = texts[a["source_id"]].text[int(a["start"]):int(b["end"])]
+    ratio["text"] = re.sub(r"\s+", " ", texts[a["source_id"]].text[int(a["start"]):int(b["end"])])
     ratio["claim_list"] = [a["claim_id"], b["claim_id"]]
     return ratio
 
@@ -1169,7 +1170,7 @@ def _projection_findings(obs: pd.DataFrame, rules: dict, params: Params) -> list
         if span[0] == span[1] and not term.empty and proj["unit"] not in {"percent"}:
             total = term.sort_values("p_end").iloc[-1]
             findings.append(_projection_vs_term(proj, total, params))
-        elif not single.empty:
+        if not single.empty:
             latest = single.sort_values(["p_end", "source_date"]).iloc[-1]
             findings.append(_projection_vs_latest(proj, latest, span[1], params))
     return findings
@@ -1301,8 +1302,8 @@ def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: i
                     f"In {source_id}, a passage with {length} numbers "
                     f"({', '.join('“' + r['text'] + '”' for r in rows[first:first + length])}) appears "
                     f"twice, at characters {int(rows[first]['start'])} and {int(rows[k]['start'])}, with "
-                    "the same surrounding words: one statement repeated (a copy or layout artefact), "
-                    "counted once."
+                    "the same surrounding words: one statement repeated (a copy or layout artefact, or a "
+                    "deliberate restatement), counted once."
                 )
                 findings.append(_finding("duplicate_passage", "within:duplicate", run, "explained", "low",
                                          "", explanation))
