@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import book, plots
-from .findings import Params, claim_interval, find_findings, load_indicator_meta
+from .findings import Params, claim_interval, find_findings, fold, load_indicator_meta
 from .sources import load_sources
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "claim_href",
     "claim_link",
     "gloss",
+    "clause_of",
+    "gloss_clause",
     "claims_html",
     "findings_html",
     "finding_claims",
@@ -108,14 +112,61 @@ def gloss(claim: pd.Series | dict) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[str, str]]:
+    import yaml
+
+    from . import config
+
+    data = yaml.safe_load((config.RULES_DIR / "gloss.yaml").read_text(encoding="utf-8")) or {}
+    pairs = [(fold(str(vi)), str(en)) for vi, en in (data.get("phrases") or {}).items()]
+    return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
+
+
+def clause_of(sentence: str, claim_text: str) -> str:
+    """The part of a sentence (between ';') that holds the claim's text.
+
+    >>> clause_of("thu đạt 3.455 tỷ đồng; tỷ lệ đạt 70,5%", "70,5%")
+    'tỷ lệ đạt 70,5%'
+    """
+    text = re.sub(r"\s+", " ", str(claim_text)).strip()
+    pieces = [p.strip() for p in str(sentence).split(";")]
+    return next((p for p in pieces if text and text in p), str(sentence).strip())
+
+
+def gloss_clause(clause: str) -> str | None:
+    """An English gloss of a clause from the phrase glossary, or None if any word is not covered.
+
+    >>> gloss_clause("Đến nay, thành phố đã đạt được 42/63 chỉ tiêu đô thị loại I.")
+    'So far, the city has met 42/63 class-I urban criteria.'
+    >>> gloss_clause("một câu khác") is None
+    True
+    """
+    work = fold(clause)
+    found: list[str] = []
+    for vi, en in _glossary():
+        pattern = re.compile(rf"(?<![\w\x00]){re.escape(vi)}(?![\w\x01])")
+        if pattern.search(work):
+            found.append(en)
+            work = pattern.sub(f"\x00{len(found) - 1}\x01", work)
+    leftover = re.sub(r"\x00\d+\x01", " ", work)
+    if re.search(r"[a-z]", leftover):
+        return None
+    out = re.sub(r"\x00(\d+)\x01", lambda m: found[int(m.group(1))], work)
+    out = re.sub(r"\s+([,.:;)%])", r"\1", re.sub(r"\s+", " ", out)).strip()
+    return out[:1].upper() + out[1:] if out else None
+
+
 def claims_html(claims: pd.DataFrame, prefix: str = "", sentence: bool = True) -> str:
     """A table of claims: linked id, source, the number as written, the sentence, an English gloss."""
     head = ["claim", "source", "as written", "English gloss"]
     head += ["sentence (Vietnamese)"] if sentence else []
     rows = []
     for _, c in claims.iterrows():
+        translated = gloss_clause(clause_of(c["sentence"], c["text"]))
+        english = f"“{translated}”" if translated else gloss(c)
         cells = [claim_link(c["claim_id"], c["source_id"], prefix), html.escape(str(c["source_id"])),
-                 html.escape(str(c["text"])), html.escape(gloss(c))]
+                 html.escape(re.sub(r"\s+", " ", str(c["text"]))), html.escape(english)]
         if sentence:
             cells.append(html.escape(str(c["sentence"])))
         rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
@@ -197,7 +248,9 @@ def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str
             ax.annotate("", xy=(right_edge, y), xytext=(right_edge - pad * 0.4, y),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 2})
         ax.plot([float(c["value"])], [y], marker="|", color="black", markersize=14)
-        labels.append(f"{c['source_id']}: {c['text']}")
+        word = QUALIFIER_EN.get(str(c["qualifier"]), "")
+        shown = re.sub(r"\s+", " ", str(c["text"]))
+        labels.append(f"{c['source_id']}: {word + ' ' if word else ''}{shown}")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(lo - pad, right_edge)
     ax.set_ylim(-0.7, len(labels) - 0.3)
