@@ -415,3 +415,29 @@ def test_a_new_source_with_a_sum_mismatch_is_found_through_the_manifest(raw_copy
     cited = claims.set_index("claim_id").loc[row["claim_ids"].iloc[0].split(";")]
     assert sorted(cited["value"].astype(float)) == [28.0, 30.0, 50.0]
     assert (out / "indicators.csv").is_file()
+
+
+# --------------------------------------------------------------------------------------------
+# Cases from the sources: the two examples of the issue, found in the published data
+# --------------------------------------------------------------------------------------------
+
+CASES_FROM_SOURCES = [
+    # (id, kind, indicator, values the finding must cite)
+    ("42/63-vs-42/59", "denominator_change", "urban_class1_criteria_met", {42.0}),
+    ("hon-4.051-vs-gan-4.000", "qualifier_conflict", "public_investment_total", {4051.0, 4000.0}),
+]
+
+
+@pytest.mark.parametrize("kind, indicator, values", [c[1:] for c in CASES_FROM_SOURCES],
+                         ids=[c[0] for c in CASES_FROM_SOURCES])
+def test_the_examples_of_the_sources_are_found(kind, indicator, values):
+    from sonla import book
+
+    found = book.load_processed("findings.csv")
+    claims = book.load_processed("claims.csv").set_index("claim_id")
+    rows = found[(found["kind"] == kind) & (found["indicator"] == indicator)]
+    assert len(rows) >= 1
+    for ids in rows["claim_ids"]:
+        cited = claims.loc[ids.split(";")]
+        assert set(cited["value"].astype(float)) == values
+        assert cited["source_id"].nunique() >= 2
