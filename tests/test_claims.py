@@ -98,6 +98,12 @@ CASES_FROM_SOURCES = [
      dict(geography="chieng-le-old", indicator="budget_revenue_total", period="2020-2025")),
     ("new-ward-delegates", "news-congress-2025", "với 150 đại biểu chính thức", "150",
      dict(unit="delegate", indicator="congress_delegates", geography="to-hieu-ward")),
+    ("footnote-takes-its-markers-context", "report", "thành phố có 52.442 công dân", "52.442",
+     dict(period="2020-2025", indicator="learning_citizens_share", qualifier="", geography="son-la-city")),
+    ("year-of-another-clause-not-the-period", "appendix-pdf", "70,5%,  tăng 3,4%", "70,5",
+     dict(period="2020-2025", indicator="urbanisation_rate")),
+    ("private-enterprise-party-orgs", "report", "100% tổ chức Đảng trong doanh nghiệp tư nhân", "100",
+     dict(indicator="private_enterprise_party_orgs_good", period="2025-2030")),
     ("party-members-at-least", "report", "Kết nạp mới từ 150 đảng viên trở lên", "150",
      dict(unit="party_member", qualifier="at_least", indicator="party_members_admitted", period="2025-2030")),
 ]
