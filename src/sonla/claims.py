@@ -461,7 +461,7 @@ def _classify(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
     window = folded[max(0, s - 30):s]
     if rules.document_before.search(window):
         return Claim(s, e, "identifier")
-    if rules.name_before.search(window):
+    if rules.name_before.search(window) and not unit_after:
         return Claim(s, e, "name_number")
     token = m.group(0)
     if token.isdigit() and len(token) == 4 and rules.year_min <= int(token) <= rules.year_max \

@@ -249,7 +249,7 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         document_before=_compile(rf"(?<![a-z])(?:{_alternation(nonq['document_words'])})(?:\s+so)?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),
-        name_before=_compile(rf"(?<![a-z])(?<!tong )(?:{_alternation(nonq['name_words'])})\s*$",
+        name_before=_compile(rf"(?<![a-z])(?<!tong )(?<!co )(?:{_alternation(nonq['name_words'])})\s*$",
                              "name_words"),
         name_tokens=_compile("|".join(f"(?:{t})" for t in nonq.get("name_tokens", [])) or "(?!)",
                              "name_tokens"),
