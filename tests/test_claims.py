@@ -104,6 +104,8 @@ CASES_FROM_SOURCES = [
      dict(period="2020-2025", indicator="urbanisation_rate")),
     ("private-enterprise-party-orgs", "report", "100% tổ chức Đảng trong doanh nghiệp tư nhân", "100",
      dict(indicator="private_enterprise_party_orgs_good", period="2025-2030")),
+    ("co-so-is-not-a-naming-so", "report", "trên cơ sở 4 phường trung", "4",
+     dict(value=4, unit="commune")),
     ("party-members-at-least", "report", "Kết nạp mới từ 150 đảng viên trở lên", "150",
      dict(unit="party_member", qualifier="at_least", indicator="party_members_admitted", period="2025-2030")),
 ]
@@ -148,6 +150,7 @@ CASES_NOT_QUANTITIES = [
     ("name-QL6", "appendix-pdf", "tránh QL6 thành", "6", "name_number"),
     ("name-bao-so-2", "news-2024", "cơn bão số 2", "2", "name_number"),
     ("name-quoc-lo-6", "appendix-pdf", "Quốc lộ 6", "6", "name_number"),
+    ("name-acronym-ICLC-6", "news-2024", "(ICLC 6)", "6", "name_number"),
     ("name-covid-19", "appendix-pdf", "Covid-19", "19", "name_number"),
     ("name-cho-4.0", "report", "“Chợ 4.0”", "4.0", "name_number"),
     ("footnote-glued-pdf", "appendix-pdf", "thành phố1;", "1", "footnote_marker"),

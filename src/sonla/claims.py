@@ -467,10 +467,12 @@ def _classify(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
     if token.isdigit() and len(token) == 4 and rules.year_min <= int(token) <= rules.year_max \
             and not unit_after:
         return Claim(s, e, "date")
+    # A number right after an acronym or inside a proper name: "(ICLC 6)", "TOP 10", "Ngọc Linh 2".
     prev_word = re.search(r"(\S+)\s+$", text[max(0, s - 40):s])
     if prev_word and token.isdigit() and not unit_after and after not in "/-–":
         word = prev_word.group(1)
-        if word.isupper() and len(word) >= 2 and word.isalpha():
+        letters = word.lstrip("(“\"'")
+        if letters.isupper() and len(letters) >= 2 and letters.isalpha():
             return Claim(s, e, "name_number")
         sentence_start = layout.sentences[_sentence_index(layout, s)][0]
         if (word[:1].isupper() and word.isalpha() and s - len(prev_word.group(0)) > sentence_start
