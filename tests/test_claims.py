@@ -104,6 +104,8 @@ CASES_FROM_SOURCES = [
      dict(period="2020-2025", indicator="urbanisation_rate")),
     ("private-enterprise-party-orgs", "report", "100% tổ chức Đảng trong doanh nghiệp tư nhân", "100",
      dict(indicator="private_enterprise_party_orgs_good", period="2025-2030")),
+    ("indicator-from-the-unit-itself", "report", "chỉ còn 3 hộ cận nghèo", "3",
+     dict(unit="household", indicator="near_poor_households", geography="to-hieu-old")),
     ("co-so-is-not-a-naming-so", "report", "trên cơ sở 4 phường trung", "4",
      dict(value=4, unit="commune")),
     ("party-members-at-least", "report", "Kết nạp mới từ 150 đảng viên trở lên", "150",

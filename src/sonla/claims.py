@@ -567,7 +567,9 @@ def _indicator(claim: Claim, layout: Layout, rules: Rules, bounds) -> str:
         if ind.units is not None and claim.unit not in ind.units:
             continue
         for m in ind.regex.finditer(folded, clause_start, clause_end):
-            if m.end() <= claim.start + 1:
+            if claim.start <= m.start() < claim.end:  # in the claim's own unit: "3 hộ cận nghèo"
+                rank = (-1, 0, order)
+            elif m.end() <= claim.start + 1:
                 rank = (0, claim.start - m.end(), order)
             elif m.start() >= claim.start:
                 rank = (1, m.start() - claim.end, order)
