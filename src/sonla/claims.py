@@ -159,10 +159,22 @@ def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     return sorted(found.values())
 
 
-def _geo_mentions(folded: str, rules: Rules) -> list[tuple[int, str, str]]:
+def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
+                  sentence_starts: list[int] | None = None) -> list[tuple[int, str, str]]:
+    """Geography mentions (position, key, old key).
+
+    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml counts only
+    among the first words of its sentence or clause (it is then what the sentence is about).
+    """
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
+            if subjects_only and geo.subject_only and sentence_starts is not None:
+                i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
+                lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
+                lead = re.split(r"[;:]", lead)[-1]
+                if len(lead.split()) > rules.subject_words:
+                    continue
             hits.append((m.start(), geo.key, geo.old_key))
     hits.sort()
     # A mention inside a longer one ("thành phố" in "thành phố sơn la") counts once.
@@ -274,6 +286,8 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                                 line_periods[-1][2] if line_periods else "",
                                 bool(rules.target_heading.search(folded[s:e]))))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
+    subject_geos = _geo_mentions(folded, rules, subjects_only=True,
+                                 sentence_starts=[s for s, _ in sentences])
     title = fold(source.title_vi)
     title_periods = _period_mentions(title, rules)
     title_geos = _geo_mentions(title, rules)
@@ -281,7 +295,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         text=text, folded=folded, ocr=ocr, sentences=sentences,
         sentence_starts=[s for s, _ in sentences], paragraph_of=paragraph_of,
         headings=headings, heading_starts=[h.start for h in headings],
-        periods=periods, geos=geos,
+        periods=periods, geos=subject_geos,
         default_geography=title_geos[0][1] if title_geos else "",
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
