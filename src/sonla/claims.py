@@ -31,6 +31,7 @@ from .numbers import NUMBER_PATTERN, read_number
 from .sources import Source, load_sources
 
 __all__ = ["CLAIM_COLUMNS", "CONTRACT_COLUMNS", "KINDS", "extract_claims", "extract_all", "check_offsets",
+           "read_quantity",
            "stage_claims", "build_layout"]
 
 CONTRACT_COLUMNS = [
@@ -543,6 +544,33 @@ def _quantity(m: re.Match, layout: Layout, rules: Rules) -> Claim:
         if denominator and unit2 == unit:
             claim.denominator, claim.end = denominator[0] * factor2, end2
     return claim
+
+
+def read_quantity(text: str, ocr: bool = False, rules: Rules | None = None) -> dict:
+    """Read the first quantity written in ``text``, the way :func:`extract_claims` reads it.
+
+    >>> read_quantity("7-8%")
+    {'text': '7-8%', 'value': 7.0, 'value_high': 8.0, 'denominator': None, 'unit': 'percent', 'decimals': 0}
+    >>> read_quantity("1.372 tỷ đồng/1.573 tỷ đồng")["denominator"]
+    1573.0
+    >>> read_quantity("đón 1,2 triệu lượt khách")["value"], read_quantity("1,45 lần")["unit"]
+    (1200000.0, 'times')
+    >>> read_quantity("170-200 triệu/ha")["unit"]
+    'mn_vnd_per_ha'
+
+    Raises ValueError when ``text`` holds no digit.
+    """
+    from types import SimpleNamespace
+
+    rules = rules or load_rules()
+    m = TOKEN.search(text)
+    if not m:
+        raise ValueError(f"no number in {text!r}")
+    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters) if ocr else fold(text)
+    layout = SimpleNamespace(text=text, folded=folded, ocr=ocr)
+    claim = _quantity(m, layout, rules)  # type: ignore[arg-type]
+    return {"text": text[claim.start:claim.end], "value": claim.value, "value_high": claim.value_high,
+            "denominator": claim.denominator, "unit": claim.unit, "decimals": claim.decimals}
 
 
 # --------------------------------------------------------------------------- context
