@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import add_source
 
-from sonla.claims import CLAIM_COLUMNS, CONTRACT_COLUMNS, KINDS, check_offsets, extract_all
+from sonla.claims import CLAIM_COLUMNS, CONTRACT_COLUMNS, KINDS, check_offsets, extract_all, read_quantity
 from sonla.datapackage import build_descriptor, validate_table
 from sonla.errors import SonlaError
 from sonla.lexicon import RULE_FILES, load_rules
@@ -98,9 +98,58 @@ CASES_FROM_SOURCES = [
      dict(geography="chieng-le-old", indicator="budget_revenue_total", period="2020-2025")),
     ("new-ward-delegates", "news-congress-2025", "với 150 đại biểu chính thức", "150",
      dict(unit="delegate", indicator="congress_delegates", geography="to-hieu-ward")),
+    ("footnote-takes-its-markers-context", "report", "thành phố có 52.442 công dân", "52.442",
+     dict(period="2020-2025", indicator="learning_citizens_share", qualifier="", geography="son-la-city")),
+    ("year-of-another-clause-not-the-period", "appendix-pdf", "70,5%,  tăng 3,4%", "70,5",
+     dict(period="2020-2025", indicator="urbanisation_rate")),
+    ("private-enterprise-party-orgs", "report", "100% tổ chức Đảng trong doanh nghiệp tư nhân", "100",
+     dict(indicator="private_enterprise_party_orgs_good", period="2025-2030")),
+    ("indicator-from-the-unit-itself", "report", "chỉ còn 3 hộ cận nghèo", "3",
+     dict(unit="household", indicator="near_poor_households", geography="to-hieu-old")),
+    ("co-so-is-not-a-naming-so", "report", "trên cơ sở 4 phường trung", "4",
+     dict(value=4, unit="commune")),
     ("party-members-at-least", "report", "Kết nạp mới từ 150 đảng viên trở lên", "150",
      dict(unit="party_member", qualifier="at_least", indicator="party_members_admitted", period="2025-2030")),
 ]
+
+# (id, written form, value, value_high, denominator, unit) — each number form of the issue
+CASES_NUMBER_FORMS = [
+    ("fraction", "42/63 chỉ tiêu", 42, None, 63, "criterion"),
+    ("fraction-unit-after", "404/420 tỷ đồng", 404, None, 420, "bn_vnd"),
+    ("fraction-unit-both-sides", "1.372 tỷ đồng/1.573 tỷ đồng", 1372, None, 1573, "bn_vnd"),
+    ("not-a-fraction-two-units", "202,5 ha/478 hộ", 202.5, None, None, "ha"),
+    ("range-percent", "7-8%", 7, 8, None, "percent"),
+    ("range-scale-per-ha", "170-200 triệu/ha", 170, 200, None, "mn_vnd_per_ha"),
+    ("scale-nghin", "2 nghìn lượt", 2000, None, None, "visit"),
+    ("scale-trieu-alone-is-money", "100 triệu khắc phục", 100, None, None, "mn_vnd"),
+    ("scale-ty-dong", "4.051 tỷ đồng", 4051, None, None, "bn_vnd"),
+    ("scale-nghin-ty", "1,2 nghìn tỷ đồng", 1200, None, None, "bn_vnd"),
+    ("multiple", "1,45 lần", 1.45, None, None, "times"),
+    ("percent", "87,7%", 87.7, None, None, "percent"),
+    ("percent-per-year", "8%/năm", 8, None, None, "percent_per_year"),
+    ("usd-millions", "10,63 triệu USD", 10.63, None, None, "mn_usd"),
+    ("km2", "11,92 km2", 11.92, None, None, "km2"),
+    ("metres-glued", "25m", 25, None, None, "m"),
+    ("people", "51.293 người", 51293, None, None, "person"),
+    ("no-unit", "162 “Ngôi nhà", 162, None, None, ""),
+    ("ty-le-is-not-a-unit", "100 tỷ lệ", 100, None, None, ""),
+]
+
+
+@pytest.mark.parametrize(("written", "value", "high", "denominator", "unit"),
+                         [c[1:] for c in CASES_NUMBER_FORMS], ids=[c[0] for c in CASES_NUMBER_FORMS])
+def test_number_forms(written, value, high, denominator, unit):
+    got = read_quantity(written)
+    assert got["value"] == pytest.approx(value)
+    assert got["value_high"] == (pytest.approx(high) if high is not None else None)
+    assert got["denominator"] == (pytest.approx(denominator) if denominator is not None else None)
+    assert got["unit"] == unit
+
+
+def test_ocr_unit_words_are_read_fuzzily_only_in_ocr():
+    assert read_quantity("63 hod (2024)", ocr=True)["unit"] == "household"
+    assert read_quantity("63 hod (2024)")["unit"] == ""
+
 
 # (id, source_id, context, number, qualifier) — one case per qualifier of qualifiers.yaml
 CASES_QUALIFIERS = [
@@ -142,6 +191,7 @@ CASES_NOT_QUANTITIES = [
     ("name-QL6", "appendix-pdf", "tránh QL6 thành", "6", "name_number"),
     ("name-bao-so-2", "news-2024", "cơn bão số 2", "2", "name_number"),
     ("name-quoc-lo-6", "appendix-pdf", "Quốc lộ 6", "6", "name_number"),
+    ("name-acronym-ICLC-6", "news-2024", "(ICLC 6)", "6", "name_number"),
     ("name-covid-19", "appendix-pdf", "Covid-19", "19", "name_number"),
     ("name-cho-4.0", "report", "“Chợ 4.0”", "4.0", "name_number"),
     ("footnote-glued-pdf", "appendix-pdf", "thành phố1;", "1", "footnote_marker"),

@@ -135,6 +135,7 @@ class Geography:
     key: str
     old_key: str
     regex: re.Pattern
+    subject_only: bool
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Rules:
     year_max: int
     heading_max_chars: int
     footnote_max_digits: int
+    subject_words: int
     ocr_symbols: str
     ocr_words: frozenset
     ocr_digit_letters: dict
@@ -234,7 +236,8 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
                                     _compile(_alternation(entry["patterns"]), where), units_ok))
     context = _read(rules_dir, "context.yaml")
     geos = tuple(Geography(g["key"], g.get("old_key", g["key"]),
-                           _compile(rf"(?<![a-z])(?:{_alternation(g['patterns'])})(?![a-z])", g["key"]))
+                           _compile(rf"(?<![a-z])(?:{_alternation(g['patterns'])})(?![a-z])", g["key"]),
+                           bool(g.get("subject_only", False)))
                  for g in context["geographies"])
     nonq = _read(rules_dir, "nonquantities.yaml")
     ocr = _read(rules_dir, "ocr.yaml")
@@ -249,12 +252,13 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         document_before=_compile(rf"(?<![a-z])(?:{_alternation(nonq['document_words'])})(?:\s+so)?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),
-        name_before=_compile(rf"(?<![a-z])(?<!tong )(?:{_alternation(nonq['name_words'])})\s*$",
+        name_before=_compile(rf"(?<![a-z])(?<!tong )(?<!co )(?:{_alternation(nonq['name_words'])})\s*$",
                              "name_words"),
         name_tokens=_compile("|".join(f"(?:{t})" for t in nonq.get("name_tokens", [])) or "(?!)",
                              "name_tokens"),
         target_heading=_compile(_alternation(context["target_heading_markers"]), "target_heading_markers"),
         date_before=_ends_before(nonq["date_words"], "date_words"),
+        subject_words=int(context.get("subject_words", 6)),
         year_min=int(nonq["year_min"]), year_max=int(nonq["year_max"]),
         heading_max_chars=int(nonq["heading_max_chars"]),
         footnote_max_digits=int(nonq["footnote_max_digits"]),
