@@ -193,7 +193,7 @@ def reported_decimals(text: str, value: float) -> int:
 
 
 def claim_interval(value: float, qualifier: str, text: str = "", params: Params = Params(),
-                   decimals: int | None = None) -> Interval:
+                   decimals: int | None = None, value_high: float | None = None) -> Interval:
     """The values a quantity claim allows, from its qualifier and its reported precision.
 
     Plain, reached and estimated values cover ± half a unit of the last reported digit;
@@ -206,10 +206,16 @@ def claim_interval(value: float, qualifier: str, text: str = "", params: Params 
     '(4,051, ∞)'
     >>> str(claim_interval(4000, "nearly", "4.000"))
     '(3,800, 4,000)'
+    >>> str(claim_interval(7, "", "7-8%", value_high=8))
+    '[6.5, 8.5]'
     """
     if decimals is None or (isinstance(decimals, float) and math.isnan(decimals)):
         decimals = reported_decimals(text, value)
     half = 0.5 * 10 ** -int(decimals)
+    if value_high is not None and not math.isnan(value_high) and value_high > value:
+        if qualifier in ("more_than", "at_least"):
+            return Interval(value, INF, lo_open=qualifier == "more_than")
+        return Interval(value - half, value_high + half)  # a range "7-8%": both ends as written
     if qualifier == "more_than":
         return Interval(value, INF, lo_open=True)
     if qualifier == "at_least":
@@ -371,6 +377,17 @@ def same_period(p1: str, inferred1: bool, p2: str, inferred2: bool) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+def _ends_after(period: str, source_date: str) -> bool:
+    """A period that ends after the year its source is dated is a plan, not a result.
+
+    >>> _ends_after("2025-2030", "2025-07"), _ends_after("2020-2025", "2025-07")
+    (True, False)
+    """
+    span = _period_span(period)
+    year = re.match(r"\d{4}", source_date or "")
+    return bool(span and year and span[1] > int(year.group()))
+
+
 def _clause(text: str, start: int, end: int, before: int = 80, after: int = 50) -> str:
     """The words around a claim, cut at ';', '.', or a new line pair: where its base is named."""
     left = text[max(0, start - before):start]
@@ -406,9 +423,14 @@ def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params) -> pd.
         q["decimals"] = [reported_decimals(t, v) for t, v in zip(q["text"], q["value"], strict=True)]
     q["decimals"] = [reported_decimals(t, v) if pd.isna(d) else int(d)
                      for t, v, d in zip(q["text"], q["value"], q["decimals"], strict=True)]
-    q["interval"] = [claim_interval(v, ql, t, params, d)
-                     for v, ql, t, d in zip(q["value"], q["qualifier"], q["text"], q["decimals"],
-                                            strict=True)]
+    highs = pd.to_numeric(q["value_high"], errors="coerce") if "value_high" in q.columns \
+        else pd.Series(math.nan, index=q.index)
+    q["interval"] = [claim_interval(v, ql, t, params, d, h)
+                     for v, ql, t, d, h in zip(q["value"], q["qualifier"], q["text"], q["decimals"], highs,
+                                               strict=True)]
+    rules = load_rules()
+    q["forward"] = [ql in rules["forward_qualifiers"] or _ends_after(p, d)
+                    for ql, p, d in zip(q["qualifier"], q["period"], q["source_date"], strict=True)]
     q["text"] = [re.sub(r"\s+", " ", t).strip() for t in q["text"]]
     return q.sort_values(["order", "start"]).reset_index(drop=True)
 
@@ -598,8 +620,13 @@ def _is_actual(claim: pd.Series, rules: dict) -> bool:
 
 
 def _actual_mask(obs: pd.DataFrame, rules: dict) -> pd.Series:
-    blocked = list(rules["forward_qualifiers"]) + list(rules["change_qualifiers"])
-    return ~obs["qualifier"].isin(blocked)
+    """Levels that report a result: not a plan (target, projection, future period), not a change."""
+    return ~obs["forward"].astype(bool) & ~obs["qualifier"].isin(list(rules["change_qualifiers"]))
+
+
+def _forward_mask(obs: pd.DataFrame, rules: dict) -> pd.Series:
+    """Levels that state a plan: targets, projections, values for a period after the source's date."""
+    return obs["forward"].astype(bool) & ~obs["qualifier"].isin(list(rules["change_qualifiers"]))
 
 
 def _scope_words(sentence: str, rules: dict) -> set[str]:
@@ -613,6 +640,9 @@ def _pair_finding(a: pd.Series, b: pd.Series, rules: dict) -> dict:
     ia, ib = a["interval"], b["interval"]
     relation = relate(ia, ib)
     described = f"{_describe(a)} and {_describe(b)}"
+    if bool(a.get("forward", False)) and bool(b.get("forward", False)):
+        described = ("As forward-looking statements (targets, projections or a period not yet over), "
+                     + described)
     if relation == "disjoint":
         qualified = {a["qualifier"], b["qualifier"]} & {"more_than", "nearly", "about", "at_least"}
         if qualified:
@@ -718,7 +748,14 @@ def _temporal_finding(group: pd.DataFrame) -> dict:
 
 def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
     findings: list[dict] = []
-    actual = obs[_actual_mask(obs, rules)]
+    for mask in (_actual_mask(obs, rules), _forward_mask(obs, rules)):
+        findings.extend(_between_documents_of(obs[mask], rules))
+    return findings
+
+
+def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
+    """Compare the documents' levels of one kind (all results, or all plans)."""
+    findings: list[dict] = []
     for _, group in actual.groupby(["indicator", "geography"], sort=True):
         if group["document_id"].nunique() < 2:
             continue
@@ -1149,7 +1186,7 @@ def _share_baselines(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> 
 def _projection_findings(obs: pd.DataFrame, rules: dict, params: Params) -> list[dict]:
     """A projected or target value against the latest actual of the same indicator and place."""
     findings = []
-    forward = obs[obs["qualifier"].isin(rules["forward_qualifiers"])]
+    forward = obs[_forward_mask(obs, rules)]
     actual = obs[_actual_mask(obs, rules)]
     for _, proj in forward.iterrows():
         span = _period_span(proj["period"])
@@ -1391,7 +1428,7 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
                   else "consistent" if docs > 1 else "single_source")
         lo = min(i.lo for i in group["interval"])
         hi = max(i.hi for i in group["interval"])
-        forward = best["qualifier"] in load_rules()["forward_qualifiers"]
+        forward = bool(best["forward"])
         reasoning = (
             f"{len(ids)} claim(s) from {docs} document(s); preferred: {_describe(best)}"
             f"{' (a plan, not an actual)' if forward else ''}"
