@@ -65,6 +65,8 @@ __all__ = [
     "grim_possible",
     "implied_denominators",
     "fold",
+    "same_period",
+    "canonical_period",
     "finding_id",
     "find_findings",
     "copy_twins",
@@ -105,8 +107,9 @@ class Params:
     ``about_tol``: relative half-width of "khoảng" (about); ``nearly_tol``: how far below its
     number "gần" (nearly) may go; ``max_denominator``: largest n tried for implied denominators;
     ``max_growth``: largest yearly growth a projection may need and still count as plausible;
-    ``reference_period``: the term the book reconciles (claims of a period that ends in the same
-    year and starts at most one year later are the same term, e.g. 2021-2025 within 2020-2025).
+    ``reference_period``: the term the book reconciles; the chapters list the indicators of this
+    term first (claims of a period that ends in the same year and starts at most one year later
+    belong to the same term, e.g. 2021-2025 within 2020-2025: see :func:`same_period`).
     """
 
     about_tol: float = 0.05
@@ -346,6 +349,15 @@ def _period_span(period: str) -> tuple[int, int] | None:
         return None
     start = int(match.group(1))
     return start, int(match.group(2) or start)
+
+
+def canonical_period(period: str, reference: str) -> str:
+    """The reference term for any period that is the same term (see :func:`same_period`), else itself.
+
+    >>> canonical_period("2021-2025", "2020-2025"), canonical_period("2024", "2020-2025")
+    ('2020-2025', '2024')
+    """
+    return reference if period != reference and same_period(period, False, reference, False) else period
 
 
 def same_period(p1: str, inferred1: bool, p2: str, inferred2: bool) -> bool:
@@ -604,8 +616,9 @@ def _finding(kind: str, rule: str, claims: list, status: str, severity: str, pre
 
 def _rank(claim: pd.Series) -> tuple:
     """Sort key for the preferred claim: official before news, later date, better text layer."""
-    return (KIND_RANK.get(claim["source_kind"], 9),
-            "".join(chr(255 - ord(c)) for c in str(claim["source_date"]).ljust(10, "~")),
+    date = [int(x) for x in re.findall(r"\d+", str(claim["source_date"]))[:3]]
+    date += [0] * (3 - len(date))
+    return (KIND_RANK.get(claim["source_kind"], 9), tuple(-x for x in date),
             LAYER_RANK.get(claim["layer"], 9))
 
 
@@ -1410,6 +1423,8 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
     q = _prepare(claims, sources, params)
     twins, _ = _aligned_copies(q, sources)
     obs = _observations(q, twins)
+    obs["stated_period"] = obs["eff_period"]
+    obs["eff_period"] = [canonical_period(p, params.reference_period) for p in obs["eff_period"]]
     meta = load_indicator_meta()
     by_claim: dict[str, list[pd.Series]] = {}
     for _, f in findings.iterrows():
@@ -1429,8 +1444,10 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
         lo = min(i.lo for i in group["interval"])
         hi = max(i.hi for i in group["interval"])
         forward = bool(best["forward"])
+        stated = sorted(set(group["stated_period"]) - {period})
         reasoning = (
             f"{len(ids)} claim(s) from {docs} document(s); preferred: {_describe(best)}"
+            f"{'; stated as ' + ', '.join(stated) + ', the same term' if stated else ''}"
             f"{' (a plan, not an actual)' if forward else ''}"
             f"{'; period taken from the source date' if best['period_inferred'] else ''}"
             + (f"; findings: {', '.join(sorted({_kind_status(f) for f in related.values()}))}"
