@@ -441,3 +441,42 @@ def test_the_examples_of_the_sources_are_found(kind, indicator, values):
         cited = claims.loc[ids.split(";")]
         assert set(cited["value"].astype(float)) == values
         assert cited["source_id"].nunique() >= 2
+
+
+CASES_BUGS_CAUGHT = [
+    # (id, claims built for a one-sentence source)
+    ("no-quantities", []),
+    ("one-quantity-no-indicator", [("12 hộ", 12, "household")]),
+]
+
+
+@pytest.mark.parametrize("specs", [c[1] for c in CASES_BUGS_CAUGHT], ids=[c[0] for c in CASES_BUGS_CAUGHT])
+def test_sources_with_little_to_compare_give_empty_tables_not_errors(specs):
+    s = make_source("s", "Năm 2025 có 12 hộ được hỗ trợ.")
+    claims = make_claims(s, specs)
+    found = fd.find_findings(claims, [s])
+    assert list(found.columns) == fd.FINDING_COLUMNS and found.empty
+    table = fd.reconcile_indicators(claims, [s], found)
+    assert list(table.columns) == fd.INDICATOR_COLUMNS and table.empty
+
+
+def test_a_claims_table_without_a_contract_column_is_refused():
+    s = make_source("s", "Tỷ lệ đạt 70,5%.")
+    claims = make_claims(s, [("70,5%", 70.5, "percent", "", "r", "2025")]).drop(columns="qualifier")
+    with pytest.raises(KeyError, match="qualifier"):
+        fd.find_findings(claims, [s])
+
+
+@pytest.mark.parametrize("stated, qualifier, status", [
+    (20, "more_than", "consistent"),   # (63/145)^(1/3) → a fall of 24.2% a year: "trên 20%/năm" holds
+    (30, "more_than", "contradiction"),
+], ids=["giam-tren-20%/nam", "giam-tren-30%/nam"])
+def test_stated_yearly_rate_against_two_dated_levels(stated, qualifier, status):
+    s = make_source("s", "Số hộ nghèo giảm từ 145 hộ (2021) xuống còn 63 hộ (2024), tỷ lệ giảm nghèo "
+                         f"hàng năm giảm trên {stated}%/năm.")
+    specs = [("145 hộ", 145, "household", "decrease", "poor_households", "2021"),
+             ("63 hộ", 63, "household", "", "poor_households", "2024"),
+             (f"{stated}%/năm", stated, "percent_per_year", qualifier, "poverty_reduction_rate", "2024")]
+    out = run([s], [make_claims(s, specs)])
+    row = out[out["rule"] == "within:rate"]
+    assert len(row) == 1 and row["status"].iloc[0] == status

@@ -1196,6 +1196,47 @@ def _share_baselines(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> 
     return findings
 
 
+def _rate_checks(q: pd.DataFrame, texts: dict[str, Source]) -> list[dict]:
+    """A level in one year, a level in a later year, and a stated yearly rate in one sentence
+    ("giảm từ 145 hộ (2021) xuống còn 63 hộ (2024), ... giảm trên 20%/năm"): recompute the
+    compound yearly rate between the two levels and check it against the stated one."""
+    findings = []
+    for _, claims in q.groupby(["source_id", "sentence"], sort=False):
+        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        rates = [r for r in rows if r["unit"] == "percent_per_year"]
+        for rate in rates:
+            levels = [r for r in rows if int(r["start"]) < int(rate["start"]) and r["unit"] not in
+                      ("percent", "percent_per_year", "times") and _period_span(r["period"])
+                      and _span_length(r["period"]) == 0]
+            pair = next(((a, b) for a, b in combinations(levels, 2)
+                         if a["unit"] == b["unit"] and a["indicator"] == b["indicator"]
+                         and _period_span(a["period"])[0] < _period_span(b["period"])[0]
+                         and float(a["value"]) > 0 and float(b["value"]) > 0), None)
+            if pair is None:
+                continue
+            findings.append(_rate_finding(*pair, rate, texts[rate["source_id"]]))
+    return findings
+
+
+def _rate_finding(first: pd.Series, last: pd.Series, rate: pd.Series, source: Source) -> dict:
+    years = _period_span(last["period"])[0] - _period_span(first["period"])[0]
+    ratio = float(last["value"]) / float(first["value"])
+    before = fold(source.text[max(0, int(rate["start"]) - 20):int(rate["start"])])
+    falling = "giam" in before or rate["qualifier"] == "decrease" or ratio < 1
+    computed = 100 * (1 - ratio ** (1 / years)) if falling else 100 * (ratio ** (1 / years) - 1)
+    held = rate["interval"].contains(computed)
+    word = "fall" if falling else "growth"
+    explanation = (
+        f"In {rate['source_id']}, {_quote(first)} in {first['period']} and {_quote(last)} in "
+        f"{last['period']} imply a compound yearly {word} of {computed:.1f}% over {years} years; the text "
+        f"states “{_quote(rate)}”, which allows {rate['interval']}: "
+        + ("the stated rate holds." if held else "the stated rate does not follow from the two levels.")
+    )
+    return _finding("consistent" if held else "arithmetic_mismatch", "within:rate", [first, last, rate],
+                    "consistent" if held else "contradiction", "none" if held else "medium",
+                    f"{computed:.1f} percent_per_year", explanation)
+
+
 def _projection_findings(obs: pd.DataFrame, rules: dict, params: Params) -> list[dict]:
     """A projected or target value against the latest actual of the same indicator and place."""
     findings = []
@@ -1392,6 +1433,7 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
     findings += _implied_denominator_findings(best, params)
     findings += _baseline_findings(best, texts, rules)
     findings += _share_baselines(best, texts, rules)
+    findings += _rate_checks(best, texts)
     findings += _between_documents(obs, rules)
     findings += _denominator_checks(obs, params)
     findings += _projection_findings(obs, rules, params)
