@@ -14,8 +14,11 @@ Between documents (claims grouped by indicator and geography, each claim read as
 ``denominator_change``, ``temporal_change``.
 Within a document: ``sum_mismatch`` (parts against their total), ``arithmetic_mismatch`` (a
 stated percentage against its own numerator and denominator, GRIM-style), ``implied_denominator``,
-``implied_baseline`` (growth and multiples against a named year), ``projection_plausibility``,
+``implied_baseline`` (growth and multiples against a named year), stated yearly rates against two
+dated levels (``consistent``/``arithmetic_mismatch``), ``projection_plausibility``,
 ``restated_figure`` (one figure stated twice), ``duplicate_passage``.
+Results are compared with results and plans with plans: a target, a projection, or a value for a
+period that ends after its source's date is a plan.
 Between copies of one document (same ``document_id``): ``ocr_variant``; a claim seen in both
 copies is one claim seen twice and is never counted as agreement between sources.
 
