@@ -914,6 +914,16 @@ def _sum_mismatches(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> l
     return findings
 
 
+# Units that measure (money, shares, areas, …) rather than count whole items.
+MEASURE_UNITS = {"bn_vnd", "mn_vnd", "vnd", "usd", "mn_usd", "percent", "percent_per_year", "ha", "km2",
+                 "km", "m2", "tonne", "times"}
+
+
+def _is_count(claim: pd.Series) -> bool:
+    """A whole count of items (a unit that is not a measure, an integer value)."""
+    return claim["unit"] not in MEASURE_UNITS and float(claim["value"]).is_integer()
+
+
 def _sum_finding(total: pd.Series, parts: list[pd.Series]) -> dict:
     summed = parts[0]["interval"]
     for part in parts[1:]:
@@ -921,6 +931,12 @@ def _sum_finding(total: pd.Series, parts: list[pd.Series]) -> dict:
     point = sum(float(p["value"]) for p in parts)
     listed = " + ".join(_quote(p) for p in parts)
     ti = total["interval"]
+    if _is_count(total) and all(_is_count(p) for p in parts):
+        # whole items (projects, works, files) are counted, not rounded: no rounding allowance
+        ti = _strict(total)
+        summed = _strict(parts[0])
+        for part in parts[1:]:
+            summed = summed + _strict(part)
     strict = _strict(total)
     strict_sum = _strict(parts[0])
     for part in parts[1:]:
