@@ -295,6 +295,14 @@ def test_descriptor_lists_every_column():
     assert all(f["description"] for f in resource["schema"]["fields"])
 
 
+def test_datapackage_stage_describes_registered_tables(claims):
+    from sonla.datapackage import stage_datapackage
+
+    out = stage_datapackage([], {"claims.csv": claims, "source_profiles.csv": "not registered"})
+    assert '"path": "claims.csv"' in out["datapackage.json"]
+    assert "source_profiles" not in out["datapackage.json"]
+
+
 @pytest.mark.parametrize("name", RULE_FILES)
 def test_rule_files_cite_a_source_and_define_fields(name):
     from sonla import config

@@ -790,7 +790,8 @@ def stage_claims(sources: list[Source], earlier: dict[str, object]) -> dict[str,
     claims = extract_all(sources)
     check_offsets(claims, sources)
     validate_table("claims.csv", claims)
-    return {"claims.csv": claims, "datapackage.json": descriptor_json(build_descriptor())}
+    produced = [*earlier, "claims.csv"]
+    return {"claims.csv": claims, "datapackage.json": descriptor_json(build_descriptor(produced))}
 
 
 def main() -> int:
