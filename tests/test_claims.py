@@ -202,6 +202,7 @@ CASES_NOT_QUANTITIES = [
     ("ocr-ty-1¢", "appendix-ocr", "ty 1¢ do thi", "1", "ocr_letter"),
     ("ocr-ty-18-le", "appendix-ocr", "ty 18 giai ngan", "18", "ocr_letter"),
     ("ocr-16-lo", "appendix-ocr", "Qudc 16 6", "16", "ocr_letter"),
+    ("ocr-lot-3a-is-a-name", "appendix-ocr", "3a, 3b; 4b", "3", "name_number"),
     ("ocr-hoi1-glued", "appendix-ocr", "hoi1 trén", "1", "footnote_marker"),
     ("ocr-loai-1-is-class-I", "appendix-ocr", "loai 1. Két", "1", "name_number"),
 ]

@@ -380,9 +380,12 @@ def _glued_kind(token_word: str, digits_at_end: bool, layout: Layout, rules: Rul
     """Kind of a digit group glued to letters (``phố1``, ``QL6``, ``s6``, ``2a``)."""
     letters = re.sub(r"[\d.,]", "", token_word)
     if layout.ocr:
-        if token_word.lower() in rules.ocr_words or fold(token_word, rules.ocr_symbols) in rules.ocr_words:
+        if token_word in rules.ocr_words:
             return "ocr_letter"
         if letters.isupper() and len(letters) >= 2:
+            return "name_number"
+        # A digit group with one letter after it names a lot or a road ("3a", "1A", "6C", "4G").
+        if re.fullmatch(r"\d+[A-Za-z]", token_word):
             return "name_number"
         if not digits_at_end or len(letters) <= 2:
             return "ocr_letter"
