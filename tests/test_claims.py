@@ -166,6 +166,9 @@ CASES_QUALIFIERS = [
     ("giam", "news-2024", "giảm 19 hộ", "19", "decrease"),
     ("dat", "news-2024", "tỷ lệ đô thị hóa đạt 69,38%", "69,38", "reached"),
     ("none", "appendix-pdf", "đã hoàn \n\nthành 290 công trình", "290", ""),
+    ("tặng-is-not-tăng", "report", "tặng 02 Cờ thi đua", "02", ""),
+    ("giám-sát-is-not-giảm", "report", "giám sát 36 lượt", "36", ""),
+    ("lắp-đặt-is-not-đạt", "report", "lắp đặt 2.261 mắt", "2.261", ""),
 ]
 
 # (id, source_id, context, number, kind) — every class of number that is not a quantity
@@ -259,6 +262,12 @@ def test_offsets_ids_and_order(claims, sources):
     order = {s.source_id: i for i, s in enumerate(sources)}
     keys = list(zip(claims.source_id.map(order), claims.start, strict=True))
     assert keys == sorted(keys)
+
+
+def test_claims_do_not_overlap(claims):
+    for _, rows in claims.groupby("source_id"):
+        starts, ends = rows.start.to_numpy(), rows.end.to_numpy()
+        assert (starts[1:] >= ends[:-1]).all()
 
 
 def test_quantities_have_values_and_others_do_not(claims):
