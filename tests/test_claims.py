@@ -146,6 +146,22 @@ def test_number_forms(written, value, high, denominator, unit):
     assert got["unit"] == unit
 
 
+CASES_OCR_UNITS = [
+    # (id, OCR text, unit) — unit words damaged by the scan, from data/raw/city-appendix-2025-ocr.txt
+    ("hod-ho", "63 hod (2024)", "household"),
+    ("dd-an-do-an", "37 dd an quy hoach", "plan"),
+    ("nim-nam", "60 nim thanh 1ap", "year"),
+    ("deng-dong", "762 ty dé)ng", "bn_vnd"),
+    ("trudong-truong", "40/43 trudong", "school"),
+]
+
+
+@pytest.mark.parametrize(("written", "unit"), [c[1:] for c in CASES_OCR_UNITS],
+                         ids=[c[0] for c in CASES_OCR_UNITS])
+def test_ocr_unit_words(written, unit):
+    assert read_quantity(written, ocr=True)["unit"] == unit
+
+
 def test_ocr_unit_words_are_read_fuzzily_only_in_ocr():
     assert read_quantity("63 hod (2024)", ocr=True)["unit"] == "household"
     assert read_quantity("63 hod (2024)")["unit"] == ""
@@ -335,9 +351,7 @@ def _quantities_by_layer(claims, sources) -> dict[str, dict[str, Counter]]:
 
 # OCR damage that changes a unit word beyond recognition; kept as strict xfails, not deleted.
 KNOWN_OCR_DAMAGE = [
-    ("do-an-read-as-dd-an", (37.0, "plan"), "'37 dd an' (đồ án) is as close to 'dự án' as to 'đồ án'"),
     ("footnote-moved-66", (66.0, ""), "the scan interleaves footnote 4 after '66', the PDF footnote 5"),
-    ("nam-read-as-nim", (60.0, "year"), "'60 nim' (năm) is too far from 'năm' for the fuzzy unit match"),
 ]
 
 

@@ -572,7 +572,8 @@ def read_quantity(text: str, ocr: bool = False, rules: Rules | None = None) -> d
     m = TOKEN.search(text)
     if not m:
         raise ValueError(f"no number in {text!r}")
-    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters) if ocr else lower_text(text)
+    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters, rules.ocr_contexts,
+                      rules.ocr_word_readings) if ocr else lower_text(text)
     layout = SimpleNamespace(text=text, folded=folded, ocr=ocr)
     claim = _quantity(m, layout, rules)  # type: ignore[arg-type]
     return {"text": text[claim.start:claim.end], "value": claim.value, "value_high": claim.value_high,
