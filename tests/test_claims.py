@@ -108,6 +108,8 @@ CASES_FROM_SOURCES = [
      dict(unit="household", indicator="near_poor_households", geography="to-hieu-old")),
     ("co-so-is-not-a-naming-so", "report", "trên cơ sở 4 phường trung", "4",
      dict(value=4, unit="commune")),
+    ("ky-luat-is-not-a-law-number", "report", "thi hành kỷ luật 1 đảng viên", "1",
+     dict(value=1, unit="party_member")),
     ("party-members-at-least", "report", "Kết nạp mới từ 150 đảng viên trở lên", "150",
      dict(unit="party_member", qualifier="at_least", indicator="party_members_admitted", period="2025-2030")),
 ]
