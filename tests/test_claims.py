@@ -10,9 +10,8 @@ import pytest
 from conftest import add_source
 
 from sonla.claims import CLAIM_COLUMNS, CONTRACT_COLUMNS, KINDS, check_offsets, extract_all, read_quantity
-from sonla.datapackage import build_descriptor, validate_table
 from sonla.errors import SonlaError
-from sonla.lexicon import RULE_FILES, load_rules
+from sonla.lexicon import load_rules
 from sonla.pipeline import run_pipeline
 from sonla.sources import load_sources
 
@@ -307,36 +306,6 @@ def test_check_offsets_names_the_row(claims, sources):
     broken.loc[3, "end"] = broken.loc[3, "end"] + 1
     with pytest.raises(SonlaError, match=r"row 5 "):
         check_offsets(broken, sources)
-
-
-def test_schema_rejects_a_bad_row(claims):
-    validate_table("claims.csv", claims)
-    broken = claims.copy()
-    broken.loc[0, "kind"] = "guess"
-    with pytest.raises(SonlaError, match=r"claims.csv: .*row 2 field kind"):
-        validate_table("claims.csv", broken)
-
-
-def test_descriptor_lists_every_column():
-    resource = build_descriptor()["resources"][0]
-    assert [f["name"] for f in resource["schema"]["fields"]] == CLAIM_COLUMNS
-    assert all(f["description"] for f in resource["schema"]["fields"])
-
-
-def test_datapackage_stage_describes_registered_tables(claims):
-    from sonla.datapackage import stage_datapackage
-
-    out = stage_datapackage([], {"claims.csv": claims, "source_profiles.csv": "not registered"})
-    assert '"path": "claims.csv"' in out["datapackage.json"]
-    assert "source_profiles" not in out["datapackage.json"]
-
-
-@pytest.mark.parametrize("name", RULE_FILES)
-def test_rule_files_cite_a_source_and_define_fields(name):
-    from sonla import config
-
-    head = (config.RULES_DIR / name).read_text(encoding="utf-8").split("\n\n")[0]
-    assert head.startswith("#") and "Source" in head and ("Field" in head or "field" in head)
 
 
 # --------------------------------------------------------------------------- OCR
