@@ -109,6 +109,8 @@ CASES_FROM_SOURCES = [
      dict(value=4, unit="commune")),
     ("ky-luat-is-not-a-law-number", "report", "thi hành kỷ luật 1 đảng viên", "1",
      dict(value=1, unit="party_member")),
+    ("dated-heading-sets-the-period", "report", "tổ chức 02 kỳ họp HĐ", "02",
+     dict(period="2025", geography="to-hieu-ward")),
     ("party-members-at-least", "report", "Kết nạp mới từ 150 đảng viên trở lên", "150",
      dict(unit="party_member", qualifier="at_least", indicator="party_members_admitted", period="2025-2030")),
 ]

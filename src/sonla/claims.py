@@ -285,6 +285,10 @@ def build_layout(source: Source, rules: Rules) -> Layout:
             continue
         heading_lines.add(number)
         line_periods = [p for p in periods if s <= p[0] < e]
+        # A heading dated by a full date ("… từ ngày 01.7.2025") covers that year.
+        dated = FULL_DATE.search(text, s, e)
+        if not line_periods and dated:
+            line_periods = [(dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])]
         old = bool(rules.old_ward.search(folded[s:e]))
         headings.append(Heading(s, e, level, _first_geo(geos, s, e, old), old,
                                 line_periods[-1][2] if line_periods else "",
