@@ -273,7 +273,10 @@ def test_contract_columns_first_and_in_order(claims):
 
 
 def test_offsets_ids_and_order(claims, sources):
-    texts = {s.source_id: s.text for s in sources}
+    from sonla import config
+
+    # The contract: offsets into the raw file decoded as UTF-8 (not into any normalised text).
+    texts = {s.source_id: (config.RAW_DIR / s.file).read_bytes().decode("utf-8") for s in sources}
     for row in claims.itertuples(index=False):
         assert texts[row.source_id][row.start:row.end] == row.text, row.claim_id
     assert claims.claim_id.is_unique
