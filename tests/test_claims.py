@@ -260,6 +260,11 @@ def test_not_quantities_from_sources(claims, sources, source_id, context, number
     assert pd.isna(row.value) and row.unit == "" and row.indicator == ""
 
 
+def test_a_day_and_month_fall_in_the_sources_year(claims, sources):
+    row = claim_at(claims, sources, "news-congress-2025", "diễn ra ngày 9/7", "9/7")
+    assert row.period == "2025"
+
+
 def test_every_qualifier_and_kind_has_a_case():
     assert {c[4] for c in CASES_QUALIFIERS} - {""} == set(load_rules().qualifier_labels)
     assert {c[4] for c in CASES_NOT_QUANTITIES} | {"quantity"} == set(KINDS)

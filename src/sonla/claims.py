@@ -105,6 +105,7 @@ class Layout:
     default_period: str
     clean: bool
     footnotes: list[tuple[int, int, int]]
+    source_year: str
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -308,6 +309,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
         footnotes=_footnote_anchors(text, lines, heading_lines),
+        source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
     )
 
 
@@ -651,7 +653,8 @@ def _period(claim: Claim, layout: Layout, bounds, stack: list[Heading], anchor: 
     if claim.kind == "date":
         span = layout.text[claim.start:claim.end]
         years = re.findall(r"(?:19|20)\d\d", span)
-        return "-".join(dict.fromkeys(years)) if years else ""
+        # A day and month without a year ("ngày 9/7") fall in the year the source is dated.
+        return "-".join(dict.fromkeys(years)) if years else layout.source_year
     follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
     if follow:
         return follow.group(1)
