@@ -16,7 +16,7 @@ Within a document: ``sum_mismatch`` (parts against their total), ``arithmetic_mi
 stated percentage against its own numerator and denominator, GRIM-style), ``implied_denominator``,
 ``implied_baseline`` (growth and multiples against a named year), stated yearly rates against two
 dated levels (``consistent``/``arithmetic_mismatch``), ``projection_plausibility``,
-``restated_figure`` (one figure stated twice), ``duplicate_passage``.
+``restated_figure`` (one figure stated twice with different qualifiers), ``duplicate_passage``.
 Results are compared with results and plans with plans: a target, a projection, or a value for a
 period that ends after its source's date is a plan.
 Between copies of one document (same ``document_id``): ``ocr_variant``; a claim seen in both
@@ -1322,6 +1322,11 @@ def _projection_vs_latest(proj: pd.Series, latest: pd.Series, end_year: int, par
                     _value_text(latest), explanation)
 
 
+def _qualifier_class(claim: pd.Series) -> str:
+    """The qualifier if it bounds or widens the value, else "point" (plain, reached, estimated)."""
+    return claim["qualifier"] if claim["qualifier"] in BOUNDING_QUALIFIERS else "point"
+
+
 def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> list[dict]:
     """One document giving one indicator, period and place twice with different values or qualifiers."""
     findings = []
@@ -1335,6 +1340,8 @@ def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> 
                 continue
             if a["sentence"] == b["sentence"]:
                 continue  # one sentence listing several values: parts or sub-measures
+            if _qualifier_class(a) == _qualifier_class(b):
+                continue  # two plain values: more likely two measures than one figure restated
             low, high = sorted((abs(float(a["value"])), abs(float(b["value"]))))
             if low == 0 or high / low > 1 + max_gap:
                 continue  # far apart: two different measures, not one figure restated
@@ -1600,3 +1607,26 @@ def stage_findings(sources: list[Source], earlier: dict[str, object]) -> dict[st
     validate_table("findings.csv", findings, findings_resource())
     validate_table("indicators.csv", indicators, indicators_resource())
     return {"findings.csv": findings, "indicators.csv": indicators}
+
+
+def main() -> int:
+    """Print the findings by kind and status for ``data/processed/claims.csv`` and the sources."""
+    import sys
+
+    try:
+        path = config.PROCESSED_DIR / "claims.csv"
+        if not path.is_file():
+            raise SonlaError(f"{path} not found: run `make data` first")
+        from .sources import load_sources
+
+        claims = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        found = find_findings(claims, load_sources())
+    except SonlaError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(pd.crosstab(found["kind"], found["status"], margins=True).to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
