@@ -172,6 +172,8 @@ def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
+            if m.start() and folded[m.start() - 1].isalpha():
+                continue
             if subjects_only and geo.subject_only and sentence_starts is not None:
                 i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
                 lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
@@ -336,7 +338,10 @@ def _letterish(char: str, layout: Layout, rules: Rules) -> bool:
 def _match_unit(folded: str, pos: int, rules: Rules):
     """The longest unit wording starting at ``pos``: (unit, end) or (None, pos)."""
     best = None
+    first = folded[pos:pos + 12].lstrip()[:1]
     for unit in rules.units:
+        if unit.first_chars is not None and first not in unit.first_chars:
+            continue
         m = unit.regex.match(folded, pos)
         if m and (best is None or m.end() > best[1]):
             best = (unit, m.end())
@@ -688,7 +693,9 @@ def _geography(claim: Claim, layout: Layout, rules: Rules, bounds, stack: list[H
         return geo
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        for s, e in reversed([span for span in layout.sentences if para_start <= span[0] < end]):
+        lo = bisect.bisect_left(layout.sentence_starts, para_start)
+        hi = bisect.bisect_left(layout.sentence_starts, end)
+        for s, e in reversed(layout.sentences[lo:hi]):
             geo = _first_geo(layout.geos, s, min(e, end), old)
             if geo:
                 return geo
