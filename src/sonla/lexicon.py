@@ -1,10 +1,16 @@
 """Read the language rules in ``src/sonla/rules/*.yaml`` and compile them once.
 
 The rules are data (see each file's header for its source and fields); this module
-only folds their wordings the way the texts are folded and compiles regular
-expressions. Matching always happens on *folded* text: lower case, diacritics
-removed, ``đ`` → ``d``, one character for one character, so that offsets in the
-folded text are offsets in the raw text.
+only prepares their wordings the way the texts are prepared and compiles regular
+expressions. Texts are matched through a copy that keeps offsets (one character for
+one character):
+
+* clean text and PDF text layers through :func:`lower_text` (lower case, marks kept:
+  "tăng" is not "tặng"), with rules compiled by ``load_rules(exact=True)``;
+* OCR copies, whose marks cannot be trusted, through :func:`fold_ocr` (diacritics
+  removed, ``đ`` → ``d``, look-alike symbols and glued digits read as letters), with
+  rules compiled by ``load_rules(exact=False)``;
+* indicator wordings, long and specific, always through :func:`fold`.
 """
 
 from __future__ import annotations
