@@ -156,6 +156,10 @@ CASES_OCR_UNITS = [
     ("nim-nam", "60 nim thanh 1ap", "year"),
     ("deng-dong", "762 ty dé)ng", "bn_vnd"),
     ("trudong-truong", "40/43 trudong", "school"),
+    ("scale-then-exact-unit", "1,2 triéu luot khach", "visit"),
+    ("scale-and-unit-both-damaged", "100 triéu déng", "mn_vnd"),
+    ("cude-cuoc", "02 cude sat hach", "meeting"),
+    ("co-thi-is-not-cuoc-thi", "02 Co thi dua", ""),
 ]
 
 

@@ -28,6 +28,13 @@ def test_compare_copies_finds_the_appendix_pair_from_the_manifest(claims, source
     assert row.ocr_letters_rejected == (claims[claims.source_id == row.ocr_source].kind == "ocr_letter").sum()
 
 
+def test_paired_copies_agree_on_context(claims, sources):
+    row = claimstats.compare_copies(claims, sources).iloc[0]
+    assert len(claimstats.pair_copies(claims, row.pdf_source, row.ocr_source)) == row.found_in_both
+    assert row.pairs_same_indicator <= row.found_in_both
+    assert row.pairs_same_geography == row.found_in_both
+
+
 def test_missing_in_copy_lists_exactly_the_missing(claims, sources):
     row = claimstats.compare_copies(claims, sources).iloc[0]
     missing = claimstats.missing_in_copy(claims, row.pdf_source, row.ocr_source)

@@ -172,6 +172,8 @@ def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
+            if m.start() and folded[m.start() - 1].isalpha():
+                continue
             if subjects_only and geo.subject_only and sentence_starts is not None:
                 i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
                 lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
@@ -336,7 +338,10 @@ def _letterish(char: str, layout: Layout, rules: Rules) -> bool:
 def _match_unit(folded: str, pos: int, rules: Rules):
     """The longest unit wording starting at ``pos``: (unit, end) or (None, pos)."""
     best = None
+    first = folded[pos:pos + 12].lstrip()[:1]
     for unit in rules.units:
+        if unit.first_chars is not None and first not in unit.first_chars:
+            continue
         m = unit.regex.match(folded, pos)
         if m and (best is None or m.end() > best[1]):
             best = (unit, m.end())
@@ -354,35 +359,38 @@ def _fuzzy_unit(folded: str, pos: int, rules: Rules):
         if len(words) < n:
             continue
         candidate = folded[pos + words[0].start():pos + words[n - 1].end()]
-        score = fuzz.ratio(candidate, pattern) if candidate[:1] == pattern[:1] else 0
+        similar = candidate[:1] == pattern[:1] and abs(len(candidate) - len(pattern)) <= 1
+        score = fuzz.ratio(candidate, pattern) if similar else 0
         if score >= rules.fuzzy_unit_score and (best is None or (score, n) > best[0]):
             best = ((score, n), key, multiplier, pos + words[n - 1].end())
     return best[1:] if best else None
 
 
 def _read_unit(folded: str, pos: int, rules: Rules, ocr: bool = False) -> tuple[str, float, int]:
-    """Unit key, value multiplier and end position of what follows a number."""
+    """Unit key, value multiplier and end position of what follows a number.
+
+    Exact wordings first; a scale word with an exact unit after it ("triệu lượt") next; in an
+    OCR copy a fuzzy reading is used only where it covers more text ("ty déng" beyond "ty").
+    """
     unit, end = _match_unit(folded, pos, rules)
     fuzzy = _fuzzy_unit(folded, pos, rules) if ocr else None
-    if unit and not (fuzzy and fuzzy[2] > end):
-        return unit.key, unit.multiplier, end
-    if fuzzy:
-        scale = rules.scale.match(folded, pos)
-        if not scale or fuzzy[2] > scale.end():
-            return fuzzy
+    if unit:
+        return fuzzy if fuzzy and fuzzy[2] > end else (unit.key, unit.multiplier, end)
     m = rules.scale.match(folded, pos)
-    if m:
-        spec = rules.scales[m.group(1)]
-        unit, end = _match_unit(folded, m.end(), rules)
-        if unit:
-            return unit.key, unit.multiplier * float(spec["factor"]), end
-        fuzzy = _fuzzy_unit(folded, m.end(), rules) if ocr else None
-        if fuzzy:
-            return fuzzy[0], fuzzy[1] * float(spec["factor"]), fuzzy[2]
-        if spec.get("alone"):
-            return spec["alone"], 1.0, m.end()
-        return "", float(spec["factor"]), m.end()
-    return "", 1.0, pos
+    if not m:
+        return fuzzy if fuzzy else ("", 1.0, pos)
+    spec = rules.scales[m.group(1)]
+    unit, end = _match_unit(folded, m.end(), rules)
+    if unit:
+        return unit.key, unit.multiplier * float(spec["factor"]), end
+    if fuzzy and fuzzy[2] > m.end():  # "triéu déng" read as "triệu đồng"
+        return fuzzy
+    after = _fuzzy_unit(folded, m.end(), rules) if ocr else None
+    if after:
+        return after[0], after[1] * float(spec["factor"]), after[2]
+    if spec.get("alone"):
+        return spec["alone"], 1.0, m.end()
+    return "", float(spec["factor"]), m.end()
 
 
 def _glued_kind(token_word: str, digits_at_end: bool, layout: Layout, rules: Rules) -> str:
@@ -688,7 +696,9 @@ def _geography(claim: Claim, layout: Layout, rules: Rules, bounds, stack: list[H
         return geo
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        for s, e in reversed([span for span in layout.sentences if para_start <= span[0] < end]):
+        lo = bisect.bisect_left(layout.sentence_starts, para_start)
+        hi = bisect.bisect_left(layout.sentence_starts, end)
+        for s, e in reversed(layout.sentences[lo:hi]):
             geo = _first_geo(layout.geos, s, min(e, end), old)
             if geo:
                 return geo

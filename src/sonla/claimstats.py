@@ -10,8 +10,8 @@ import pandas as pd
 from .plots import PALETTE
 from .sources import Source
 
-__all__ = ["count_table", "compare_copies", "missing_in_copy", "stacked_kinds", "bar_counts", "examples",
-           "in_context"]
+__all__ = ["count_table", "compare_copies", "pair_copies", "missing_in_copy", "stacked_kinds", "bar_counts",
+           "examples", "in_context"]
 
 
 def count_table(claims: pd.DataFrame, rows: str, columns: str | None = None,
@@ -32,6 +32,24 @@ def count_table(claims: pd.DataFrame, rows: str, columns: str | None = None,
 def _quantities(claims: pd.DataFrame, source_id: str) -> Counter:
     rows = claims[(claims.source_id == source_id) & (claims.kind == "quantity")]
     return Counter(zip(rows.value.astype(float), rows.unit.fillna(""), strict=True))
+
+
+def pair_copies(claims: pd.DataFrame, pdf_source: str, ocr_source: str) -> list[tuple]:
+    """Pairs (pdf row, ocr row) of quantities with the same (value, unit), in text order."""
+    quantities = claims[claims.kind == "quantity"]
+    waiting: dict[tuple, list] = {}
+    for row in quantities[quantities.source_id == ocr_source].itertuples(index=False):
+        waiting.setdefault((float(row.value), row.unit if isinstance(row.unit, str) else ""), []).append(row)
+    pairs = []
+    for row in quantities[quantities.source_id == pdf_source].itertuples(index=False):
+        candidates = waiting.get((float(row.value), row.unit if isinstance(row.unit, str) else ""))
+        if candidates:
+            pairs.append((row, candidates.pop(0)))
+    return pairs
+
+
+def _same(a, b) -> bool:
+    return (a if isinstance(a, str) else "") == (b if isinstance(b, str) else "")
 
 
 def compare_copies(claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
@@ -58,6 +76,9 @@ def compare_copies(claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
             "found_in_both": sum((pdf & ocr).values()),
             "pdf_not_in_ocr": sum((pdf - ocr).values()),
             "ocr_letters_rejected": int((ocr_rows.kind == "ocr_letter").sum()),
+            **{f"pairs_same_{field}": sum(_same(getattr(p, field), getattr(o, field))
+                                          for p, o in pair_copies(claims, layers["pdf-text"], layers["ocr"]))
+               for field in ("indicator", "qualifier", "period", "geography")},
         })
     return pd.DataFrame(rows)
 

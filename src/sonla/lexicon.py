@@ -1,10 +1,16 @@
 """Read the language rules in ``src/sonla/rules/*.yaml`` and compile them once.
 
 The rules are data (see each file's header for its source and fields); this module
-only folds their wordings the way the texts are folded and compiles regular
-expressions. Matching always happens on *folded* text: lower case, diacritics
-removed, ``đ`` → ``d``, one character for one character, so that offsets in the
-folded text are offsets in the raw text.
+only prepares their wordings the way the texts are prepared and compiles regular
+expressions. Texts are matched through a copy that keeps offsets (one character for
+one character):
+
+* clean text and PDF text layers through :func:`lower_text` (lower case, marks kept:
+  "tăng" is not "tặng"), with rules compiled by ``load_rules(exact=True)``;
+* OCR copies, whose marks cannot be trusted, through :func:`fold_ocr` (diacritics
+  removed, ``đ`` → ``d``, look-alike symbols and glued digits read as letters), with
+  rules compiled by ``load_rules(exact=False)``;
+* indicator wordings, long and specific, always through :func:`fold`.
 """
 
 from __future__ import annotations
@@ -76,7 +82,32 @@ def fold(text: str, symbols: str = "") -> str:
     >>> fold("ty 1¢", symbols="¢")
     'ty 1e'
     """
-    return "".join(_fold_char(c, symbols) for c in text)
+    return text.translate(_fold_table(symbols))
+
+
+class _CharTable(dict):
+    """A str.translate table that computes each character's mapping once, on first use."""
+
+    def __init__(self, convert):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, ordinal: int) -> str:
+        self[ordinal] = mapped = self.convert(chr(ordinal))
+        return mapped
+
+
+@lru_cache(maxsize=8)
+def _fold_table(symbols: str) -> _CharTable:
+    return _CharTable(lambda char: _fold_char(char, symbols))
+
+
+def _lower_char(char: str) -> str:
+    low = " " if char.isspace() else char.lower()
+    return low if len(low) == 1 else char
+
+
+_LOWER_TABLE = _CharTable(_lower_char)
 
 
 def lower_text(text: str) -> str:
@@ -88,11 +119,7 @@ def lower_text(text: str) -> str:
     >>> lower_text("Tặng 02 Cờ\\nthi đua")
     'tặng 02 cờ thi đua'
     """
-    out = []
-    for char in text:
-        low = " " if char.isspace() else char.lower()
-        out.append(low if len(low) == 1 else char)
-    return "".join(out)
+    return text.translate(_LOWER_TABLE)
 
 
 def _fold_pattern(pattern: str, exact: bool = False) -> str:
@@ -127,6 +154,7 @@ class Unit:
     label_en: str
     regex: re.Pattern
     multiplier: float
+    first_chars: frozenset | None  # what a wording can start with (None: anything)
 
 
 @dataclass(frozen=True)
@@ -241,7 +269,9 @@ def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
     for entry in units_spec.get("units", []):
         where = f"{rules_dir / 'units.yaml'}: unit {entry.get('key')!r}"
         regex = _compile(rf"\s*(?:{alt(entry['patterns'])})(?![^\W_])", where)
-        units.append(Unit(entry["key"], entry["label_en"], regex, float(entry.get("multiplier", 1))))
+        starts = {_fold_pattern(p, exact)[:1] for p in entry["patterns"]}
+        first = frozenset(starts) if all(c.isalnum() or c == "%" for c in starts) else None
+        units.append(Unit(entry["key"], entry["label_en"], regex, float(entry.get("multiplier", 1)), first))
         labels.setdefault(entry["key"], entry["label_en"])
     scales = {_fold_pattern(s["word"], exact): s for s in units_spec.get("scales", [])}
     scale = _compile(rf"\s*({'|'.join(sorted(scales, key=len, reverse=True))})(?![^\W_])(?!\s+{word('lệ')})",
@@ -271,7 +301,9 @@ def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
                                     _compile(_alternation(entry["patterns"]), where), units_ok))
     context = _read(rules_dir, "context.yaml")
     geos = tuple(Geography(g["key"], g.get("old_key", g["key"]),
-                           _compile(rf"(?<!{LETTER})(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
+                           # No lookbehind, so the regex engine can search for the literal
+                           # prefix; the code checks that no letter precedes a match.
+                           _compile(rf"(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
                            bool(g.get("subject_only", False)))
                  for g in context["geographies"])
     nonq = _read(rules_dir, "nonquantities.yaml")
