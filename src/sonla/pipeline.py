@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .alignment import align_sources
 from .errors import SonlaError
 from .io import write_bytes_atomic
 from .profiles import profile_sources
@@ -42,12 +43,17 @@ def stage_profiles(sources: list[Source], earlier: dict[str, object]) -> dict[st
     return {"source_profiles.csv": profile_sources(sources)}
 
 
+def stage_alignment(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    return align_sources(sources)
+
+
 # A stage maps the verified sources and the outputs of the stages before it
 # ({file name: content}) to its own outputs {file name in data/processed: content}.
 # Content is a DataFrame (written as CSV), str or bytes. Stages run in this order.
 Stage = Callable[[list[Source], dict[str, object]], dict[str, object]]
 STAGES: list[tuple[str, Stage]] = [
     ("profiles", stage_profiles),
+    ("alignment", stage_alignment),
 ]
 
 
