@@ -86,7 +86,7 @@ ALIGNMENT_COLUMNS = [
     "document_id", "ref_source_id", "ref_start", "ref_end", "ref_text",
     "ocr_source_id", "ocr_start", "ocr_end", "ocr_text",
     "op", "error_class", "error_classes", "char_edits", "folded_edits", "ref_chars",
-    "moved", "region",
+    "moved", "region", "repaired_text",
 ]
 LEVELS = ("exact", "no_diacritics", "folded")
 
@@ -497,8 +497,28 @@ def _pair_class(r: str, o: str) -> str:
     return "punctuation"
 
 
+def _lone_class(text: str, index: int, space_class: str, lone_digit_class: str) -> str:
+    """Class of a character only one side has, ``text[index]``.
+
+    A digit glued to the end of a word is a footnote marker; a digit among digits was
+    misread; a digit among letters stands for a letter (in the copy) or was lost (in the
+    reference).
+    """
+    char = text[index]
+    if char.isdigit():
+        if _is_marker_digit(text, index):
+            return "footnote_marker"
+        near = text[max(index - 1, 0):index] + text[index + 1:index + 2]
+        return "digit_changed" if any(c.isdigit() or c in ".,/" for c in near) else lone_digit_class
+    cls = _single_class(char)
+    return space_class if cls == "words" else cls
+
+
 def _single_class(char: str) -> str:
+    """Class of a character only one side has (``words`` for a space: merged or split)."""
     kind = _kind(char)
+    if kind == "symbol" and unicodedata.category(char).startswith("S"):
+        return "lookalike_symbol"  # € ¢ ® …: a mark read as a symbol next to its letter
     return {"space": "words", "letter": "wrong_letter", "digit": "digit_changed"}.get(kind, "punctuation")
 
 
@@ -527,17 +547,9 @@ def classify_edit(ref: str, ocr: str) -> Counter:
             marker = r[p].isdigit() and _is_marker_digit(r, p) and not o[q].isdigit()
             counts["footnote_marker" if marker else _pair_class(r[p], o[q])] += 1
         for p in rs[len(os_):]:
-            if r[p].isdigit() and _is_marker_digit(r, p):
-                counts["footnote_marker"] += 1
-            else:
-                cls = _single_class(r[p])
-                counts["merged_words" if cls == "words" else cls] += 1
+            counts[_lone_class(r, p, "merged_words", "digit_as_letter")] += 1
         for q in os_[len(rs):]:
-            if o[q].isdigit() and _is_marker_digit(o, q):
-                counts["footnote_marker"] += 1
-            else:
-                cls = _single_class(o[q])
-                counts["split_words" if cls == "words" else cls] += 1
+            counts[_lone_class(o, q, "split_words", "letter_as_digit")] += 1
     return counts
 
 
@@ -600,10 +612,16 @@ def _merge_equal(al: Alignment) -> list[Span]:
     return [span for span, _ in merged]
 
 
-def alignment_table(al: Alignment, document_id: str, ref_id: str, ocr_id: str) -> pd.DataFrame:
-    """One row per aligned span (equal runs merged), in the order of the reference."""
+def alignment_table(al: Alignment, document_id: str, ref_id: str, ocr_id: str,
+                    repaired: Alignment | None = None) -> pd.DataFrame:
+    """One row per aligned span (equal runs merged), in the order of the reference.
+
+    ``repaired``, the same alignment over the repaired copy, fills ``repaired_text``.
+    """
     rows = [{"document_id": document_id, "ref_source_id": ref_id, "ocr_source_id": ocr_id,
-             **_span_row(al, span)} for span in _merge_equal(al)]
+             **_span_row(al, span),
+             "repaired_text": _raw(repaired.ocr_text, repaired.ocr_tokens, *span.ocr) if repaired else ""}
+            for span in _merge_equal(al)]
     return pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
 
 
@@ -858,14 +876,15 @@ def measure_pair(ref: Source, ocr: Source) -> dict[str, object]:
     """
     pair = {"document_id": ref.document_id, "ref_source_id": ref.source_id, "ocr_source_id": ocr.source_id}
     al = align_texts(ref.text, ocr.text)
-    table = alignment_table(al, **{"document_id": ref.document_id, "ref_id": ref.source_id,
-                                   "ocr_id": ocr.source_id})
     repaired = repair_text(al)
     # The repair never touches white space, so the repaired copy keeps the copy's tokens
     # and the same spans align it.
     repaired_tokens = tokenize(repaired)
+    same_tokens = len(repaired_tokens) == len(al.ocr_tokens)
     repaired_al = (Alignment(ref.text, repaired, al.ref_tokens, repaired_tokens, al.spans)
-                   if len(repaired_tokens) == len(al.ocr_tokens) else align_texts(ref.text, repaired))
+                   if same_tokens else align_texts(ref.text, repaired))
+    table = alignment_table(al, ref.document_id, ref.source_id, ocr.source_id,
+                            repaired_al if same_tokens else None)
     metrics: list[dict[str, object]] = []
     # Whole texts, as any Levenshtein implementation counts them (moves cost twice).
     for copy, text, levels in (("ocr", ocr.text, ("exact", "folded")), ("repaired", repaired, ("exact",))):
