@@ -175,6 +175,22 @@ def test_moved_footnote_is_aligned_where_it_is():
     assert not any(s.ref[0] == s.ref[1] or s.ocr[0] == s.ocr[1] for s in al.spans)
 
 
+def test_word_left_at_the_edge_of_a_moved_block_stays_in_place(real):
+    # "“Ngôi" ends a line of the body just before footnotes that the scan has elsewhere
+    table = real["alignment"]
+    row = table[table.ref_text == "“Ngôi"]
+    assert list(row.ocr_text) == ["“Ngdi"] and list(row.moved) == [False]
+    assert set(table.op[table.region == "body"]) <= {"equal", "replace", "delete"}
+
+
+def test_identical_copies_have_no_error():
+    ref, copy = _source("pdf", PDF_TEXT, "pdf-text"), _source("scan", PDF_TEXT.replace("\n\n", "\n"), "ocr")
+    result = measure_pair(ref, copy)
+    assert set(result["alignment"].op) == {"equal"}
+    assert (result["metrics"].query("metric in ['cer', 'wer']")["errors"] == 0).all()
+    assert result["repaired"] == copy.text
+
+
 def test_every_token_is_in_exactly_one_span(real_pair):
     al = align_texts(real_pair[0].text, real_pair[1].text)
     ref_seen = sorted(k for s in al.spans for k in range(*s.ref))

@@ -302,6 +302,22 @@ def _find_moves(ref: list[Token], ocr: list[Token], gaps: list[tuple[int, int, i
     return moves
 
 
+def _matched_core(ref: list[Token], ocr: list[Token], a1: int, a2: int, b1: int, b2: int):
+    """(a_start, a_end, b_start, b_end): the two runs of a move trimmed to their matched tokens."""
+    ops = [op for op in Indel.opcodes([t.folded for t in ref[a1:a2]], [t.folded for t in ocr[b1:b2]])
+           if op.tag == "equal"]
+    if not ops:
+        return None
+    return (a1 + ops[0].src_start, a1 + ops[-1].src_end, b1 + ops[0].dest_start, b1 + ops[-1].dest_end)
+
+
+def _around(core: tuple[int, int], start: int, end: int, moved: bool):
+    """The parts of a gap side before and after its moved core (the whole side if none moved)."""
+    if not moved:
+        return (start, end), (end, end)
+    return (start, core[0]), (core[1], end)
+
+
 def _char_spans(ref: list[Token], ocr: list[Token], i0: int, i1: int, j0: int, j1: int,
                 moved: bool) -> list[Span]:
     """Align a short unequal stretch by characters; linked tokens form one span."""
@@ -386,9 +402,15 @@ def align_texts(ref_text: str, ocr_text: str) -> Alignment:
     alignment = Alignment(ref_text, ocr_text, ref, ocr)
     blocks = _token_blocks(ref, ocr, 0, len(ref), 0, len(ocr))
     gaps = [b[1:] for b in blocks if b[0] == "gap"]
-    moves = _find_moves(ref, ocr, gaps)
-    ref_moved = {kr: ko for kr, ko in moves}
-    ocr_moved = {ko for _, ko in moves}
+    # gap index -> core of its moved side: (start, end) of the ref side or of the OCR side
+    ref_core: dict[int, tuple[int, int, int, int]] = {}
+    ocr_core: dict[int, tuple[int, int]] = {}
+    for kr, ko in _find_moves(ref, ocr, gaps):
+        (a1, a2, _, _), (_, _, b1, b2) = gaps[kr], gaps[ko]
+        core = _matched_core(ref, ocr, a1, a2, b1, b2)
+        if core:
+            ref_core[kr] = core
+            ocr_core[ko] = core[2:]
     spans: list[Span] = []
     gap_index = -1
     for kind, a1, a2, b1, b2 in blocks:
@@ -396,13 +418,14 @@ def align_texts(ref_text: str, ocr_text: str) -> Alignment:
             spans.extend(Span((k, k + 1), (b1 + k - a1, b1 + k - a1 + 1)) for k in range(a1, a2))
             continue
         gap_index += 1
-        ra = (a1, a1) if gap_index in ref_moved else (a1, a2)
-        ob = (b1, b1) if gap_index in ocr_moved else (b1, b2)
-        if gap_index in ref_moved:
-            _, _, c1, c2 = gaps[ref_moved[gap_index]]
-            spans.extend(_align_stretch(ref, ocr, a1, a2, c1, c2, moved=True))
-        if ra[1] > ra[0] or ob[1] > ob[0]:
-            spans.extend(_align_stretch(ref, ocr, ra[0], ra[1], ob[0], ob[1], moved=False))
+        # What a moved block leaves at its edges (tokens it did not match) stays in its gap.
+        r_lead, r_trail = _around(ref_core.get(gap_index, (a1, a1))[:2], a1, a2, gap_index in ref_core)
+        o_lead, o_trail = _around(ocr_core.get(gap_index, (b1, b1)), b1, b2, gap_index in ocr_core)
+        spans.extend(_align_stretch(ref, ocr, *r_lead, *o_lead, moved=False))
+        if gap_index in ref_core:
+            spans.extend(_align_stretch(ref, ocr, *ref_core[gap_index], moved=True))
+        spans.extend(_align_stretch(ref, ocr, *r_trail, *o_trail, moved=False))
+    spans = [s for s in spans if s.ref[1] > s.ref[0] or s.ocr[1] > s.ocr[0]]
     spans.sort(key=lambda s: (s.ref[0], s.ref[1] == s.ref[0] and 0 or 1, s.ocr[0]))
     alignment.spans = _split_title(ref, ocr, spans)
     return alignment
