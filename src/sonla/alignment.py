@@ -22,6 +22,22 @@ only one copy has, the footnotes in both copies, repeated passages within each c
 a repaired OCR text (:func:`repair_text`) that takes the reference's characters wherever
 the folded forms agree.
 
+Outputs (all in ``data/processed/``, one block of rows per copy pair, keyed by
+``document_id``, ``ref_source_id`` and ``ocr_source_id``):
+
+- ``ocr_alignment.csv``: one row per aligned span (runs of exactly equal words merged):
+  ``ref_start``/``ref_end``/``ref_text`` and ``ocr_start``/``ocr_end``/``ocr_text`` (raw
+  offsets; ``raw[start:end] == text``; an empty side gives its insertion point), ``op``
+  (equal, replace, insert, delete), ``error_class`` (the span's primary class),
+  ``error_classes`` (``class:count;...`` for every classified character edit),
+  ``char_edits`` and ``folded_edits`` (Levenshtein distance as written and folded),
+  ``ref_chars``, ``moved``, ``region`` (``title`` or ``body``) and ``repaired_text``.
+- ``ocr_metrics.csv``: tidy rates (``metric``, ``level``, ``scope``, ``copy``, ``value``,
+  ``errors``, ``total``): CER and WER at three folding levels, along the alignment and over
+  the whole texts, for the copy and its repair; number agreement; title and moved sizes.
+- ``ocr_error_classes.csv``, ``ocr_numbers.csv``, ``ocr_footnotes.csv``, ``ocr_repeats.csv``,
+  and ``<source_id>.repaired.txt`` for every copy.
+
 Run ``python -m sonla.alignment`` to print the error rates of every declared copy pair.
 """
 
@@ -46,6 +62,7 @@ __all__ = [
     "ALIGNMENT_COLUMNS",
     "Alignment",
     "Span",
+    "Token",
     "align_sources",
     "align_texts",
     "classify_edit",
@@ -59,6 +76,8 @@ __all__ = [
     "repaired_name",
     "repair_text",
     "strip_diacritics",
+    "alignment_table",
+    "tokenize",
 ]
 
 # A run of at least this many tokens that one copy has elsewhere may be a moved block, and
@@ -426,7 +445,8 @@ def align_texts(ref_text: str, ocr_text: str) -> Alignment:
             spans.extend(_align_stretch(ref, ocr, *ref_core[gap_index], moved=True))
         spans.extend(_align_stretch(ref, ocr, *r_trail, *o_trail, moved=False))
     spans = [s for s in spans if s.ref[1] > s.ref[0] or s.ocr[1] > s.ocr[0]]
-    spans.sort(key=lambda s: (s.ref[0], s.ref[1] == s.ref[0] and 0 or 1, s.ocr[0]))
+    # reference order; at one reference position an insertion comes before what follows it
+    spans.sort(key=lambda s: (s.ref[0], s.ref[1] > s.ref[0], s.ocr[0]))
     alignment.spans = _split_title(ref, ocr, spans)
     return alignment
 
@@ -620,14 +640,14 @@ def _span_row(al: Alignment, span: Span) -> dict[str, object]:
 
 def _merge_equal(al: Alignment) -> list[Span]:
     """Consecutive exactly equal one-to-one spans merged into one span (fewer table rows)."""
-    merged: list[Span] = []
+    ref_words, ocr_words = al.forms("ref", "exact"), al.forms("ocr", "exact")
+    merged: list[tuple[Span, bool]] = []
     for span in al.spans:
         exact = (span.ref[1] - span.ref[0] == 1 and span.ocr[1] - span.ocr[0] == 1
-                 and al.forms("ref", "exact")[span.ref[0]] == al.forms("ocr", "exact")[span.ocr[0]])
-        if exact and merged and merged[-1][1] and merged[-1][0].ref[1] == span.ref[0] \
-                and merged[-1][0].ocr[1] == span.ocr[0] and merged[-1][0].moved == span.moved \
-                and merged[-1][0].region == span.region:
-            last = merged[-1][0]
+                 and ref_words[span.ref[0]] == ocr_words[span.ocr[0]])
+        last, last_exact = merged[-1] if merged else (None, False)
+        if (exact and last_exact and last.ref[1] == span.ref[0] and last.ocr[1] == span.ocr[0]
+                and (last.moved, last.region) == (span.moved, span.region)):
             merged[-1] = (Span((last.ref[0], span.ref[1]), (last.ocr[0], span.ocr[1]), span.moved,
                                span.region), True)
         else:
