@@ -59,6 +59,8 @@ CASES_FROM_SOURCES = [
     ("split-word-thcs", "TH&THCS", "TH& THCS", "split_words"),
     ("marker-read-as-symbol", "thành phố1;", "thanh phd';", "footnote_marker"),
     ("marker-digit-glued", "xã hội", "xa hoi1", "footnote_marker"),
+    ("mark-read-as-digit-do", "đó", "do6", "letter_as_digit"),
+    ("d-stroke-lost-dot", "đột", "do6t", "d_stroke_lost"),
     ("case-changed", "xuất", "Xuất", "case_changed"),
     ("punctuation", "phố.", "phố,", "punctuation"),
 ]
@@ -78,6 +80,11 @@ def test_classify_edit(ref, ocr, expected):
 
 def test_identical_text_has_no_edit():
     assert not classify_edit("Sơn La\n\n 4.051", "Sơn La 4.051")
+
+
+def test_mark_read_as_a_digit_is_not_a_footnote_marker():
+    # "đó" read as "do6": the 6 is the acute accent, not a marker glued to the word
+    assert "footnote_marker" not in classify_edit("đó", "do6")
 
 
 def test_footnote_marker_survives_a_letter_read_as_digit():

@@ -540,16 +540,18 @@ def _pair_class(r: str, o: str) -> str:
     return "punctuation"
 
 
-def _lone_class(text: str, index: int, space_class: str, lone_digit_class: str) -> str:
+def _lone_class(text: str, index: int, space_class: str, lone_digit_class: str,
+                mark_before: bool = False) -> str:
     """Class of a character only one side has, ``text[index]``.
 
-    A digit glued to the end of a word is a footnote marker; a digit among digits was
-    misread; a digit among letters stands for a letter (in the copy) or was lost (in the
-    reference).
+    A digit glued to the end of a word is a footnote marker, unless it follows a letter
+    whose mark the copy lost (``mark_before``: ``đó`` → ``do6``, the mark read as a digit);
+    a digit among digits was misread; a digit among letters stands for a letter (in the
+    copy) or was lost (in the reference).
     """
     char = text[index]
     if char.isdigit():
-        if _is_marker_digit(text, index):
+        if _is_marker_digit(text, index) and not mark_before:
             return "footnote_marker"
         near = text[max(index - 1, 0):index] + text[index + 1:index + 2]
         return "digit_changed" if any(c.isdigit() or c in ".,/" for c in near) else lone_digit_class
@@ -582,8 +584,14 @@ def classify_edit(ref: str, ocr: str) -> Counter:
     r = " ".join(unicodedata.normalize("NFC", ref).split())
     o = " ".join(unicodedata.normalize("NFC", ocr).split())
     counts: Counter = Counter()
-    for op in Levenshtein.opcodes(r, o):
+    # Align the folded characters (one per character), so that đ meets d and ộ meets o.
+    r_folded = "".join(_fold_char(c) or c for c in r)
+    o_folded = "".join(_fold_char(c) or c for c in o)
+    for op in Levenshtein.opcodes(r_folded, o_folded):
         if op.tag == "equal":
+            for p, q in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
+                if r[p] != o[q]:
+                    counts[_pair_class(r[p], o[q])] += 1
             continue
         rs, os_ = range(op.src_start, op.src_end), range(op.dest_start, op.dest_end)
         for p, q in zip(rs, os_, strict=False):
@@ -592,7 +600,10 @@ def classify_edit(ref: str, ocr: str) -> Counter:
         for p in rs[len(os_):]:
             counts[_lone_class(r, p, "merged_words", "digit_as_letter")] += 1
         for q in os_[len(rs):]:
-            counts[_lone_class(o, q, "split_words", "letter_as_digit")] += 1
+            # the reference character facing the copy's character just before this one
+            p = min(op.src_start + (q - op.dest_start), op.src_end) - 1
+            mark_before = p >= 0 and q > 0 and r[p] != o[q - 1] and _fold_char(r[p]) == _fold_char(o[q - 1])
+            counts[_lone_class(o, q, "split_words", "letter_as_digit", mark_before)] += 1
     return counts
 
 
