@@ -95,7 +95,10 @@ REPEAT_SEED = 4
 REPEAT_SLACK = 3
 REPEAT_GAP = 6
 
+# A number as written (4.051, 70,5, 42/63), not glued to a word before it (a footnote marker).
 NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,/]\d+)*")
+# Any group of digits, glued or not (s6, d3 in a scan).
+DIGITS = re.compile(r"\d+(?:[.,/]\d+)*")
 # A footnote marker in a PDF text layer: one or two digits glued to a lower-case word.
 MARKER = re.compile(r"(?<=[^\W\d_]{2})(\d{1,2})(?=[\s,.;:)…”\"]|$)")
 FOOTNOTE_LINE = re.compile(r"(?m)^[ \t]*(\d{1,2}) (?=[^\W\d_])")
@@ -872,9 +875,7 @@ def _spurious_numbers(al: Alignment) -> int:
     count = 0
     for span in al.spans:
         if span.region == "body" and span.ocr[1] > span.ocr[0]:
-            extra = len(NUMBER.findall(al.ocr_raw(span))) - len(re.findall(r"\d+(?:[.,/]\d+)*",
-                                                                          al.ref_raw(span)))
-            count += max(extra, 0)
+            count += max(len(DIGITS.findall(al.ocr_raw(span))) - len(DIGITS.findall(al.ref_raw(span))), 0)
     return count
 
 
@@ -968,7 +969,7 @@ def measure_pair(ref: Source, ocr: Source) -> dict[str, object]:
     identical = int((numbers["status"] == "identical").sum())
     _metric(metrics, pair, "numbers_identical", "exact", "aligned", "ocr", identical, len(numbers))
     _metric(metrics, pair, "numbers_spurious", "exact", "aligned", "ocr", _spurious_numbers(al),
-            len(NUMBER.findall(ocr.text)))
+            len(DIGITS.findall(ocr.text)))
     moved_chars = sum(len(al.ref_raw(s)) for s in al.spans if s.moved)
     _metric(metrics, pair, "moved_chars", "exact", "document", "ref", moved_chars, len(ref.text))
     footnotes = pd.DataFrame(_footnote_rows(al, by_token, notes, pair), columns=FOOTNOTE_COLUMNS)
