@@ -898,14 +898,18 @@ def repair_text(al: Alignment) -> str:
                    for t in al.ocr_tokens[span.ocr[0]:span.ocr[1]] for n, c in enumerate(t.folded + " ")]
         a = "".join(c for c, _, _ in a_chars)
         b = "".join(c for c, _, _ in b_chars)
-        for op in Levenshtein.opcodes(a, b):
-            if op.tag != "equal":
+        if a == b:  # the usual case: only marks or case differ
+            pairs = zip(range(len(a)), range(len(b)), strict=True)
+        else:
+            pairs = ((p, q) for op in Levenshtein.opcodes(a, b) if op.tag == "equal"
+                     for p, q in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end),
+                                     strict=True))
+        for p, q in pairs:
+            if a[p] == " ":
                 continue
-            for p, q in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
-                if a[p] == " ":
-                    continue
-                _, r1, r2 = a_chars[p]
-                _, o1, o2 = b_chars[q]
+            _, r1, r2 = a_chars[p]
+            _, o1, o2 = b_chars[q]
+            if al.ref_text[r1:r2] != al.ocr_text[o1:o2]:
                 replace[o1] = (o2, unicodedata.normalize("NFC", al.ref_text[r1:r2]))
     out = []
     position = 0
