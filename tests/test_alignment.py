@@ -342,6 +342,13 @@ def test_a_lone_source_makes_no_pair():
     assert copy_pairs([_source("a", "Sơn La", "clean", "a"), _source("b", "Sơn La", "ocr", "b")]) == []
 
 
+def test_no_declared_pair_gives_empty_tables_with_headers():
+    outputs = align_sources([_source("a", PDF_TEXT, "pdf-text", "a")])
+    assert set(outputs) == {"ocr_alignment.csv", "ocr_metrics.csv", "ocr_error_classes.csv",
+                            "ocr_numbers.csv", "ocr_footnotes.csv", "ocr_repeats.csv"}
+    assert all(frame.empty and "document_id" in frame.columns for frame in outputs.values())
+
+
 def test_reference_is_the_copy_that_is_not_ocr():
     ocr, pdf = _source("scan", "Son La", "ocr"), _source("pdf", "Sơn La", "pdf-text")
     assert [(r.source_id, c.source_id) for r, c in copy_pairs([ocr, pdf])] == [("pdf", "scan")]

@@ -968,8 +968,7 @@ def measure_pair(ref: Source, ocr: Source) -> dict[str, object]:
     markers = {n["marker_start"] for n in notes}
     by_token = _span_of_ref_token(al)
     numbers = pd.DataFrame([{**pair, **row} for row in _numbers(al, by_token, markers)],
-                           columns=[*pair, "ref_start", "ref_end", "ref_number", "ocr_start", "ocr_end",
-                                    "ocr_text", "status", "moved"])
+                           columns=NUMBER_COLUMNS)
     identical = int((numbers["status"] == "identical").sum())
     _metric(metrics, pair, "numbers_identical", "exact", "aligned", "ocr", identical, len(numbers))
     _metric(metrics, pair, "numbers_spurious", "exact", "aligned", "ocr", _spurious_numbers(al),
@@ -981,8 +980,7 @@ def measure_pair(ref: Source, ocr: Source) -> dict[str, object]:
         [{**pair, "source_id": source.source_id, **p, "text": " ".join(source.text[
             p["first_start"]:p["first_end"]].split())}
          for source in (ref, ocr) for p in find_repeated_passages(source.text)],
-        columns=[*pair, "source_id", "first_start", "first_end", "second_start", "second_end", "tokens",
-                 "text"])
+        columns=REPEAT_COLUMNS)
     return {"alignment": table, "metrics": pd.DataFrame(metrics, columns=METRIC_COLUMNS),
             "classes": _class_table(table, pair), "numbers": numbers, "footnotes": footnotes,
             "repeats": repeats, "repaired": repaired}
@@ -994,6 +992,11 @@ FOOTNOTE_COLUMNS = ["document_id", "ref_source_id", "ocr_source_id", "number", "
                     "ref_marker_text", "ocr_marker_start", "ocr_marker_text", "marker_survived",
                     "ref_body_start", "ref_body_end", "ocr_body_start", "ocr_body_end", "ref_body_text",
                     "ocr_body_text", "body_moved"]
+_PAIR = ["document_id", "ref_source_id", "ocr_source_id"]
+NUMBER_COLUMNS = [*_PAIR, "ref_start", "ref_end", "ref_number", "ocr_start", "ocr_end", "ocr_text", "status",
+                  "moved"]
+REPEAT_COLUMNS = [*_PAIR, "source_id", "first_start", "first_end", "second_start", "second_end", "tokens",
+                  "text"]
 CLASS_COLUMNS = ["document_id", "ref_source_id", "ocr_source_id", "error_class", "label", "spans",
                  "primary_spans", "char_edits"]
 
@@ -1073,9 +1076,9 @@ OUTPUT_TABLES = {
     "alignment": ("ocr_alignment.csv", ALIGNMENT_COLUMNS),
     "metrics": ("ocr_metrics.csv", METRIC_COLUMNS),
     "classes": ("ocr_error_classes.csv", CLASS_COLUMNS),
-    "numbers": ("ocr_numbers.csv", None),
+    "numbers": ("ocr_numbers.csv", NUMBER_COLUMNS),
     "footnotes": ("ocr_footnotes.csv", FOOTNOTE_COLUMNS),
-    "repeats": ("ocr_repeats.csv", None),
+    "repeats": ("ocr_repeats.csv", REPEAT_COLUMNS),
 }
 
 
@@ -1086,7 +1089,7 @@ def align_sources(sources: list[Source]) -> dict[str, object]:
     for key, (name, columns) in OUTPUT_TABLES.items():
         frames = [r[key] for r in results]
         outputs[name] = (pd.concat(frames, ignore_index=True) if frames
-                         else pd.DataFrame(columns=columns or []))
+                         else pd.DataFrame(columns=columns))
     for (_, ocr), result in zip(copy_pairs(sources), results, strict=True):
         outputs[repaired_name(ocr.source_id)] = result["repaired"]
     return outputs
