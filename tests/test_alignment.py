@@ -257,9 +257,29 @@ def test_real_footnotes_in_both_copies(real):
     assert notes.loc[1, "ocr_body_text"].startswith("2 Dy an Truong Ngoi sao")
 
 
-@pytest.mark.xfail(strict=True, reason="a footnote continued on the next page is not joined yet")
 def test_footnote_continued_after_a_page_break(real):
-    assert "Đơn vị học tập" in real["footnotes"].loc[3, "ref_body_text"]
+    # footnote 4 breaks off at "12/12 xã," and goes on after footnote 5, on the next page
+    note = real["footnotes"].loc[3]
+    assert note.ref_body_text.endswith("“Đơn vị học tập”.") and note.ref_continued_start > note.ref_body_end
+    assert note.ocr_body_text.endswith("“Pon vi hoc tap”.")
+
+
+LONG = "x" * 100
+
+
+def test_footnote_continuation_needs_footnote_sized_lines():
+    text = (f"bàn thành phố1; và nhà2.\n1 Các tuyến {LONG}\n2 Dự án đường {LONG}.\n"
+            f"hiệu “Đơn vị {LONG} học tập”.\nthân\n")
+    assert find_footnotes(text)[0]["body_text"].endswith("học tập”.")
+    # a short line in lower case after a footnote is the body going on, not a continuation
+    text_body = text.replace(f"hiệu “Đơn vị {LONG} học tập”.", "nhà trí tuệ và thư viện")
+    assert find_footnotes(text_body)[0]["continued_start"] == -1
+
+
+@pytest.mark.xfail(strict=True, reason="OCR noise in the first words of a repeated passage shortens it")
+def test_repeated_passage_in_the_scan_starts_where_the_pdf_one_does(real):
+    repeats = real["repeats"]
+    assert repeats[repeats.source_id == "appendix-ocr"].iloc[0].text.startswith("D3 thue hién 300")
 
 
 # --- repair and the real measurements ----------------------------------------------------

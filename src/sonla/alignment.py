@@ -44,6 +44,7 @@ Run ``python -m sonla.alignment`` to print the error rates of every declared cop
 from __future__ import annotations
 
 import re
+import statistics
 import sys
 import unicodedata
 from collections import Counter
@@ -730,52 +731,103 @@ def _span_rates(al: Alignment, spans: list[Span], level: str) -> tuple[int, int,
     return char_edits, len(" ".join(ref_forms)), word_edits, ref_words
 
 
+def _footnote_markers(text: str) -> list[tuple[int, int, int, str]]:
+    """(number, start, end, word) of markers glued to lower-case words, numbered 1, 2, 3, ..."""
+    markers = []
+    expected = 1
+    for match in MARKER.finditer(text):
+        if int(match.group(1)) != expected or not text[match.start(1) - 1].islower():
+            continue
+        word_start, word_end = match.start(1), match.end(1)
+        while word_start > 0 and not text[word_start - 1].isspace():
+            word_start -= 1
+        while word_end < len(text) and not text[word_end].isspace():
+            word_end += 1
+        markers.append((expected, match.start(1), match.end(1), text[word_start:word_end]))
+        expected += 1
+    return markers
+
+
+def _footnote_bodies(lines: list[tuple[int, str]]) -> dict[int, tuple[int, int, int]]:
+    """{number: (first line, last line, start offset)} of numbered footnote lines."""
+    bodies: dict[int, tuple[int, int, int]] = {}
+    for index, (offset, line) in enumerate(lines):
+        found = FOOTNOTE_LINE.match(line)
+        if not found or not line[found.end()].isupper() or int(found.group(1)) in bodies:
+            continue
+        last = index
+        for k in range(index, min(index + 8, len(lines))):
+            last = k
+            next_is_note = k + 1 < len(lines) and FOOTNOTE_LINE.match(lines[k + 1][1]) is not None
+            if lines[k][1].rstrip().endswith(TERMINAL) or next_is_note:
+                break
+        bodies[int(found.group(1))] = (index, last, offset + found.start(1))
+    return bodies
+
+
+def _continuations(lines: list[tuple[int, str]], bodies: dict[int, tuple[int, int, int]]) -> dict[int, tuple]:
+    """{number: (first line, last line)} of footnotes continued after a page break.
+
+    A footnote that does not end a sentence continues on the next page, after that page's
+    footnotes: a line that starts in lower case right after another footnote and is as long
+    as footnote lines are (smaller print: longer lines than the body's).
+    """
+    in_notes = {k for first, last, _ in bodies.values() for k in range(first, last + 1)}
+    full = [len(lines[k][1].strip()) for k in in_notes if not lines[k][1].rstrip().endswith(TERMINAL)]
+    other = [len(line.strip()) for k, (_, line) in enumerate(lines) if k not in in_notes]
+    if not full or not other:
+        return {}
+    threshold = (statistics.median(full) + statistics.median(other)) / 2
+    open_notes = [n for n, (_, last, _) in sorted(bodies.items(), key=lambda item: item[1])
+                  if not lines[last][1].rstrip().endswith(TERMINAL)]
+    found: dict[int, tuple[int, int]] = {}
+    for _, last, _ in sorted(bodies.values()):
+        k = last + 1
+        if k >= len(lines) or not open_notes:
+            continue
+        line = lines[k][1].strip()
+        if line[:1].islower() and len(line) >= threshold:
+            end = next((j for j in range(k, min(k + 8, len(lines)))
+                        if lines[j][1].rstrip().endswith(TERMINAL)), k)
+            found[open_notes.pop(0)] = (k, end)
+    return found
+
+
 def find_footnotes(text: str) -> list[dict[str, object]]:
     """Footnotes of a PDF text layer: markers glued to words and numbered footnote lines.
 
     Markers are one or two digits glued to a lower-case word (``thành phố1;``), taken in
     the order 1, 2, 3, ...; a footnote's text starts on a line ``N Capitalised ...`` and
-    runs to the first line that ends a sentence or to the next footnote. Returns one
-    record per marker, with ``body_start`` = -1 when no footnote line was found.
+    runs to the first line that ends a sentence or to the next footnote; a footnote cut by
+    a page break is joined with its continuation (see :func:`_continuations`). Returns one
+    record per marker, with ``body_start`` = -1 when no footnote line was found and
+    ``continued_start`` = -1 when the footnote is not continued elsewhere.
 
     >>> notes = find_footnotes("trên địa bàn thành phố1; đến nay\\n1 Các tuyến đường 2a.\\nTiếp")
     >>> [(n["number"], n["marker_text"], n["body_text"]) for n in notes]
     [(1, 'phố1;', '1 Các tuyến đường 2a.')]
     """
-    markers = []
-    expected = 1
-    for match in MARKER.finditer(text):
-        word_start = match.start(1)
-        while word_start > 0 and not text[word_start - 1].isspace():
-            word_start -= 1
-        if int(match.group(1)) == expected and text[match.start(1) - 1].islower():
-            word_end = match.end(1)
-            while word_end < len(text) and not text[word_end].isspace():
-                word_end += 1
-            markers.append((expected, match.start(1), match.end(1), text[word_start:word_end]))
-            expected += 1
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*", text) if m.group().strip()]
-    starts = {}
-    for index, (offset, line) in enumerate(lines):
-        found = FOOTNOTE_LINE.match(line)
-        if found and line[found.end()].isupper():
-            starts.setdefault(int(found.group(1)), (index, offset + found.start(1)))
+    bodies = _footnote_bodies(lines)
+    continued = _continuations(lines, bodies)
+
+    def end_of(k: int) -> int:
+        return lines[k][0] + len(lines[k][1].rstrip())
+
     notes = []
-    for number, m_start, m_end, word in markers:
-        body_start = body_end = -1
-        if number in starts:
-            index, body_start = starts[number]
-            for k in range(index, min(index + 8, len(lines))):
-                offset, line = lines[k]
-                body_end = offset + len(line.rstrip())
-                next_is_note = k + 1 < len(lines) and (FOOTNOTE_LINE.match(lines[k + 1][1]) is not None)
-                if line.rstrip().endswith(TERMINAL) or next_is_note:
-                    break
-        notes.append({
-            "number": number, "marker_start": m_start, "marker_end": m_end, "marker_text": word,
-            "body_start": body_start, "body_end": body_end,
-            "body_text": " ".join(text[body_start:body_end].split()) if body_start >= 0 else "",
-        })
+    for number, m_start, m_end, word in _footnote_markers(text):
+        note = {"number": number, "marker_start": m_start, "marker_end": m_end, "marker_text": word,
+                "body_start": -1, "body_end": -1, "continued_start": -1, "continued_end": -1, "body_text": ""}
+        if number in bodies:
+            _, last, start = bodies[number]
+            note.update(body_start=start, body_end=end_of(last))
+            note["body_text"] = " ".join(text[start:end_of(last)].split())
+        if number in continued:
+            first, last = continued[number]
+            start = lines[first][0] + len(lines[first][1]) - len(lines[first][1].lstrip())
+            note.update(continued_start=start, continued_end=end_of(last))
+            note["body_text"] += " " + " ".join(text[start:end_of(last)].split())
+        notes.append(note)
     return notes
 
 
@@ -990,8 +1042,8 @@ METRIC_COLUMNS = ["document_id", "ref_source_id", "ocr_source_id", "metric", "le
                   "value", "errors", "total"]
 FOOTNOTE_COLUMNS = ["document_id", "ref_source_id", "ocr_source_id", "number", "ref_marker_start",
                     "ref_marker_text", "ocr_marker_start", "ocr_marker_text", "marker_survived",
-                    "ref_body_start", "ref_body_end", "ocr_body_start", "ocr_body_end", "ref_body_text",
-                    "ocr_body_text", "body_moved"]
+                    "ref_body_start", "ref_body_end", "ref_continued_start", "ocr_body_start", "ocr_body_end",
+                    "ocr_continued_start", "ref_body_text", "ocr_body_text", "body_moved"]
 _PAIR = ["document_id", "ref_source_id", "ocr_source_id"]
 NUMBER_COLUMNS = [*_PAIR, "ref_start", "ref_end", "ref_number", "ocr_start", "ocr_end", "ocr_text", "status",
                   "moved"]
@@ -999,6 +1051,17 @@ REPEAT_COLUMNS = [*_PAIR, "source_id", "first_start", "first_end", "second_start
                   "text"]
 CLASS_COLUMNS = ["document_id", "ref_source_id", "ocr_source_id", "error_class", "label", "spans",
                  "primary_spans", "char_edits"]
+
+
+def _ocr_range(al: Alignment, by_token: dict[int, Span], start: int, end: int) -> tuple[int, int, bool]:
+    """The copy's raw (start, end) aligned with the reference's [start, end), and if moved."""
+    if start < 0:
+        return -1, -1, False
+    first = by_token.get(_token_index(al.ref_tokens, start))
+    last = by_token.get(_token_index(al.ref_tokens, end - 1))
+    if not first or not last or al.offsets(last)[3] <= al.offsets(first)[2]:
+        return -1, -1, False
+    return al.offsets(first)[2], al.offsets(last)[3], first.moved
 
 
 def _footnote_rows(al: Alignment, by_token: dict[int, Span], notes, pair) -> list[dict[str, object]]:
@@ -1009,22 +1072,18 @@ def _footnote_rows(al: Alignment, by_token: dict[int, Span], notes, pair) -> lis
         ocr_marker_start = al.offsets(span)[2] if span and span.ocr[1] > span.ocr[0] else -1
         digits = re.sub(r"\D", "", al.ref_text[note["marker_start"]:note["marker_end"]])
         survived = bool(re.search(rf"[^\W\d_]\d*{digits}(?!\d)\W*$", ocr_marker))
-        body = {"ocr_body_start": -1, "ocr_body_end": -1, "ocr_body_text": "", "body_moved": False}
-        if note["body_start"] >= 0:
-            first = by_token.get(_token_index(al.ref_tokens, note["body_start"]))
-            last = by_token.get(_token_index(al.ref_tokens, note["body_end"] - 1))
-            if first and last:
-                start = al.offsets(first)[2]
-                end = al.offsets(last)[3]
-                if end > start:
-                    body = {"ocr_body_start": start, "ocr_body_end": end,
-                            "ocr_body_text": " ".join(al.ocr_text[start:end].split()),
-                            "body_moved": first.moved}
+        start, end, moved = _ocr_range(al, by_token, note["body_start"], note["body_end"])
+        cont_start, cont_end, _ = _ocr_range(al, by_token, note["continued_start"], note["continued_end"])
+        ocr_text = " ".join(al.ocr_text[start:end].split()) if start >= 0 else ""
+        if cont_start >= 0:
+            ocr_text += " " + " ".join(al.ocr_text[cont_start:cont_end].split())
         rows.append({**pair, "number": note["number"], "ref_marker_start": note["marker_start"],
                      "ref_marker_text": note["marker_text"], "ocr_marker_start": ocr_marker_start,
                      "ocr_marker_text": ocr_marker, "marker_survived": survived,
                      "ref_body_start": note["body_start"], "ref_body_end": note["body_end"],
-                     "ref_body_text": note["body_text"], **body})
+                     "ref_continued_start": note["continued_start"], "ocr_body_start": start,
+                     "ocr_body_end": end, "ocr_continued_start": cont_start,
+                     "ref_body_text": note["body_text"], "ocr_body_text": ocr_text, "body_moved": moved})
     return rows
 
 
