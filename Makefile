@@ -16,7 +16,10 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 RAW := $(wildcard data/raw/*)
 PACKAGE := $(shell find src/sonla -type f \( -name '*.py' -o -path '*/rules/*' \) 2>/dev/null)
 PROCESSED := data/processed/source_profiles.csv data/processed/claims.csv data/processed/datapackage.json \
-  data/processed/findings.csv data/processed/indicators.csv
+  data/processed/findings.csv data/processed/indicators.csv \
+  data/processed/ocr_alignment.csv data/processed/ocr_metrics.csv data/processed/ocr_error_classes.csv \
+  data/processed/ocr_numbers.csv data/processed/ocr_footnotes.csv data/processed/ocr_repeats.csv \
+  data/processed/appendix-ocr.repaired.txt
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
 
 ##@ Set-up

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .alignment import align_sources
 from .claims import stage_claims
 from .errors import SonlaError
 from .findings import stage_findings
@@ -44,6 +45,10 @@ def stage_profiles(sources: list[Source], earlier: dict[str, object]) -> dict[st
     return {"source_profiles.csv": profile_sources(sources)}
 
 
+def stage_alignment(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    return align_sources(sources)
+
+
 # A stage maps the verified sources and the outputs of the stages before it
 # ({file name: content}) to its own outputs {file name in data/processed: content}.
 # Content is a DataFrame (written as CSV), str or bytes. Stages run in this order.
@@ -52,6 +57,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("profiles", stage_profiles),
     ("claims", stage_claims),
     ("findings", stage_findings),
+    ("alignment", stage_alignment),
 ]
 
 
