@@ -42,7 +42,8 @@ $(PROCESSED) &: $(RAW) $(PACKAGE) | verify
 
 ##@ Book
 .PHONY: notebooks book html open
-notebooks: data ## execute the chapters that changed (papermill; JOBS=n in parallel)
+notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n)
+	$(PY) -m sonla.reader
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
 html: ## build the HTML from the executed notebooks into _build/html
