@@ -165,7 +165,8 @@ def _first_claim_link(page, site: str) -> str:
         if "explorer" not in path:
             continue
         page.goto(site + path, wait_until="load")
-        links = page.eval_on_selector_all('a[href*="#claim-"]', "ls => ls.map(a => a.href)")
+        links = page.eval_on_selector_all('a[href*="sources/"][href*="#claim-"]',
+                                          "ls => ls.map(a => a.href)")
         if links:
             return links[0]
     for path in PAGES:
