@@ -15,7 +15,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 RAW := $(wildcard data/raw/*)
 PACKAGE := $(shell find src/sonla -type f \( -name '*.py' -o -path '*/rules/*' \) 2>/dev/null)
-PROCESSED := data/processed/source_profiles.csv
+PROCESSED := data/processed/source_profiles.csv data/processed/claims.csv data/processed/datapackage.json
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
 
 ##@ Set-up

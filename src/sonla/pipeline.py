@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .claims import stage_claims
 from .errors import SonlaError
 from .io import write_bytes_atomic
 from .profiles import profile_sources
@@ -48,6 +49,7 @@ def stage_profiles(sources: list[Source], earlier: dict[str, object]) -> dict[st
 Stage = Callable[[list[Source], dict[str, object]], dict[str, object]]
 STAGES: list[tuple[str, Stage]] = [
     ("profiles", stage_profiles),
+    ("claims", stage_claims),
 ]
 
 
