@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -67,7 +68,7 @@ def number_density(text: str, title: str, window: int = 1000) -> plt.Figure:
 
 def stacked_bars(counts: pd.DataFrame, title: str, xlabel: str, note: str = "") -> plt.Figure:
     """Horizontal stacked bars: one bar per row of ``counts``, one colour per column."""
-    fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.5 * len(counts)))
+    fig, ax = plt.subplots(figsize=(7.5, 1.6 + 0.45 * len(counts)))
     left = pd.Series(0.0, index=counts.index)
     for i, column in enumerate(counts.columns):
         ax.barh([str(x) for x in counts.index], counts[column], left=left,
@@ -76,7 +77,8 @@ def stacked_bars(counts: pd.DataFrame, title: str, xlabel: str, note: str = "") 
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    ax.legend(ncols=min(4, len(counts.columns)), fontsize=8, loc="lower right", frameon=True)
+    ax.legend(ncols=min(3, len(counts.columns)), fontsize=8, loc="upper center",
+              bbox_to_anchor=(0.5, -0.18 - 0.6 / max(1, len(counts))), frameon=False)
     fig.tight_layout()
     if note:
         add_source_note(fig, note)
@@ -117,7 +119,7 @@ def grouped_bars(values: pd.DataFrame, title: str, note: str = "", ncols: int = 
         for x, v in enumerate(row.values):
             if pd.isna(v):
                 ax.text(x, 0, "n/r", ha="center", va="bottom", fontsize=8, color="#555555")
-        ax.set_title(str(label), fontsize=9)
+        ax.set_title(str(label), fontsize=8)
         ax.tick_params(axis="x", labelsize=7, rotation=20)
     for ax in list(axes.flat)[len(values):]:
         ax.axis("off")
@@ -156,6 +158,8 @@ def timeline_chart(events: pd.DataFrame, title: str, note: str = "", lane_column
                    label=str(lane), zorder=3, alpha=0.85)
     ax.set_yticks(range(len(lanes)), [str(x) for x in lanes])
     ax.set_ylim(len(lanes) - 0.5, -0.5)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()

@@ -44,12 +44,19 @@ def heading_at(text: str, section_starts: list[int], offset: int) -> str:
     return text[start: end if end >= 0 else len(text)].strip()[:80]
 
 
-def ward_claims(claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
-    """Quantity claims of the old wards, with their ``metric``, ``section`` and ward label."""
+def ward_claims(claims: pd.DataFrame, sources: list[Source],
+                geographies: list[str] | None = None) -> pd.DataFrame:
+    """Quantity claims of the old wards, with their ``metric``, ``section`` and ward label.
+
+    ``claims`` is the whole dataset (the section numbers it holds name the sections);
+    ``geographies`` limits the wards (default: every ``*-old`` geography).
+    """
     texts = {s.source_id: s.text for s in sources}
     labels = place_labels()
     quantities = claims[(claims["kind"] == "quantity")
                         & claims["geography"].fillna("").str.endswith(OLD_SUFFIX)].copy()
+    if geographies is not None:
+        quantities = quantities[quantities["geography"].isin(geographies)]
     sections = claims[claims["kind"] == "section_number"]
     starts = {sid: sorted(group["start"].tolist()) for sid, group in sections.groupby("source_id")}
     quantities["section"] = [heading_at(texts[s], starts.get(s, []), o)
