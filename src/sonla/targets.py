@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from . import config
+from .sources import read_manifest
 
 __all__ = [
     "marker_number",
@@ -122,14 +123,15 @@ def _forward_share(claims: pd.DataFrame, run: pd.DataFrame, source_year: int | N
 
 
 def target_list(claims: pd.DataFrame, source_years: dict[str, int] | None = None) -> pd.DataFrame:
-    """The items of the numbered target list (see the module docstring); empty if none."""
-    source_years = source_years or {}
+    """The items of the numbered target list (see the module docstring); empty if none.
+
+    ``source_years`` maps a source id to its year; by default the year of its manifest date.
+    """
+    if source_years is None:
+        source_years = {row["source_id"]: end_year(row["date"][:4]) for row in read_manifest()}
     best: pd.DataFrame | None = None
     for run in numbered_runs(claims):
         year = source_years.get(run["source_id"].iloc[0])
-        if year is None:
-            years = [end_year(p) for p in claims.loc[claims["source_id"] == run["source_id"].iloc[0], "period"]]
-            year = min((y for y in years if y), default=None)
         if _forward_share(claims, run, year) < 0.5:
             continue
         if best is None or len(run) > len(best):
