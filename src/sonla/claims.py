@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-
 from rapidfuzz import fuzz
 
 from .errors import SonlaError
@@ -32,6 +31,7 @@ from .numbers import NUMBER_PATTERN, read_number
 from .sources import Source, load_sources
 
 __all__ = ["CLAIM_COLUMNS", "CONTRACT_COLUMNS", "KINDS", "extract_claims", "extract_all", "check_offsets",
+           "read_quantity",
            "stage_claims", "build_layout"]
 
 CONTRACT_COLUMNS = [
@@ -46,7 +46,8 @@ KINDS = ("quantity", "date", "identifier", "section_number", "list_marker", "foo
 TOKEN = re.compile(NUMBER_PATTERN)
 ROMAN_MARKER = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)")
 ROMAN_HEADING = re.compile(r"^[ \t]*([IVX]{1,4})(?:[-.])(?=\s)", re.M)
-FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
+FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
+                       r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
 MONTH_YEAR = re.compile(r"(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?!\d)")
 DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}(?![\d/])")
 YEAR_RANGE = re.compile(r"((?:19|20)\d\d)(\s*[-–]\s*)((?:19|20)\d\d)(?!\d)")
@@ -102,6 +103,7 @@ class Layout:
     default_geography: str
     default_period: str
     clean: bool
+    footnotes: list[tuple[int, int, int]]
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -158,10 +160,22 @@ def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     return sorted(found.values())
 
 
-def _geo_mentions(folded: str, rules: Rules) -> list[tuple[int, str, str]]:
+def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
+                  sentence_starts: list[int] | None = None) -> list[tuple[int, str, str]]:
+    """Geography mentions (position, key, old key).
+
+    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml counts only
+    among the first words of its sentence or clause (it is then what the sentence is about).
+    """
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
+            if subjects_only and geo.subject_only and sentence_starts is not None:
+                i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
+                lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
+                lead = re.split(r"[;:]", lead)[-1]
+                if len(lead.split()) > rules.subject_words:
+                    continue
             hits.append((m.start(), geo.key, geo.old_key))
     hits.sort()
     # A mention inside a longer one ("thành phố" in "thành phố sơn la") counts once.
@@ -191,7 +205,8 @@ def _sentences(text: str, folded: str, lines: list[tuple[int, int]], heading_lin
     for number, (s, e) in enumerate(lines):
         line = text[s:e].rstrip()
         next_is_heading = number + 1 in heading_lines
-        if paragraph_lines or number in heading_lines or next_is_heading or line.endswith((".", ":", "!", "?")):
+        ends_sentence = line.endswith((".", ":", "!", "?"))
+        if paragraph_lines or number in heading_lines or next_is_heading or ends_sentence:
             breaks.add(e)
     for m in SENTENCE_END.finditer(text):
         breaks.add(m.end())
@@ -207,6 +222,48 @@ def _sentences(text: str, folded: str, lines: list[tuple[int, int]], heading_lin
             paragraph += 1
         start = cut
     return spans, [paragraphs[i] for i in range(len(spans))]
+
+
+FOOTNOTE_BODY_NUMBERED = re.compile(r"[ \t]*(\d{1,2}) +[A-ZĐÀ-Ỹ]")
+FOOTNOTE_MARK_GLUED = re.compile(r"(?<=[a-zà-ỹđ])(\d{1,2})(?=[\s;,.:)]|$)")
+FOOTNOTE_TRACE = re.compile(r"(?<=\S)\n(?=[;.,:])")
+
+
+def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: set[int]):
+    """(body start, body end, anchor) for each footnote body linked to where its marker stands.
+
+    A footnote body takes its context (headings, paragraph) from its marker, not from where the
+    page break or the end of the document put it. Numbered bodies ("4 Đến nay …") link to the
+    last glued marker with the same number before them ("học tập4;"). Bodies marked by U+FFFD
+    link, in order, to the traces their removed markers left in the text (a line break right
+    before punctuation), when the counts agree. Unlinked bodies keep their own position.
+    """
+    anchors, unnumbered = [], []
+    markers = [(m.start(), m.group(1)) for m in FOOTNOTE_MARK_GLUED.finditer(text)]
+    for number, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if line.lstrip().startswith("\ufffd"):
+            unnumbered.append((s, e))
+            continue
+        body = FOOTNOTE_BODY_NUMBERED.match(line)
+        if body and number not in heading_lines:
+            before = [pos for pos, n in markers if n == body.group(1) and pos < s]
+            if before:
+                anchors.append((s, e, before[-1]))
+    traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
+    # A U+FFFD body runs on to the next one (the last one to the end of the text).
+    unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
+                  for i, (s, _) in enumerate(unnumbered)]
+    if unnumbered and len(traces) == len(unnumbered):
+        anchors += [(s, e, t) for (s, e), t in zip(unnumbered, traces, strict=True)]
+    return sorted(anchors)
+
+
+def _anchor(layout: Layout, pos: int) -> int:
+    for start, end, anchor in layout.footnotes:
+        if start <= pos < end:
+            return anchor
+    return pos
 
 
 def build_layout(source: Source, rules: Rules) -> Layout:
@@ -230,6 +287,8 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                                 line_periods[-1][2] if line_periods else "",
                                 bool(rules.target_heading.search(folded[s:e]))))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
+    subject_geos = _geo_mentions(folded, rules, subjects_only=True,
+                                 sentence_starts=[s for s, _ in sentences])
     title = fold(source.title_vi)
     title_periods = _period_mentions(title, rules)
     title_geos = _geo_mentions(title, rules)
@@ -237,10 +296,11 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         text=text, folded=folded, ocr=ocr, sentences=sentences,
         sentence_starts=[s for s, _ in sentences], paragraph_of=paragraph_of,
         headings=headings, heading_starts=[h.start for h in headings],
-        periods=periods, geos=geos,
+        periods=periods, geos=subject_geos,
         default_geography=title_geos[0][1] if title_geos else "",
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
+        footnotes=_footnote_anchors(text, lines, heading_lines),
     )
 
 
@@ -276,7 +336,7 @@ def _match_unit(folded: str, pos: int, rules: Rules):
 
 def _fuzzy_unit(folded: str, pos: int, rules: Rules):
     """OCR only: the plain unit wording closest to the words at ``pos`` (key, multiplier, end)."""
-    words = list(re.finditer(r"\S+?(?=[\s,;.:)(]|$)", folded[pos:pos + 40]))
+    words = list(re.finditer(r"[^\s/]+?(?=[\s,;.:)(/]|$)", folded[pos:pos + 40]))
     if not words or folded[pos:pos + 1] not in (" ", ""):
         return None
     best = None
@@ -294,12 +354,12 @@ def _fuzzy_unit(folded: str, pos: int, rules: Rules):
 def _read_unit(folded: str, pos: int, rules: Rules, ocr: bool = False) -> tuple[str, float, int]:
     """Unit key, value multiplier and end position of what follows a number."""
     unit, end = _match_unit(folded, pos, rules)
-    if unit:
+    fuzzy = _fuzzy_unit(folded, pos, rules) if ocr else None
+    if unit and not (fuzzy and fuzzy[2] > end):
         return unit.key, unit.multiplier, end
-    if ocr:
-        fuzzy = _fuzzy_unit(folded, pos, rules)
+    if fuzzy:
         scale = rules.scale.match(folded, pos)
-        if fuzzy and (not scale or fuzzy[2] > scale.end()):
+        if not scale or fuzzy[2] > scale.end():
             return fuzzy
     m = rules.scale.match(folded, pos)
     if m:
@@ -320,9 +380,12 @@ def _glued_kind(token_word: str, digits_at_end: bool, layout: Layout, rules: Rul
     """Kind of a digit group glued to letters (``phố1``, ``QL6``, ``s6``, ``2a``)."""
     letters = re.sub(r"[\d.,]", "", token_word)
     if layout.ocr:
-        if token_word.lower() in rules.ocr_words or fold(token_word, rules.ocr_symbols) in rules.ocr_words:
+        if token_word in rules.ocr_words:
             return "ocr_letter"
         if letters.isupper() and len(letters) >= 2:
+            return "name_number"
+        # A digit group with one letter after it names a lot or a road ("3a", "1A", "6C", "4G").
+        if re.fullmatch(r"\d+[A-Za-z]", token_word):
             return "name_number"
         if not digits_at_end or len(letters) <= 2:
             return "ocr_letter"
@@ -416,16 +479,18 @@ def _classify(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
     window = folded[max(0, s - 30):s]
     if rules.document_before.search(window):
         return Claim(s, e, "identifier")
-    if rules.name_before.search(window):
+    if rules.name_before.search(window) and not unit_after:
         return Claim(s, e, "name_number")
     token = m.group(0)
     if token.isdigit() and len(token) == 4 and rules.year_min <= int(token) <= rules.year_max \
             and not unit_after:
         return Claim(s, e, "date")
+    # A number right after an acronym or inside a proper name: "(ICLC 6)", "TOP 10", "Ngọc Linh 2".
     prev_word = re.search(r"(\S+)\s+$", text[max(0, s - 40):s])
     if prev_word and token.isdigit() and not unit_after and after not in "/-–":
         word = prev_word.group(1)
-        if word.isupper() and len(word) >= 2 and word.isalpha():
+        letters = word.lstrip("(“\"'")
+        if letters.isupper() and len(letters) >= 2 and letters.isalpha():
             return Claim(s, e, "name_number")
         sentence_start = layout.sentences[_sentence_index(layout, s)][0]
         if (word[:1].isupper() and word.isalpha() and s - len(prev_word.group(0)) > sentence_start
@@ -484,6 +549,33 @@ def _quantity(m: re.Match, layout: Layout, rules: Rules) -> Claim:
     return claim
 
 
+def read_quantity(text: str, ocr: bool = False, rules: Rules | None = None) -> dict:
+    """Read the first quantity written in ``text``, the way :func:`extract_claims` reads it.
+
+    >>> read_quantity("7-8%")
+    {'text': '7-8%', 'value': 7.0, 'value_high': 8.0, 'denominator': None, 'unit': 'percent', 'decimals': 0}
+    >>> read_quantity("1.372 tỷ đồng/1.573 tỷ đồng")["denominator"]
+    1573.0
+    >>> read_quantity("đón 1,2 triệu lượt khách")["value"], read_quantity("1,45 lần")["unit"]
+    (1200000.0, 'times')
+    >>> read_quantity("170-200 triệu/ha")["unit"]
+    'mn_vnd_per_ha'
+
+    Raises ValueError when ``text`` holds no digit.
+    """
+    from types import SimpleNamespace
+
+    rules = rules or load_rules()
+    m = TOKEN.search(text)
+    if not m:
+        raise ValueError(f"no number in {text!r}")
+    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters) if ocr else fold(text)
+    layout = SimpleNamespace(text=text, folded=folded, ocr=ocr)
+    claim = _quantity(m, layout, rules)  # type: ignore[arg-type]
+    return {"text": text[claim.start:claim.end], "value": claim.value, "value_high": claim.value_high,
+            "denominator": claim.denominator, "unit": claim.unit, "decimals": claim.decimals}
+
+
 # --------------------------------------------------------------------------- context
 
 def _clause(layout: Layout, claim: Claim) -> tuple[int, int, int, int]:
@@ -520,7 +612,9 @@ def _indicator(claim: Claim, layout: Layout, rules: Rules, bounds) -> str:
         if ind.units is not None and claim.unit not in ind.units:
             continue
         for m in ind.regex.finditer(folded, clause_start, clause_end):
-            if m.end() <= claim.start + 1:
+            if claim.start <= m.start() < claim.end:  # in the claim's own unit: "3 hộ cận nghèo"
+                rank = (-1, 0, order)
+            elif m.end() <= claim.start + 1:
                 rank = (0, claim.start - m.end(), order)
             elif m.start() >= claim.start:
                 rank = (1, m.start() - claim.end, order)
@@ -531,8 +625,21 @@ def _indicator(claim: Claim, layout: Layout, rules: Rules, bounds) -> str:
     return best[1] if best else ""
 
 
-def _period(claim: Claim, layout: Layout, bounds, stack: list[Heading]) -> str:
-    sent_start = bounds[0]
+def _carry_window(layout: Layout, claim: Claim, anchor: int) -> tuple[int, int]:
+    """Where earlier mentions in the same paragraph may come from (clean text only)."""
+    pos = anchor if anchor != claim.start else claim.start
+    index = _sentence_index(layout, pos)
+    paragraph = layout.paragraph_of[index]
+    first = index
+    while first > 0 and layout.paragraph_of[first - 1] == paragraph:
+        first -= 1
+    end = anchor if anchor != claim.start else layout.sentences[index][0]
+    return layout.sentences[first][0], end
+
+
+def _period(claim: Claim, layout: Layout, bounds, stack: list[Heading], anchor: int) -> str:
+    """Period: the clause, the sentence's lead-in, the paragraph, the headings, the title."""
+    sent_start, clause_start = bounds[0], bounds[1]
     if claim.kind == "date":
         span = layout.text[claim.start:claim.end]
         years = re.findall(r"(?:19|20)\d\d", span)
@@ -540,17 +647,18 @@ def _period(claim: Claim, layout: Layout, bounds, stack: list[Heading]) -> str:
     follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
     if follow:
         return follow.group(1)
-    before = [p for p in layout.periods if sent_start <= p[0] < claim.start]
-    if before:
-        return before[-1][2]
-    if layout.clean:
-        index = _sentence_index(layout, claim.start)
-        paragraph = layout.paragraph_of[index]
-        first = index
-        while first > 0 and layout.paragraph_of[first - 1] == paragraph:
-            first -= 1
-        para_start = layout.sentences[first][0]
-        earlier = [p for p in layout.periods if para_start <= p[0] < sent_start]
+    in_clause = [p for p in layout.periods if clause_start <= p[0] < claim.start]
+    if in_clause:
+        return in_clause[-1][2]
+    # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
+    lead = re.search(r"[;:]", layout.text[sent_start:claim.start])
+    lead_end = sent_start + lead.start() if lead else claim.start
+    in_lead = [p for p in layout.periods if sent_start <= p[0] < lead_end]
+    if in_lead:
+        return in_lead[-1][2]
+    if layout.clean or anchor != claim.start:
+        para_start, end = _carry_window(layout, claim, anchor)
+        earlier = [p for p in layout.periods if para_start <= p[0] < end]
         if earlier:
             return earlier[-1][2]
     for heading in stack:
@@ -559,20 +667,18 @@ def _period(claim: Claim, layout: Layout, bounds, stack: list[Heading]) -> str:
     return layout.default_period
 
 
-def _geography(claim: Claim, layout: Layout, rules: Rules, bounds, stack: list[Heading]) -> str:
+def _geography(claim: Claim, layout: Layout, rules: Rules, bounds, stack: list[Heading],
+               anchor: int) -> str:
     sent_start, _, _, sent_end = bounds
     old = any(h.old_wards for h in stack) or bool(
         rules.old_ward.search(layout.folded[sent_start:sent_end]))
     geo = _first_geo(layout.geos, sent_start, claim.start, old)
     if geo:
         return geo
-    if layout.clean:
-        index = _sentence_index(layout, claim.start)
-        paragraph = layout.paragraph_of[index]
-        while index > 0 and layout.paragraph_of[index - 1] == paragraph:
-            index -= 1
-            s, e = layout.sentences[index]
-            geo = _first_geo(layout.geos, s, e, old)
+    if layout.clean or anchor != claim.start:
+        para_start, end = _carry_window(layout, claim, anchor)
+        for s, e in reversed([span for span in layout.sentences if para_start <= span[0] < end]):
+            geo = _first_geo(layout.geos, s, min(e, end), old)
             if geo:
                 return geo
     for heading in stack:
@@ -616,17 +722,19 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
     >>> from sonla.sources import load_sources
     >>> report = next(s for s in load_sources() if s.source_id == "report")
     >>> df = extract_claims(report)
-    >>> row = df[df.text == "hơn 4.051 tỷ đồng"].iloc[0] if (df.text == "hơn 4.051 tỷ đồng").any() else \
-df[df.text == "4.051 tỷ đồng"].iloc[0]
-    >>> row.value, row.unit, row.qualifier, row.indicator
-    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total')
+    >>> row = df[df.text == "4.051 tỷ đồng"].iloc[0]
+    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period
+    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total', '2021-2025')
+    >>> df[df.text == "353-KL/TU"].kind.tolist()
+    ['identifier', 'identifier']
     """
     rules = rules or load_rules()
     layout = build_layout(source, rules)
     rows = []
     for claim in _scan(layout, rules):
         bounds = _clause(layout, claim)
-        stack = _heading_stack(layout, claim.start)
+        anchor = _anchor(layout, claim.start)
+        stack = _heading_stack(layout, anchor)
         sentence = layout.text[bounds[0]:bounds[3]]
         if claim.kind == "section_number":
             line_start, line_end = _line_bounds(layout.text, claim.start)
@@ -648,8 +756,8 @@ df[df.text == "4.051 tỷ đồng"].iloc[0]
             "unit": claim.unit,
             "qualifier": claim.qualifiers[0] if claim.qualifiers else "",
             "indicator": indicator,
-            "period": _period(claim, layout, bounds, stack),
-            "geography": _geography(claim, layout, rules, bounds, stack),
+            "period": _period(claim, layout, bounds, stack, anchor),
+            "geography": _geography(claim, layout, rules, bounds, stack, anchor),
             "sentence": _clean(sentence),
             "decimals": claim.decimals,
             "qualifiers": ";".join(claim.qualifiers),
@@ -671,7 +779,8 @@ def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
     texts = {s.source_id: s.text for s in sources}
     for row_number, row in enumerate(claims.itertuples(index=False), start=2):
         if texts[row.source_id][row.start:row.end] != row.text:
-            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): text does not match the raw file")
+            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): "
+                             "text does not match the raw file")
     duplicated = claims.claim_id[claims.claim_id.duplicated()]
     if len(duplicated):
         raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")
@@ -684,7 +793,8 @@ def stage_claims(sources: list[Source], earlier: dict[str, object]) -> dict[str,
     claims = extract_all(sources)
     check_offsets(claims, sources)
     validate_table("claims.csv", claims)
-    return {"claims.csv": claims, "datapackage.json": descriptor_json(build_descriptor())}
+    produced = [*earlier, "claims.csv"]
+    return {"claims.csv": claims, "datapackage.json": descriptor_json(build_descriptor(produced))}
 
 
 def main() -> int:

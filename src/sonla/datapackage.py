@@ -3,11 +3,16 @@
 Each published table is a *resource*: a file name, a title, a description and a
 Table Schema whose field descriptions are the data dictionary. Resources are
 registered in :data:`RESOURCES` (file name → function returning the resource
-descriptor), so a later stage adds its table with one entry::
+descriptor), so a later stage adds its table with one entry in its own module::
 
+    from sonla.datapackage import RESOURCES
     RESOURCES["findings.csv"] = findings_resource
 
-:func:`build_descriptor` writes ``datapackage.json`` from the registered resources
+and then re-emits the descriptor from its stage, or appends
+:func:`stage_datapackage` as the last pipeline stage, which describes and validates
+every registered table the build produced.
+
+:func:`build_descriptor` builds ``datapackage.json`` from the registered resources
 whose files a build produced; :func:`validate_table` checks a table against its
 schema with frictionless and raises :class:`~sonla.errors.SonlaError` naming the
 file and the first failing rows.
@@ -25,7 +30,8 @@ import pandas as pd
 from .errors import SonlaError
 from .lexicon import load_rules
 
-__all__ = ["RESOURCES", "claims_resource", "build_descriptor", "validate_table", "descriptor_json"]
+__all__ = ["RESOURCES", "claims_resource", "build_descriptor", "validate_table", "descriptor_json",
+           "stage_datapackage"]
 
 PACKAGE_NAME = "sonla-claims"
 
@@ -70,7 +76,8 @@ def claims_resource() -> dict:
          "description": "The strongest qualifier (src/sonla/rules/qualifiers.yaml): more_than, nearly, "
                         "about, at_least, target, projected, estimated, increase, decrease, reached; "
                         "empty when none."},
-        {"name": "indicator", "type": "string", "constraints": {"enum": _enum(i.key for i in rules.indicators)},
+        {"name": "indicator", "type": "string",
+         "constraints": {"enum": _enum(i.key for i in rules.indicators)},
          "description": "Canonical indicator key from src/sonla/rules/indicators.yaml; empty if unmapped."},
         {"name": "period", "type": "string", "constraints": {"pattern": r"\d{4}(-\d{4})?"},
          "description": "YYYY or YYYY-YYYY the claim refers to, from its sentence, paragraph, heading "
@@ -141,3 +148,12 @@ def validate_table(name: str, table: pd.DataFrame | str | Path, resource: dict |
         errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
         shown = "; ".join(f"row {r} field {f}: {t} ({n})" for r, f, t, n in errors[:5])
         raise SonlaError(f"{name}: {len(errors)} schema error(s): {shown}")
+
+
+def stage_datapackage(sources: list, earlier: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: validate every registered table built so far and describe them all."""
+    produced = [name for name in RESOURCES if name in earlier]
+    for name in produced:
+        table = earlier[name]
+        validate_table(name, table if isinstance(table, pd.DataFrame | str) else str(table))
+    return {"datapackage.json": descriptor_json(build_descriptor(produced))}

@@ -96,7 +96,10 @@ def _fold_pattern(pattern: str) -> str:
 
 
 def _alternation(patterns: list[str]) -> str:
-    folded = sorted({_fold_pattern(p) for p in patterns}, key=len, reverse=True)
+    # Longest wording first (lookaheads do not count): "tỷ đồng" before "tỷ(?! lệ)".
+    folded = sorted({_fold_pattern(p) for p in patterns},
+                    key=lambda p: (len(re.sub(r"\(\?[!=<][^)]*\)", "", p).replace(r"\s+", " ")), p),
+                    reverse=True)
     return "|".join(f"(?:{p})" for p in folded)
 
 
@@ -132,6 +135,7 @@ class Geography:
     key: str
     old_key: str
     regex: re.Pattern
+    subject_only: bool
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class Rules:
     year_max: int
     heading_max_chars: int
     footnote_max_digits: int
+    subject_words: int
     ocr_symbols: str
     ocr_words: frozenset
     ocr_digit_letters: dict
@@ -231,7 +236,8 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
                                     _compile(_alternation(entry["patterns"]), where), units_ok))
     context = _read(rules_dir, "context.yaml")
     geos = tuple(Geography(g["key"], g.get("old_key", g["key"]),
-                           _compile(rf"(?<![a-z])(?:{_alternation(g['patterns'])})(?![a-z])", g["key"]))
+                           _compile(rf"(?<![a-z])(?:{_alternation(g['patterns'])})(?![a-z])", g["key"]),
+                           bool(g.get("subject_only", False)))
                  for g in context["geographies"])
     nonq = _read(rules_dir, "nonquantities.yaml")
     ocr = _read(rules_dir, "ocr.yaml")
@@ -246,16 +252,18 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         document_before=_compile(rf"(?<![a-z])(?:{_alternation(nonq['document_words'])})(?:\s+so)?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),
-        name_before=_compile(rf"(?<![a-z])(?<!tong )(?:{_alternation(nonq['name_words'])})\s*$", "name_words"),
+        name_before=_compile(rf"(?<![a-z])(?<!tong )(?<!co )(?:{_alternation(nonq['name_words'])})\s*$",
+                             "name_words"),
         name_tokens=_compile("|".join(f"(?:{t})" for t in nonq.get("name_tokens", [])) or "(?!)",
                              "name_tokens"),
         target_heading=_compile(_alternation(context["target_heading_markers"]), "target_heading_markers"),
         date_before=_ends_before(nonq["date_words"], "date_words"),
+        subject_words=int(context.get("subject_words", 6)),
         year_min=int(nonq["year_min"]), year_max=int(nonq["year_max"]),
         heading_max_chars=int(nonq["heading_max_chars"]),
         footnote_max_digits=int(nonq["footnote_max_digits"]),
         ocr_symbols=ocr.get("letter_symbols", ""),
-        ocr_words=frozenset(w.lower() for w in ocr.get("words", [])),
+        ocr_words=frozenset(ocr.get("words", [])),
         ocr_digit_letters={str(k): v for k, v in (ocr.get("digit_letters") or {}).items()},
         fuzzy_unit_score=float(ocr.get("fuzzy_unit_score", 101)),
         plain_units=tuple((u["key"], _fold_pattern(p).replace(r"\s+", " "), float(u.get("multiplier", 1)))

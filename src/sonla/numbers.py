@@ -51,11 +51,14 @@ def _read(text: str, dot_decimal: bool | None) -> Number:
         raise ValueError(f"not a number as written: {text!r}")
     if "," in text:
         if text.count(",") > 1:
-            raise ValueError(f"more than one decimal comma: {text!r}")
+            raise ValueError(f"not a number as written (more than one decimal comma): {text!r}")
         whole, frac = text.split(",")
+        if not frac.isdigit():
+            raise ValueError(f"not a number as written (a dot after the decimal comma): {text!r}")
         groups = whole.split(".")
         if len(groups) > 1 and not _thousands_groups(groups):
-            raise ValueError(f"dots before a decimal comma must group thousands: {text!r}")
+            raise ValueError(f"not a number as written (dots before a decimal comma must group "
+                             f"thousands): {text!r}")
         return Number(float(f"{''.join(groups)}.{frac}"), len(frac), text,
                       "." if len(groups) > 1 else "", ",")
     if "." not in text:
@@ -65,7 +68,8 @@ def _read(text: str, dot_decimal: bool | None) -> Number:
         return Number(float("".join(groups)), 0, text, ".", "")
     if len(groups) == 2:
         return Number(float(text), len(groups[1]), text, "", ".")
-    raise ValueError(f"dots neither group thousands nor mark one decimal point: {text!r}")
+    raise ValueError(f"not a number as written (dots neither group thousands nor mark one decimal "
+                     f"point): {text!r}")
 
 
 def _thousands_groups(groups: list[str]) -> bool:
@@ -102,7 +106,7 @@ def parse_number(text: str, dot_decimal: bool | None = None) -> float:
     >>> parse_number("1.23.4")
     Traceback (most recent call last):
     ...
-    ValueError: dots neither group thousands nor mark one decimal point: '1.23.4'
+    ValueError: not a number as written (dots neither group thousands nor mark one decimal point): '1.23.4'
     """
     return read_number(text, dot_decimal).value
 

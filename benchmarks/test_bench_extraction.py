@@ -1,0 +1,19 @@
+"""Benchmark (not a timed test): extract the claims of all five sources.
+
+    .venv/bin/python -m pytest benchmarks/ --benchmark-only
+
+``make test`` does not collect this folder (pyproject's testpaths is ``tests``).
+"""
+
+from __future__ import annotations
+
+from sonla.claims import extract_all
+from sonla.lexicon import load_rules
+from sonla.sources import load_sources
+
+
+def test_extract_all_sources(benchmark):
+    sources = load_sources()
+    load_rules()  # compiled once per process, as in the pipeline
+    claims = benchmark(extract_all, sources)
+    assert set(claims.source_id) == {s.source_id for s in sources}

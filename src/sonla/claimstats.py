@@ -1,0 +1,109 @@
+"""Summaries of the claims dataset for the chapters: counts, copy agreement, figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .plots import PALETTE
+from .sources import Source
+
+__all__ = ["count_table", "compare_copies", "missing_in_copy", "stacked_kinds", "bar_counts", "examples"]
+
+
+def count_table(claims: pd.DataFrame, rows: str, columns: str | None = None,
+                order: list[str] | None = None) -> pd.DataFrame:
+    """Claims counted by one or two columns, with totals; ``order`` fixes the row order."""
+    if columns is None:
+        table = claims.groupby(rows).size().rename("claims").to_frame()
+    else:
+        table = claims.groupby([rows, columns]).size().unstack(fill_value=0)
+        table["total"] = table.sum(axis=1)
+    if order is not None:
+        table = table.reindex([o for o in order if o in table.index])
+    else:
+        table = table.sort_values(table.columns[-1], ascending=False, kind="stable")
+    return table
+
+
+def _quantities(claims: pd.DataFrame, source_id: str) -> Counter:
+    rows = claims[(claims.source_id == source_id) & (claims.kind == "quantity")]
+    return Counter(zip(rows.value.astype(float), rows.unit.fillna(""), strict=True))
+
+
+def compare_copies(claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
+    """For each document with a PDF text layer and an OCR copy, how many quantities agree.
+
+    Quantities are compared as a multiset of (value, unit); the copies are found from the
+    manifest (same ``document_id``, ``text_layer`` pdf-text and ocr).
+    """
+    rows = []
+    by_document: dict[str, dict[str, str]] = {}
+    for source in sources:
+        by_document.setdefault(source.document_id, {})[source.text_layer] = source.source_id
+    for document, layers in by_document.items():
+        if not {"pdf-text", "ocr"} <= set(layers):
+            continue
+        pdf, ocr = _quantities(claims, layers["pdf-text"]), _quantities(claims, layers["ocr"])
+        ocr_rows = claims[claims.source_id == layers["ocr"]]
+        rows.append({
+            "document_id": document,
+            "pdf_source": layers["pdf-text"],
+            "ocr_source": layers["ocr"],
+            "pdf_quantities": sum(pdf.values()),
+            "ocr_quantities": sum(ocr.values()),
+            "found_in_both": sum((pdf & ocr).values()),
+            "pdf_not_in_ocr": sum((pdf - ocr).values()),
+            "ocr_letters_rejected": int((ocr_rows.kind == "ocr_letter").sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def missing_in_copy(claims: pd.DataFrame, pdf_source: str, ocr_source: str) -> pd.DataFrame:
+    """The PDF quantities whose (value, unit) the OCR copy lacks, with their text."""
+    missing = _quantities(claims, pdf_source) - _quantities(claims, ocr_source)
+    rows = claims[(claims.source_id == pdf_source) & (claims.kind == "quantity")]
+    keep = [(float(v), u or "") in missing for v, u in zip(rows.value, rows.unit.fillna(""), strict=True)]
+    return rows[keep][["claim_id", "text", "value", "unit", "sentence"]]
+
+
+def stacked_kinds(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Horizontal stacked bars: claims per source (rows) split by kind (columns)."""
+    data = table.drop(columns="total", errors="ignore")
+    fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.5 * len(data)))
+    left = pd.Series(0, index=data.index)
+    for i, column in enumerate(data.columns):
+        ax.barh(list(data.index), list(data[column]), left=list(left), label=column,
+                color=PALETTE[i % len(PALETTE)])
+        left = left + data[column]
+    ax.invert_yaxis()
+    ax.set_xlabel("claims")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def bar_counts(counts: pd.Series, title: str, xlabel: str) -> plt.Figure:
+    """Horizontal bars of counts, largest first."""
+    counts = counts.sort_values(ascending=True, kind="stable")
+    fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.3 * len(counts)))
+    ax.barh([str(i) for i in counts.index], list(counts.values), color=PALETTE[0])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def examples(claims: pd.DataFrame, per_kind: int = 1) -> pd.DataFrame:
+    """The first ``per_kind`` claims of each kind, plus quantities with a range, fraction or qualifier."""
+    picks = [claims[claims.kind == kind].head(per_kind) for kind in claims.kind.unique()]
+    quantities = claims[claims.kind == "quantity"]
+    picks += [quantities[quantities.value_high.notna()].head(1),
+              quantities[quantities.denominator.notna()].head(1),
+              quantities[quantities.indicator.fillna("") != ""].head(2)]
+    table = pd.concat(picks).drop_duplicates("claim_id")
+    return table[["claim_id", "text", "kind", "value", "value_high", "denominator", "unit", "qualifier",
+                  "indicator", "period", "geography"]]
