@@ -16,7 +16,8 @@ CASES_FROM_SOURCES = [
 ]
 
 
-@pytest.mark.parametrize("claim_id, source_id, href", CASES_FROM_SOURCES, ids=[c[0] for c in CASES_FROM_SOURCES])
+@pytest.mark.parametrize("claim_id, source_id, href", CASES_FROM_SOURCES,
+                         ids=[c[0] for c in CASES_FROM_SOURCES])
 def test_claim_links_point_at_the_reader_anchor(claim_id, source_id, href):
     assert tables.claim_href(claim_id, source_id) == href
     assert tables.claim_link(claim_id, source_id) == f'<a href="{href}">{claim_id}</a>'
@@ -46,8 +47,8 @@ def test_linked_findings_link_each_claim_and_escape_the_rest():
     findings = pd.DataFrame([{"finding_id": "F1", "claim_ids": "report-000010;unknown-1",
                               "explanation": "42/63 <vs> 42/59"}])
     table = tables.linked_findings(findings, claims_frame())
-    assert table.iloc[0]["claim_ids"] == ('<a href="sources/report.html#claim-report-000010">report-000010</a>'
-                                          " unknown-1")
+    link = '<a href="sources/report.html#claim-report-000010">report-000010</a>'
+    assert table.iloc[0]["claim_ids"] == f"{link} unknown-1"
     assert table.iloc[0]["explanation"] == "42/63 &lt;vs&gt; 42/59"
 
 

@@ -87,9 +87,8 @@ def claim_title(row: dict[str, object]) -> str:
     """The tooltip of one claim: kind, value (range, denominator) and unit, then its context.
 
     >>> claim_title({"kind": "quantity", "value": 4051.0, "unit": "bn_vnd",
-    ...              "qualifier": "more_than", "indicator": "public_investment",
-    ...              "period": "2021-2025", "geography": "son-la-city"})
-    'quantity: 4051 bn_vnd · qualifier: more_than · indicator: public_investment · period: 2021-2025 · geography: son-la-city'
+    ...              "qualifier": "more_than", "indicator": "public_investment"})
+    'quantity: 4051 bn_vnd · qualifier: more_than · indicator: public_investment'
     >>> claim_title({"kind": "quantity", "value": 42.0, "denominator": 63.0, "unit": ""})
     'quantity: 42/63'
     """

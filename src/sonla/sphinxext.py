@@ -25,7 +25,8 @@ def dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, do
     unique = []
     for script in scripts:
         attributes = getattr(script, "attributes", {}) or {}
-        key = (str(getattr(script, "filename", script) or ""), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        name = str(getattr(script, "filename", script) or "")
+        key = (name, tuple(sorted((k, str(v)) for k, v in attributes.items())))
         if key in seen:
             continue
         seen.add(key)

@@ -99,14 +99,15 @@ def linked_claims(claims: pd.DataFrame, columns: list[str] | None = None,
     columns = columns or ["claim_id", "source_id", "kind", "text", "value", "unit", "qualifier",
                           "indicator", "period", "geography", "sentence"]
     table = escape_frame(claims[columns])
-    table["claim_id"] = [claim_link(c, s, prefix) for c, s in zip(claims["claim_id"], claims["source_id"])]
+    pairs = zip(claims["claim_id"], claims["source_id"], strict=True)
+    table["claim_id"] = [claim_link(c, s, prefix) for c, s in pairs]
     return table
 
 
 def linked_findings(findings: pd.DataFrame, claims: pd.DataFrame,
                     prefix: str = READER_PREFIX) -> pd.DataFrame:
     """Findings for an HTML table: escaped, their ``claim_ids`` replaced by links."""
-    source_of = dict(zip(claims["claim_id"], claims["source_id"]))
+    source_of = dict(zip(claims["claim_id"], claims["source_id"], strict=True))
     table = escape_frame(findings)
     if "claim_ids" in findings:
         table["claim_ids"] = [claim_links(str(ids), source_of, prefix) if isinstance(ids, str) else ""

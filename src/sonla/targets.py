@@ -81,7 +81,8 @@ def numbered_runs(claims: pd.DataFrame) -> list[pd.DataFrame]:
     markers = markers.dropna(subset=["number"])
     for _, group in markers.groupby("source_id", sort=False):
         current: list[int] = []
-        for index, number in zip(group.sort_values("start").index, group.sort_values("start")["number"]):
+        ordered = group.sort_values("start")
+        for index, number in zip(ordered.index, ordered["number"], strict=True):
             if number == 1:
                 if current:
                     runs.append(markers.loc[current])
@@ -178,7 +179,8 @@ def feasibility(change: float, measure: str, target: float, base: float, scope: 
     else:
         bands = rules["points_per_year"] if measure == "points/year" else rules["growth_per_year"]
         size = abs(change)
-        note = rules["labels"][0] if size <= bands[0] else rules["labels"][1] if size <= bands[1] else rules["labels"][2]
+        band = 0 if size <= bands[0] else 1 if size <= bands[1] else 2
+        note = rules["labels"][band]
     if scope == "part":
         note += f"; {rules['partial_note']}"
     elif scope == "wider":
@@ -223,7 +225,8 @@ def nearest_baseline(claims: pd.DataFrame, target: dict, excluded: set[str],
         return summed, ""
     source_rank = {s: i for i, s in enumerate(dict.fromkeys(claims["source_id"]))}
     same["rank"] = [(order[g][0], -int(y), source_rank[s], st)
-                    for g, y, s, st in zip(same["geography"], same["year"], same["source_id"], same["start"])]
+                    for g, y, s, st in zip(same["geography"], same["year"], same["source_id"],
+                                           same["start"], strict=True)]
     best = same.sort_values("rank").iloc[0]
     return Baseline(float(best["value"]), int(best["year"]), best["geography"], order[best["geography"]][1],
                     best["source_id"], (best["claim_id"],), str(best["text"])), ""
@@ -236,7 +239,7 @@ def _sum_of_parts(same: pd.DataFrame, order: dict) -> Baseline | None:
     parts = [g for g, (_, scope) in order.items() if scope == "part"]
     if same["unit"].iloc[0] in SHARE_UNITS:
         return None
-    for period, group in same.sort_values("year", ascending=False).groupby("period", sort=False):
+    for _, group in same.sort_values("year", ascending=False).groupby("period", sort=False):
         firsts = group.sort_values("start").drop_duplicates("geography")
         if set(firsts["geography"]) >= set(parts):
             firsts = firsts[firsts["geography"].isin(parts)]

@@ -62,8 +62,9 @@ def document_codes() -> tuple[dict[str, str], dict[str, str]]:
 def parse_document_number(text: str) -> dict[str, str] | None:
     """Serial, type and issuer of a document number; None if it has no type code.
 
-    >>> parse_document_number("353-KL/TU")
-    {'number': '353-KL/TU', 'serial': '353', 'type': 'conclusion', 'issuer': 'provincial or city Party Committee'}
+    >>> parse_document_number("353-KL/TU")  # doctest: +NORMALIZE_WHITESPACE
+    {'number': '353-KL/TU', 'serial': '353', 'type': 'conclusion',
+     'issuer': 'provincial or city Party Committee'}
     >>> parse_document_number("57-NQ/TW")["type"]
     'resolution'
     >>> parse_document_number("1077") is None

@@ -60,11 +60,11 @@ def ward_claims(claims: pd.DataFrame, sources: list[Source],
     sections = claims[claims["kind"] == "section_number"]
     starts = {sid: sorted(group["start"].tolist()) for sid, group in sections.groupby("source_id")}
     quantities["section"] = [heading_at(texts[s], starts.get(s, []), o)
-                             for s, o in zip(quantities["source_id"], quantities["start"])]
+                             for s, o in zip(quantities["source_id"], quantities["start"], strict=True)]
     unit = quantities["unit"].fillna("")
     indicator = quantities["indicator"].fillna("")
     quantities["metric"] = [i if i else f"{sec} [{u or 'no unit'}]"
-                            for i, sec, u in zip(indicator, quantities["section"], unit)]
+                            for i, sec, u in zip(indicator, quantities["section"], unit, strict=True)]
     quantities["ward"] = quantities["geography"].map(lambda g: labels.get(g, {}).get("vi", g))
     return quantities.sort_values(["source_id", "start"], kind="stable")
 
