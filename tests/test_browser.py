@@ -116,36 +116,40 @@ def test_the_book_has_pages():
     assert len(PAGES) >= 12, PAGES
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_page_loads_without_console_errors(site, page, path):
-    problems = open_page(page, site + path)
-    assert problems == [], f"{path}: {problems}"
+@pytest.fixture(scope="session")
+def visited(site, browser):
+    """Load each page once and remember what the tests ask of it (console, images, links)."""
+    cache: dict[str, dict[str, list[str]]] = {}
 
+    def visit(path: str) -> dict[str, list[str]]:
+        if path not in cache:
+            tab = browser.new_page()
+            try:
+                problems = open_page(tab, site + path)
+                broken = tab.eval_on_selector_all(
+                    "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+                hrefs = tab.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+                cache[path] = {"problems": problems, "broken": broken,
+                               "missing": _missing_links(tab, site, hrefs)}
+            finally:
+                tab.close()
+        return cache[path]
 
-@pytest.mark.parametrize("path", PAGES)
-def test_images_render(site, page, path):
-    open_page(page, site + path)
-    broken = page.eval_on_selector_all(
-        "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
-    assert broken == [], f"{path}: images that did not render: {broken}"
+    return visit
 
 
 def _ids_in(path: Path) -> set[str]:
     return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_internal_links_resolve(site, page, path):
-    """Every same-site href answers 200, and its #fragment (if any) exists on the target page."""
-    open_page(page, site + path)
-    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+def _missing_links(tab, site: str, hrefs: list[str]) -> list[str]:
+    """Same-site hrefs that do not answer 200, or whose #fragment is not an id on the target."""
     missing = []
     for href in sorted(set(hrefs)):
         if not href.startswith(site):
             continue
         parts = urlsplit(href)
-        target_url = urljoin(href, parts.path)
-        status = page.request.get(target_url).status
+        status = tab.request.get(urljoin(href, parts.path)).status
         if status != 200:
             missing.append(f"{href} (HTTP {status})")
             continue
@@ -156,7 +160,23 @@ def test_internal_links_resolve(site, page, path):
                 local = local / "index.html"
             if local.suffix == ".html" and fragment not in _ids_in(local):
                 missing.append(f"{href} (no element with id {fragment!r})")
-    assert missing == [], f"{path}: {missing}"
+    return missing
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_console_errors(visited, path):
+    assert visited(path)["problems"] == [], path
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_images_render(visited, path):
+    assert visited(path)["broken"] == [], f"{path}: images that did not render"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_internal_links_resolve(visited, path):
+    """Every same-site href answers 200, and its #fragment (if any) exists on the target page."""
+    assert visited(path)["missing"] == [], path
 
 
 def _first_claim_link(page, site: str) -> str:
