@@ -51,6 +51,13 @@ def test_an_event_in_several_sources_is_one_row(claims):
     assert set(unesco["sources"].split(";")) == {"report", "appendix-pdf", "appendix-ocr", "news-2024"}
 
 
+def test_day_without_year_takes_the_source_year(claims):
+    events = timeline.events(claims).set_index("date")
+    congress = events.loc[date(2025, 7, 9)]
+    assert congress["sources"] == "news-congress-2025" and bool(congress["year_from_source"])
+    assert timeline.events(claims, source_years={}).query("year_from_source").empty
+
+
 def test_documents_are_dated_from_their_sentence(claims):
     documents = timeline.documents(claims).set_index("number")
     assert documents.loc["353-KL/TU", "date"] == date(2021, 9, 7)

@@ -25,12 +25,16 @@ __all__ = ["parse_event_date", "parse_document_number", "document_codes", "event
 
 _DAY = re.compile(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})\s*[/.]\s*((?:19|20)\d{2})$")
 _MONTH = re.compile(r"^(\d{1,2})\s*[/.]\s*((?:19|20)\d{2})$")
+_DAY_NO_YEAR = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DOC = re.compile(r"^(\d+)-([^\W\d_]+)/([^\W_]+)$")
 
 
-def parse_event_date(text: str) -> tuple[date, str] | None:
+def parse_event_date(text: str, default_year: int | None = None) -> tuple[date, str] | None:
     """A day- or month-precise date in Vietnamese order, with its precision; None otherwise.
+
+    A day and month without a year (``9/7``) take ``default_year`` (the year of the source's
+    date in the manifest) when it is given; their precision is then ``day (year of the source)``.
 
     >>> parse_event_date("07/9/2021")
     (datetime.date(2021, 9, 7), 'day')
@@ -38,8 +42,12 @@ def parse_event_date(text: str) -> tuple[date, str] | None:
     (datetime.date(2025, 7, 4), 'day')
     >>> parse_event_date("10/2024")
     (datetime.date(2024, 10, 1), 'month')
+    >>> parse_event_date("9/7", default_year=2025)
+    (datetime.date(2025, 7, 9), 'day (year of the source)')
     >>> parse_event_date("2020 - 2025") is None, parse_event_date("31/2/2024") is None
     (True, True)
+    >>> parse_event_date("9/7") is None
+    True
     """
     text = text.strip()
     try:
@@ -47,6 +55,8 @@ def parse_event_date(text: str) -> tuple[date, str] | None:
             return date(int(match[3]), int(match[2]), int(match[1])), "day"
         if match := _MONTH.match(text):
             return date(int(match[2]), int(match[1]), 1), "month"
+        if default_year and (match := _DAY_NO_YEAR.match(text)):
+            return date(default_year, int(match[2]), int(match[1])), "day (year of the source)"
     except ValueError:
         return None
     return None
@@ -86,11 +96,27 @@ def _excerpt(sentence: str, needle: str, width: int = 90) -> str:
     return ("…" if start else "") + sentence[start:end].strip() + ("…" if end < len(sentence) else "")
 
 
-def events(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct dated event: date, precision, context, mentions (claim and source ids)."""
+def _source_years() -> dict[str, int]:
+    from .sources import read_manifest
+
+    years = {}
+    for row in read_manifest():
+        found = _YEAR.findall(row["date"])
+        if found:
+            years[row["source_id"]] = int(found[0])
+    return years
+
+
+def events(claims: pd.DataFrame, source_years: dict[str, int] | None = None) -> pd.DataFrame:
+    """One row per distinct dated event: date, precision, context, mentions (claim and source ids).
+
+    ``source_years`` ({source_id: year}, default: the manifest dates) completes dates written
+    without a year.
+    """
+    source_years = _source_years() if source_years is None else source_years
     rows = []
     for claim in claims[claims["kind"] == "date"].to_dict("records"):
-        parsed = parse_event_date(str(claim["text"]))
+        parsed = parse_event_date(str(claim["text"]), source_years.get(claim["source_id"]))
         if parsed is None:
             continue
         rows.append({"date": parsed[0], "precision": parsed[1], "text": claim["text"],
@@ -100,11 +126,13 @@ def events(claims: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["date", "precision", "text", "context", "claim_id",
                                         "source_id", "geography"])
     if frame.empty:
-        return frame.assign(mentions=[], sources=[])
+        return frame.assign(mentions=[], sources=[], year_from_source=[])
+    frame["year_from_source"] = frame["precision"].str.endswith("(year of the source)")
+    frame["precision"] = frame["precision"].str.split(" ").str[0]
     grouped = frame.groupby(["date", "precision"], sort=True).agg(
         context=("context", "first"), claim_ids=("claim_id", ";".join),
         sources=("source_id", lambda s: ";".join(dict.fromkeys(s))),
-        mentions=("claim_id", "size"),
+        mentions=("claim_id", "size"), year_from_source=("year_from_source", "all"),
     ).reset_index()
     return grouped
 
