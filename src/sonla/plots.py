@@ -112,7 +112,7 @@ def grouped_bars(values: pd.DataFrame, title: str, note: str = "", ncols: int = 
     """
     rows = max(1, -(-len(values) // ncols))
     fig, axes = plt.subplots(rows, ncols, figsize=(7.5, 2.2 * rows), squeeze=False)
-    for ax, (label, row) in zip(axes.flat, values.iterrows(), strict=True):
+    for ax, (label, row) in zip(list(axes.flat)[: len(values)], values.iterrows(), strict=True):
         names = [str(c) for c in row.index]
         heights = [0 if pd.isna(v) else float(v) for v in row.values]
         ax.bar(names, heights, color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])

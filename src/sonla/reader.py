@@ -189,6 +189,10 @@ def render_page(source: Source, claims: pd.DataFrame) -> str:
         "of the links in the claim tables (`#claim-<claim_id>`). "
         f"Highlighted claims by kind: {legend}.",
         "",
+        "Colours: quantities blue, dates green, document numbers pink, other numbers (list and section "
+        "numbers, footnote markers, numbers in names) yellow; the claim a link led you to is orange "
+        "with a red outline.",
+        "",
     ]
     if bad:
         lines += [f"{len(bad):,} claim(s) could not be placed because their offsets do not match "
