@@ -26,7 +26,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from .errors import SonlaError
-from .lexicon import Rules, fold, fold_ocr, load_rules
+from .lexicon import Rules, fold, fold_ocr, load_rules, lower_text
 from .numbers import NUMBER_PATTERN, read_number
 from .sources import Source, load_sources
 
@@ -91,7 +91,8 @@ class Layout:
     """Where sentences, paragraphs and headings are in one text, and the context mentions."""
 
     text: str
-    folded: str
+    folded: str  # what the rules match: lower_text() of a clean or PDF text, fold_ocr() of an OCR copy
+    loose: str  # fully folded text (fold_ocr() of an OCR copy): what indicator wordings match
     ocr: bool
     sentences: list[tuple[int, int]]
     sentence_starts: list[int]
@@ -104,6 +105,7 @@ class Layout:
     default_period: str
     clean: bool
     footnotes: list[tuple[int, int, int]]
+    source_year: str
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -170,11 +172,14 @@ def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
+            if m.start() and folded[m.start() - 1].isalpha():
+                continue
             if subjects_only and geo.subject_only and sentence_starts is not None:
                 i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
                 lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
-                lead = re.split(r"[;:]", lead)[-1]
-                if len(lead.split()) > rules.subject_words:
+                parts = re.split(r"[;:]", lead)
+                limit = rules.subject_words if len(parts) == 1 else 2
+                if len(parts[-1].split()) > limit:
                     continue
             hits.append((m.start(), geo.key, geo.old_key))
     hits.sort()
@@ -270,18 +275,23 @@ def build_layout(source: Source, rules: Rules) -> Layout:
     """Sentences, headings and context mentions of one source's text."""
     text = source.text
     ocr = source.text_layer == "ocr"
+    # The text the rules match: folded for an OCR copy, lowered (marks kept) otherwise.
     folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters, rules.ocr_contexts,
-                      rules.ocr_word_readings) if ocr else fold(text)
+                      rules.ocr_word_readings) if ocr else lower_text(text)
     lines = _lines(text)
     periods = _period_mentions(folded, rules)
     geos = _geo_mentions(folded, rules)
     headings, heading_lines = [], set()
     for number, (s, e) in enumerate(lines):
-        level = _is_heading_line(text[s:e], folded[s:e], rules, _next_line_starts_upper(text, e))
+        level = _is_heading_line(text[s:e], fold(text[s:e]), rules, _next_line_starts_upper(text, e))
         if not level:
             continue
         heading_lines.add(number)
         line_periods = [p for p in periods if s <= p[0] < e]
+        # A heading dated by a full date ("… từ ngày 01.7.2025") covers that year.
+        dated = FULL_DATE.search(text, s, e)
+        if not line_periods and dated:
+            line_periods = [(dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])]
         old = bool(rules.old_ward.search(folded[s:e]))
         headings.append(Heading(s, e, level, _first_geo(geos, s, e, old), old,
                                 line_periods[-1][2] if line_periods else "",
@@ -289,11 +299,11 @@ def build_layout(source: Source, rules: Rules) -> Layout:
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
     subject_geos = _geo_mentions(folded, rules, subjects_only=True,
                                  sentence_starts=[s for s, _ in sentences])
-    title = fold(source.title_vi)
+    title = fold(source.title_vi) if ocr else lower_text(source.title_vi)
     title_periods = _period_mentions(title, rules)
     title_geos = _geo_mentions(title, rules)
     return Layout(
-        text=text, folded=folded, ocr=ocr, sentences=sentences,
+        text=text, folded=folded, loose=folded if ocr else fold(text), ocr=ocr, sentences=sentences,
         sentence_starts=[s for s, _ in sentences], paragraph_of=paragraph_of,
         headings=headings, heading_starts=[h.start for h in headings],
         periods=periods, geos=subject_geos,
@@ -301,6 +311,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
         footnotes=_footnote_anchors(text, lines, heading_lines),
+        source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
     )
 
 
@@ -327,7 +338,10 @@ def _letterish(char: str, layout: Layout, rules: Rules) -> bool:
 def _match_unit(folded: str, pos: int, rules: Rules):
     """The longest unit wording starting at ``pos``: (unit, end) or (None, pos)."""
     best = None
+    first = folded[pos:pos + 12].lstrip()[:1]
     for unit in rules.units:
+        if unit.first_chars is not None and first not in unit.first_chars:
+            continue
         m = unit.regex.match(folded, pos)
         if m and (best is None or m.end() > best[1]):
             best = (unit, m.end())
@@ -456,7 +470,7 @@ def _classify(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
     # Section numbers and list markers by position.
     if at_line_start:
         section = SECTION.match(text, s)
-        level = _is_heading_line(text[line_start:line_end], folded[line_start:line_end], rules,
+        level = _is_heading_line(text[line_start:line_end], fold(text[line_start:line_end]), rules,
                                  _next_line_starts_upper(text, line_end))
         if section and (level or "." in section.group(0).rstrip(".")):
             return Claim(s, section.end(), "section_number")
@@ -565,11 +579,12 @@ def read_quantity(text: str, ocr: bool = False, rules: Rules | None = None) -> d
     """
     from types import SimpleNamespace
 
-    rules = rules or load_rules()
+    rules = rules or load_rules(exact=not ocr)
     m = TOKEN.search(text)
     if not m:
         raise ValueError(f"no number in {text!r}")
-    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters) if ocr else fold(text)
+    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters, rules.ocr_contexts,
+                      rules.ocr_word_readings) if ocr else lower_text(text)
     layout = SimpleNamespace(text=text, folded=folded, ocr=ocr)
     claim = _quantity(m, layout, rules)  # type: ignore[arg-type]
     return {"text": text[claim.start:claim.end], "value": claim.value, "value_high": claim.value_high,
@@ -606,7 +621,7 @@ def _qualify(claim: Claim, layout: Layout, rules: Rules, bounds, stack: list[Hea
 
 def _indicator(claim: Claim, layout: Layout, rules: Rules, bounds) -> str:
     _, clause_start, clause_end, _ = bounds
-    folded = layout.folded
+    folded = layout.loose
     best = None  # (rank, distance, order, key)
     for order, ind in enumerate(rules.indicators):
         if ind.units is not None and claim.unit not in ind.units:
@@ -643,7 +658,8 @@ def _period(claim: Claim, layout: Layout, bounds, stack: list[Heading], anchor: 
     if claim.kind == "date":
         span = layout.text[claim.start:claim.end]
         years = re.findall(r"(?:19|20)\d\d", span)
-        return "-".join(dict.fromkeys(years)) if years else ""
+        # A day and month without a year ("ngày 9/7") fall in the year the source is dated.
+        return "-".join(dict.fromkeys(years)) if years else layout.source_year
     follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
     if follow:
         return follow.group(1)
@@ -677,7 +693,9 @@ def _geography(claim: Claim, layout: Layout, rules: Rules, bounds, stack: list[H
         return geo
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        for s, e in reversed([span for span in layout.sentences if para_start <= span[0] < end]):
+        lo = bisect.bisect_left(layout.sentence_starts, para_start)
+        hi = bisect.bisect_left(layout.sentence_starts, end)
+        for s, e in reversed(layout.sentences[lo:hi]):
             geo = _first_geo(layout.geos, s, min(e, end), old)
             if geo:
                 return geo
@@ -703,7 +721,7 @@ def _scan(layout: Layout, rules: Rules) -> list[Claim]:
         claims.append(Claim(m.start(), m.end(), "list_marker"))
     for m in ROMAN_HEADING.finditer(text):
         line_start, line_end = _line_bounds(text, m.start(1))
-        if _is_heading_line(text[line_start:line_end], layout.folded[line_start:line_end], rules,
+        if _is_heading_line(text[line_start:line_end], fold(text[line_start:line_end]), rules,
                             _next_line_starts_upper(text, line_end)):
             claims.append(Claim(m.start(1), m.end(), "section_number"))
     claims.sort(key=lambda c: c.start)
@@ -728,7 +746,7 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
     >>> df[df.text == "353-KL/TU"].kind.tolist()
     ['identifier', 'identifier']
     """
-    rules = rules or load_rules()
+    rules = rules or load_rules(exact=source.text_layer != "ocr")
     layout = build_layout(source, rules)
     rows = []
     for claim in _scan(layout, rules):

@@ -10,7 +10,8 @@ import pandas as pd
 from .plots import PALETTE
 from .sources import Source
 
-__all__ = ["count_table", "compare_copies", "missing_in_copy", "stacked_kinds", "bar_counts", "examples"]
+__all__ = ["count_table", "compare_copies", "missing_in_copy", "stacked_kinds", "bar_counts", "examples",
+           "in_context"]
 
 
 def count_table(claims: pd.DataFrame, rows: str, columns: str | None = None,
@@ -97,13 +98,33 @@ def bar_counts(counts: pd.Series, title: str, xlabel: str) -> plt.Figure:
     return fig
 
 
-def examples(claims: pd.DataFrame, per_kind: int = 1) -> pd.DataFrame:
-    """The first ``per_kind`` claims of each kind, plus quantities with a range, fraction or qualifier."""
+def in_context(claims: pd.DataFrame, sources: list[Source], width: int = 25) -> pd.Series:
+    """Each claim in its raw context, the claim between « and », whitespace collapsed."""
+    texts = {s.source_id: s.text for s in sources}
+
+    def snippet(row) -> str:
+        text = texts[row.source_id]
+        before = text[max(0, row.start - width):row.start]
+        after = text[row.end:row.end + width]
+        return " ".join(f"…{before}«{text[row.start:row.end]}»{after}…".split())
+
+    return claims.apply(snippet, axis=1)
+
+
+def examples(claims: pd.DataFrame, per_kind: int = 1, sources: list[Source] | None = None) -> pd.DataFrame:
+    """The first ``per_kind`` claims of each kind, plus quantities with a range, fraction or qualifier.
+
+    With ``sources``, a column shows each claim in its raw context.
+    """
     picks = [claims[claims.kind == kind].head(per_kind) for kind in claims.kind.unique()]
     quantities = claims[claims.kind == "quantity"]
     picks += [quantities[quantities.value_high.notna()].head(1),
               quantities[quantities.denominator.notna()].head(1),
               quantities[quantities.indicator.fillna("") != ""].head(2)]
     table = pd.concat(picks).drop_duplicates("claim_id")
-    return table[["claim_id", "text", "kind", "value", "value_high", "denominator", "unit", "qualifier",
-                  "indicator", "period", "geography"]]
+    columns = ["claim_id", "text", "kind", "value", "value_high", "denominator", "unit", "qualifier",
+               "indicator", "period", "geography"]
+    if sources is not None:
+        table = table.assign(context=in_context(table, sources))
+        columns.insert(1, "context")
+    return table[columns]

@@ -80,8 +80,9 @@ def claims_resource() -> dict:
          "constraints": {"enum": _enum(i.key for i in rules.indicators)},
          "description": "Canonical indicator key from src/sonla/rules/indicators.yaml; empty if unmapped."},
         {"name": "period", "type": "string", "constraints": {"pattern": r"\d{4}(-\d{4})?"},
-         "description": "YYYY or YYYY-YYYY the claim refers to, from its sentence, paragraph, heading "
-                        "or the source title; empty if unknown."},
+         "description": "YYYY or YYYY-YYYY the claim refers to, from its clause or sentence, paragraph, "
+                        "heading or the source title (a date: its own year, or the source's year for a "
+                        "day and month); empty if unknown."},
         {"name": "geography", "type": "string", "constraints": {"enum": geographies},
          "description": "son-la-city, to-hieu-ward (the new ward), the old wards (chieng-le-old, "
                         "to-hieu-old, quyet-thang-old, quyet-tam-old) or son-la-province; empty if unknown."},

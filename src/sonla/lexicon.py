@@ -20,7 +20,7 @@ import yaml
 from . import config
 from .errors import SonlaError
 
-__all__ = ["fold", "fold_ocr", "Rules", "load_rules", "RULE_FILES"]
+__all__ = ["fold", "fold_ocr", "lower_text", "Rules", "load_rules", "RULE_FILES"]
 
 RULE_FILES = ("units.yaml", "qualifiers.yaml", "indicators.yaml", "context.yaml", "nonquantities.yaml",
               "ocr.yaml")
@@ -76,11 +76,48 @@ def fold(text: str, symbols: str = "") -> str:
     >>> fold("ty 1¢", symbols="¢")
     'ty 1e'
     """
-    return "".join(_fold_char(c, symbols) for c in text)
+    return text.translate(_fold_table(symbols))
 
 
-def _fold_pattern(pattern: str) -> str:
-    """Fold the letters of a regular expression written in Vietnamese (escapes kept)."""
+class _CharTable(dict):
+    """A str.translate table that computes each character's mapping once, on first use."""
+
+    def __init__(self, convert):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, ordinal: int) -> str:
+        self[ordinal] = mapped = self.convert(chr(ordinal))
+        return mapped
+
+
+@lru_cache(maxsize=8)
+def _fold_table(symbols: str) -> _CharTable:
+    return _CharTable(lambda char: _fold_char(char, symbols))
+
+
+def _lower_char(char: str) -> str:
+    low = " " if char.isspace() else char.lower()
+    return low if len(low) == 1 else char
+
+
+_LOWER_TABLE = _CharTable(_lower_char)
+
+
+def lower_text(text: str) -> str:
+    """Lower case with diacritics kept, whitespace as plain spaces, same length as ``text``.
+
+    Clean and PDF text layers are matched this way, so that words that differ only by their
+    marks stay apart ("tăng"/"tặng", "số"/"sở", "đạt"/"đất").
+
+    >>> lower_text("Tặng 02 Cờ\\nthi đua")
+    'tặng 02 cờ thi đua'
+    """
+    return text.translate(_LOWER_TABLE)
+
+
+def _fold_pattern(pattern: str, exact: bool = False) -> str:
+    """Fold (or, ``exact``, only lower) the letters of a regular expression (escapes kept)."""
     out, i = [], 0
     while i < len(pattern):
         if pattern[i] == "\\" and i + 1 < len(pattern):
@@ -89,15 +126,17 @@ def _fold_pattern(pattern: str) -> str:
             continue
         if pattern[i] == " ":
             out.append(r"\s+")
+        elif exact:
+            out.append(pattern[i].lower() if len(pattern[i].lower()) == 1 else pattern[i])
         else:
             out.append(_fold_char(pattern[i], ""))
         i += 1
     return "".join(out)
 
 
-def _alternation(patterns: list[str]) -> str:
+def _alternation(patterns: list[str], exact: bool = False) -> str:
     # Longest wording first (lookaheads do not count): "tỷ đồng" before "tỷ(?! lệ)".
-    folded = sorted({_fold_pattern(p) for p in patterns},
+    folded = sorted({_fold_pattern(p, exact) for p in patterns},
                     key=lambda p: (len(re.sub(r"\(\?[!=<][^)]*\)", "", p).replace(r"\s+", " ")), p),
                     reverse=True)
     return "|".join(f"(?:{p})" for p in folded)
@@ -109,6 +148,7 @@ class Unit:
     label_en: str
     regex: re.Pattern
     multiplier: float
+    first_chars: frozenset | None  # what a wording can start with (None: anything)
 
 
 @dataclass(frozen=True)
@@ -194,24 +234,41 @@ def _compile(pattern: str, where: str) -> re.Pattern:
         raise SonlaError(f"{where}: bad regular expression {pattern!r}: {err}") from err
 
 
-def _ends_before(words: list[str], where: str, prefix: str = r"(?<![a-z])") -> re.Pattern:
+LETTER = r"[^\W\d_]"
+
+
+def _ends_before(words: list[str], where: str, exact: bool) -> re.Pattern:
     """A pattern that matches when the text *ends* with one of ``words`` (plus spaces)."""
-    return _compile(rf"{prefix}(?:{_alternation(words)})\s*$", where)
+    return _compile(rf"(?<!{LETTER})(?:{_alternation(words, exact)})\s*$", where)
 
 
-@lru_cache(maxsize=4)
-def load_rules(rules_dir: Path | None = None) -> Rules:
-    """Load and compile every rule file; :class:`SonlaError` names a bad file or entry."""
+@lru_cache(maxsize=8)
+def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
+    """Load and compile every rule file; :class:`SonlaError` names a bad file or entry.
+
+    ``exact`` rules match text lowered by :func:`lower_text` (clean and PDF text layers);
+    otherwise they match text folded by :func:`fold` / :func:`fold_ocr` (OCR copies, whose
+    marks cannot be trusted).
+    """
     rules_dir = Path(rules_dir or config.RULES_DIR)
+
+    def alt(patterns: list[str]) -> str:
+        return _alternation(patterns, exact)
+
+    def word(text: str) -> str:
+        return text if exact else fold(text)
+
     units_spec = _read(rules_dir, "units.yaml")
     units, labels = [], {}
     for entry in units_spec.get("units", []):
         where = f"{rules_dir / 'units.yaml'}: unit {entry.get('key')!r}"
-        regex = _compile(rf"\s*(?:{_alternation(entry['patterns'])})(?![a-z0-9])", where)
-        units.append(Unit(entry["key"], entry["label_en"], regex, float(entry.get("multiplier", 1))))
+        regex = _compile(rf"\s*(?:{alt(entry['patterns'])})(?![^\W_])", where)
+        starts = {_fold_pattern(p, exact)[:1] for p in entry["patterns"]}
+        first = frozenset(starts) if all(c.isalnum() or c == "%" for c in starts) else None
+        units.append(Unit(entry["key"], entry["label_en"], regex, float(entry.get("multiplier", 1)), first))
         labels.setdefault(entry["key"], entry["label_en"])
-    scales = {_fold_pattern(s["word"]): s for s in units_spec.get("scales", [])}
-    scale = _compile(rf"\s*({'|'.join(sorted(scales, key=len, reverse=True))})(?![a-z0-9])(?! le)",
+    scales = {_fold_pattern(s["word"], exact): s for s in units_spec.get("scales", [])}
+    scale = _compile(rf"\s*({'|'.join(sorted(scales, key=len, reverse=True))})(?![^\W_])(?!\s+{word('lệ')})",
                      "units.yaml scales")
 
     quals = []
@@ -220,10 +277,10 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         distance = int(entry.get("distance", 0))
         before = after = None
         if entry.get("before"):
-            before = _compile(rf"(?<![a-z])(?:{_alternation(entry['before'])})(?:\s+\S+){{0,{distance}}}\s*$",
+            before = _compile(rf"(?<!{LETTER})(?:{alt(entry['before'])})(?:\s+\S+){{0,{distance}}}\s*$",
                               where)
         if entry.get("after"):
-            after = _compile(rf"^\s*(?:{_alternation(entry['after'])})(?![a-z])", where)
+            after = _compile(rf"^\s*(?:{alt(entry['after'])})(?!{LETTER})", where)
         quals.append(Qualifier(entry["key"], entry["label_en"], before, after, int(entry["priority"]),
                                entry.get("scope", "clause") == "sentence"))
     indicators = []
@@ -232,11 +289,15 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         if entry.get("theme") not in THEMES:
             raise SonlaError(f"{where}: theme {entry.get('theme')!r} not one of {', '.join(THEMES)}")
         units_ok = tuple(entry["units"]) if entry.get("units") else None
+        # Indicator wordings are long and specific: they always match folded text, so that
+        # one list serves clean, PDF and OCR layers alike.
         indicators.append(Indicator(entry["key"], entry["label_en"], entry["theme"],
                                     _compile(_alternation(entry["patterns"]), where), units_ok))
     context = _read(rules_dir, "context.yaml")
     geos = tuple(Geography(g["key"], g.get("old_key", g["key"]),
-                           _compile(rf"(?<![a-z])(?:{_alternation(g['patterns'])})(?![a-z])", g["key"]),
+                           # No lookbehind, so the regex engine can search for the literal
+                           # prefix; the code checks that no letter precedes a match.
+                           _compile(rf"(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
                            bool(g.get("subject_only", False)))
                  for g in context["geographies"])
     nonq = _read(rules_dir, "nonquantities.yaml")
@@ -245,19 +306,20 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         units=tuple(units), unit_labels=labels, scale=scale, scales=scales,
         qualifiers=tuple(quals), qualifier_labels={q.key: q.label_en for q in quals},
         indicators=tuple(indicators), geographies=geos,
-        old_ward=_compile(_alternation(context["old_ward_markers"]), "old_ward_markers"),
-        period_range=_compile(_fold_pattern(context["period_range"]), "period_range"),
-        period_year=_compile(_fold_pattern(context["period_year"]), "period_year"),
-        not_period=_ends_before(context["not_period"], "not_period"),
-        document_before=_compile(rf"(?<![a-z])(?:{_alternation(nonq['document_words'])})(?:\s+so)?\s*$",
+        old_ward=_compile(alt(context["old_ward_markers"]), "old_ward_markers"),
+        period_range=_compile(_fold_pattern(context["period_range"], exact), "period_range"),
+        period_year=_compile(_fold_pattern(context["period_year"], exact), "period_year"),
+        not_period=_ends_before(context["not_period"], "not_period", exact),
+        document_before=_compile(rf"(?<!{LETTER})(?:{alt(nonq['document_words'])})(?:\s+{word('số')})?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),
-        name_before=_compile(rf"(?<![a-z])(?<!tong )(?<!co )(?:{_alternation(nonq['name_words'])})\s*$",
+        name_before=_compile(rf"(?<!{LETTER})(?<!{word('tổng')} )(?<!{word('cơ')} )"
+                             rf"(?:{alt(nonq['name_words'])})\s*$",
                              "name_words"),
         name_tokens=_compile("|".join(f"(?:{t})" for t in nonq.get("name_tokens", [])) or "(?!)",
                              "name_tokens"),
-        target_heading=_compile(_alternation(context["target_heading_markers"]), "target_heading_markers"),
-        date_before=_ends_before(nonq["date_words"], "date_words"),
+        target_heading=_compile(alt(context["target_heading_markers"]), "target_heading_markers"),
+        date_before=_ends_before(nonq["date_words"], "date_words", exact),
         subject_words=int(context.get("subject_words", 6)),
         year_min=int(nonq["year_min"]), year_max=int(nonq["year_max"]),
         heading_max_chars=int(nonq["heading_max_chars"]),
