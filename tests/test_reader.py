@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sonla import reader
 from sonla.sources import Source, load_sources
@@ -173,3 +175,27 @@ def test_anchor_coverage_counts_quantity_claims(sources):
         "source_id": "report", "claims": 3, "claims_anchored": 2,
         "quantity_claims": 2, "quantity_anchored": 1,
     }]
+
+
+
+TEXTS = st.text(alphabet="ab <>&\"'{}`\nđệ", min_size=1, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS, spans=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 10)), max_size=8))
+def test_any_claims_on_any_text_keep_the_text_and_anchor_every_claim(text, spans):
+    """Whatever the text and however claims nest or cross, the text survives and all are anchored."""
+    import html
+    import re
+
+    claims = set()
+    for start, length in spans:
+        start = min(start, len(text) - 1)
+        claims.add(reader._Claim(f"x-{start:06d}-{length}", start, min(len(text), start + length),
+                                 "quantity", "t"))
+    ordered = sorted(claims, key=lambda c: (c.start, -c.end, c.claim_id))
+    body = reader.highlight_claims(text, ordered)
+    assert html.unescape(re.sub(r"<[^>]+>", "", body)) == text
+    assert reader.anchored_ids(body) == {c.claim_id for c in claims}
+    assert body.count("<mark") == body.count("</mark>")
+    assert "<" not in re.sub(r"</?(mark|span)\b[^>]*>", "", body)
