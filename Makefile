@@ -46,7 +46,8 @@ $(PROCESSED) &: $(RAW) $(PACKAGE) | verify
 
 ##@ Book
 .PHONY: notebooks book html open
-notebooks: data ## execute the chapters that changed (papermill; JOBS=n in parallel)
+notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n)
+	$(PY) -m sonla.reader
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
 html: ## build the HTML from the executed notebooks into _build/html
@@ -58,14 +59,19 @@ open: ## print where the built book is
 	@echo "open file://$(CURDIR)/_build/html/index.html"
 
 ##@ Checks
-.PHONY: test test-unit test-notebooks lint
-test: data ## the whole test suite: unit tests, nbval on every executed notebook, lint
-	$(PY) -m pytest -q tests src/sonla
+.PHONY: test test-unit test-notebooks test-browser lint
+test: data ## the whole test suite: unit tests, nbval, browser tests over the HTML, lint
+	$(PY) -m pytest -q -m "not browser" tests src/sonla
 	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory lint
 
 test-unit: venv ## unit tests and doctests only
-	$(PY) -m pytest -q tests src/sonla
+	$(PY) -m pytest -q -m "not browser" tests src/sonla
+
+test-browser: venv ## headless Chromium over _build/html (builds the HTML first if it is missing)
+	@test -f _build/html/index.html || $(MAKE) --no-print-directory html
+	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_browser.py
 
 test-notebooks: data ## re-execute the executed notebooks with nbval and compare their outputs
 	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \

@@ -1,0 +1,223 @@
+"""Browser tests: the built book (_build/html) in Debian's headless Chromium, driven by Playwright.
+
+The HTML is served on 127.0.0.1 at a free port; Chromium runs with background networking off
+and a fresh profile, so nothing leaves the machine. ``make test`` builds the HTML first when it
+is missing. Playwright never downloads a browser here: it drives /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from sonla import config
+
+pytestmark = pytest.mark.browser
+
+HTML_DIR = config.BUILD_DIR / "html"
+CHROMIUM = Path(os.environ.get("SONLA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+# Pages Sphinx generates for its own machinery, not for readers.
+SKIP_PAGES = {"genindex.html", "search.html"}
+
+
+def book_pages() -> list[str]:
+    """Every HTML page of the built book, relative to _build/html (sorted)."""
+    if not HTML_DIR.is_dir():
+        return []
+    return sorted(
+        path.relative_to(HTML_DIR).as_posix()
+        for path in HTML_DIR.rglob("*.html")
+        if not path.relative_to(HTML_DIR).parts[0].startswith("_") and path.name not in SKIP_PAGES
+    )
+
+
+PAGES = book_pages()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """Serve _build/html on 127.0.0.1 at a free port; yield the base URL."""
+    if not (HTML_DIR / "index.html").is_file():
+        pytest.skip(f"{HTML_DIR} is not built: run `make html` (make test does it)")
+    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """A headless Chromium context with a fresh user-data-dir."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} missing: apt-get install -y chromium (.ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(browser):
+    tab = browser.new_page()
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+def open_page(page, url: str) -> list[str]:
+    """Load ``url`` and return the console errors and uncaught exceptions it produced."""
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
+    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
+            if res.status >= 400 else None)
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
+    page.wait_for_load_state("networkidle")
+    return problems
+
+
+def test_the_book_has_pages():
+    assert HTML_DIR.is_dir(), "run `make html` first"
+    assert "index.html" in PAGES or (HTML_DIR / "index.html").is_file()
+    assert len(PAGES) >= 12, PAGES
+
+
+@pytest.fixture(scope="session")
+def visited(site, browser):
+    """Load each page once and remember what the tests ask of it (console, images, links)."""
+    cache: dict[str, dict[str, list[str]]] = {}
+
+    def visit(path: str) -> dict[str, list[str]]:
+        if path not in cache:
+            tab = browser.new_page()
+            try:
+                problems = open_page(tab, site + path)
+                broken = tab.eval_on_selector_all(
+                    "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+                hrefs = tab.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+                cache[path] = {"problems": problems, "broken": broken,
+                               "missing": _missing_links(tab, site, hrefs)}
+            finally:
+                tab.close()
+        return cache[path]
+
+    return visit
+
+
+def _ids_in(path: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+def _missing_links(tab, site: str, hrefs: list[str]) -> list[str]:
+    """Same-site hrefs that do not answer 200, or whose #fragment is not an id on the target."""
+    missing = []
+    for href in sorted(set(hrefs)):
+        if not href.startswith(site):
+            continue
+        parts = urlsplit(href)
+        status = tab.request.get(urljoin(href, parts.path)).status
+        if status != 200:
+            missing.append(f"{href} (HTTP {status})")
+            continue
+        fragment = unquote(parts.fragment)
+        if fragment:
+            local = HTML_DIR / unquote(parts.path).lstrip("/")
+            if local.is_dir():
+                local = local / "index.html"
+            if local.suffix == ".html" and fragment not in _ids_in(local):
+                missing.append(f"{href} (no element with id {fragment!r})")
+    return missing
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_console_errors(visited, path):
+    assert visited(path)["problems"] == [], path
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_images_render(visited, path):
+    assert visited(path)["broken"] == [], f"{path}: images that did not render"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_internal_links_resolve(visited, path):
+    """Every same-site href answers 200, and its #fragment (if any) exists on the target page."""
+    assert visited(path)["missing"] == [], path
+
+
+def _first_claim_link(page, site: str) -> str:
+    """A claim link from a page that lists claims (the claim explorer first), else a reader anchor."""
+    for path in PAGES:
+        if "explorer" not in path:
+            continue
+        page.goto(site + path, wait_until="load")
+        links = page.eval_on_selector_all('a[href*="sources/"][href*="#claim-"]',
+                                          "ls => ls.map(a => a.href)")
+        if links:
+            return links[0]
+    for path in PAGES:
+        if path.startswith("book/sources/"):
+            ids = sorted(i for i in _ids_in(HTML_DIR / path) if i.startswith("claim-"))
+            if ids:
+                return f"{site}{path}#{ids[0]}"
+    pytest.fail("no claim link or claim anchor anywhere in the book")
+
+
+def test_claim_link_lands_on_the_highlighted_passage(site, page):
+    link = _first_claim_link(page, site)
+    problems = open_page(page, link)
+    fragment = urlsplit(link).fragment
+    target = page.locator(":target")
+    assert target.count() == 1, f"{link}: no :target element"
+    assert target.get_attribute("id") == fragment
+    assert "claim" in (target.get_attribute("class") or "")
+    if target.evaluate("el => el.tagName") == "MARK":
+        assert target.is_visible()
+        assert target.evaluate("el => { const r = el.getBoundingClientRect();"
+                               " return r.bottom > 0 && r.top < window.innerHeight; }")
+    assert problems == []
+
+
+@pytest.mark.parametrize("word", ["phường", "Chiềng"])
+def test_search_finds_a_vietnamese_word(site, page, word):
+    problems = open_page(page, f"{site}search.html?q={word}")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(state="attached", timeout=15000)
+    assert results.count() >= 1
+    titles = " ".join(results.all_inner_texts())
+    assert "Source text" in titles, titles
+    assert problems == []
