@@ -17,6 +17,10 @@ RAW := $(wildcard data/raw/*)
 PACKAGE := $(shell find src/sonla -type f \( -name '*.py' -o -path '*/rules/*' \) 2>/dev/null)
 PROCESSED := data/processed/source_profiles.csv
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
+# What the HTML is built from: the executed chapters and pages under book/, the
+# configuration, and the processed data pages may link to.
+BOOK_FILES := $(shell find book -type f -not -name '.*' 2>/dev/null) _toc.yml _config.yml $(wildcard data/processed/*)
+HTML_STAMP := _build/.html-built
 
 ##@ Set-up
 .PHONY: venv
@@ -35,18 +39,34 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
 	$(PY) -m sonla.sources
 
-data: verify $(PROCESSED) ## build data/processed/ from the verified raw sources
+data: verify $(PROCESSED) ## build data/processed/ from the verified raw sources (only if raw data or code changed)
 
+# The pipeline writes a file only when its bytes change; the touch records that
+# the outputs are current, so the next `make data` skips the pipeline.
 $(PROCESSED) &: $(RAW) $(PACKAGE) | verify
 	$(PY) -m sonla.pipeline
+	@touch $(PROCESSED)
 
 ##@ Book
-.PHONY: notebooks book html open
+.PHONY: notebooks book html html-force open
 notebooks: data ## execute the chapters that changed (papermill; JOBS=n in parallel)
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
-html: ## build the HTML from the executed notebooks into _build/html
-	$(BIN)/jupyter-book build --all -W -n --keep-going .
+html: $(HTML_STAMP) ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
+
+# A full, strict rebuild whenever anything the HTML shows changed; the stamp is
+# written only after a build without warnings, so a failed build is retried.
+$(HTML_STAMP): $(BOOK_FILES) | venv
+	@rm -f $@
+	@echo "==> jupyter-book build --all -W -n --keep-going ."
+	@start=$${EPOCHREALTIME/./}; \
+	$(BIN)/jupyter-book build --all -W -n --keep-going . ; \
+	t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"
+	@touch $@
+
+html-force: ## rebuild the HTML even if nothing changed
+	rm -f $(HTML_STAMP)
+	$(MAKE) --no-print-directory html
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)
 
@@ -54,7 +74,7 @@ open: ## print where the built book is
 	@echo "open file://$(CURDIR)/_build/html/index.html"
 
 ##@ Checks
-.PHONY: test test-unit test-notebooks lint
+.PHONY: test test-unit test-notebooks lint bench
 test: data ## the whole test suite: unit tests, nbval on every executed notebook, lint
 	$(PY) -m pytest -q tests src/sonla
 	$(MAKE) --no-print-directory test-notebooks
@@ -67,8 +87,12 @@ test-notebooks: data ## re-execute the executed notebooks with nbval and compare
 	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval-sanitize.cfg -n $(JOBS) --dist loadfile $$(find book -name '*.ipynb' | sort)
 
-lint: venv ## ruff over the package, scripts and tests
-	$(BIN)/ruff check src scripts tests
+lint: venv ## ruff over the package, scripts, tests and benchmarks
+	$(BIN)/ruff check src scripts tests benchmarks
+
+bench: data ## run every benchmark in benchmarks/ (slow; writes data/bench/); `make test` never runs them
+	$(PY) -m pytest -q -p no:cacheprovider benchmarks || test $$? -eq 5  # 5: no pytest benchmarks yet
+	$(PY) benchmarks/run_bench.py
 
 ##@ Housekeeping
 .PHONY: clean help
