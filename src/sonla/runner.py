@@ -30,12 +30,16 @@ place; the error names the notebook and the cell.
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
 import csv
+import functools
 import glob
 import hashlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -151,10 +155,33 @@ def _expand(entry: dict, defaults: dict, where: str) -> list[Run]:
 
 
 def declared_parameters(template: Path) -> set[str]:
-    """Names assigned in the template's ``parameters`` cell."""
-    import papermill
+    """Names assigned at top level in the template's cell tagged ``parameters``.
 
-    return set(papermill.inspect_notebook(str(template)))
+    Parsed with :mod:`ast` (no papermill import, so a no-op build stays fast).
+    Raises :class:`RunError` if the template has no such cell or it is not valid Python.
+    """
+    template = Path(template)
+    stat = template.stat()
+    return set(_declared_parameters(str(template), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _declared_parameters(template: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    cells = json.loads(Path(template).read_text(encoding="utf-8")).get("cells", [])
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        raise RunError(f"{template}: no cell tagged 'parameters'")
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise RunError(f"{template}: parameters cell is not valid Python: {err}") from None
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return tuple(sorted(set(names)))
 
 
 def check_parameters(run: Run, where: str = "") -> None:
@@ -328,6 +355,31 @@ def _failed_cell(template: Path, source: str, index: int) -> str:
     return f"cell {index} (id {cell_id}: `{first[:60]}`)"
 
 
+# Printed by every ipykernel 7 started over loopback TCP; harmless (see TOOLCHAIN.md), and noise.
+KERNEL_NOISE = re.compile(r"Kernel is running over TCP without encryption")
+
+
+@contextlib.contextmanager
+def _kernel_stderr_filtered():
+    """Collect what kernels write to stderr (file descriptor 2) and pass it on without known noise."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            lines = capture.read().decode("utf-8", errors="replace").splitlines(keepends=True)
+            kept = "".join(line for line in lines if not KERNEL_NOISE.search(line))
+            if kept.strip():
+                sys.stderr.write(kept)
+                sys.stderr.flush()
+
+
 def execute_one(run: Run) -> str:
     """Execute one run into a temporary file, then replace its output atomically.
 
@@ -342,7 +394,7 @@ def execute_one(run: Run) -> str:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     where = f"{run.template} → {run.output}"
-    with tempfile.TemporaryDirectory(prefix="sonla-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sonla-run-") as tmp, _kernel_stderr_filtered():
         scratch = Path(tmp) / run.output_path.name
         run.output_path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -366,7 +418,10 @@ def execute_one(run: Run) -> str:
     fill_figure_names(nb, run.parameters)
     if run.title:
         set_title(nb, run.title)
-    write_text_atomic(run.output_path, nbformat.writes(nb) + "\n")
+    text = nbformat.writes(nb) + "\n"
+    # Same bytes as before: leave the file (and its mtime) alone, so `make html` has nothing to do.
+    if not run.output_path.is_file() or run.output_path.read_text(encoding="utf-8") != text:
+        write_text_atomic(run.output_path, text)
     return run.output
 
 
@@ -391,11 +446,14 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
     manifest_path = Path(manifest_path or BUILD_MANIFEST)
     recorded = read_build_manifest(manifest_path)
     stale, wanted = stale_runs(runs, recorded, force=force)
+    skipped = 0
     if only:
-        stale = [r for r in stale if any(s in r.output for s in only)]
+        selected = [r for r in stale if any(s in r.output for s in only)]
+        skipped, stale = len(stale) - len(selected), selected
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale) or 1))
-    print(f"notebooks: {len(runs)} declared, {len(runs) - len(stale)} current, "
-          f"{len(stale)} to execute" + (f" ({jobs} at a time)" if stale else ""), flush=True)
+    print(f"notebooks: {len(runs)} declared, {len(runs) - len(stale) - skipped} current, "
+          + (f"{skipped} stale but not selected by --only, " if skipped else "")
+          + f"{len(stale)} to execute" + (f" ({jobs} at a time)" if stale else ""), flush=True)
     done, failures = [], []
     started = time.perf_counter()
     if stale:
