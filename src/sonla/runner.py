@@ -299,8 +299,24 @@ def read_build_manifest(path: Path | None = None) -> dict[str, str]:
     return recorded
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!$~&])")
+
+
+def escape_markdown(text: str) -> str:
+    r"""Backslash-escape every character MyST Markdown could read as markup.
+
+    Manifest fields (a title, say) end up in Markdown cells; escaped, a ``<script>``
+    tag, a ``{glue}`` role or a ``{{ substitution }}`` is shown as text, never run.
+
+    >>> escape_markdown("Report <b>{glue}`x`</b> {{ y }}")
+    'Report \\<b\\>\\{glue\\}\\`x\\`\\</b\\> \\{\\{ y \\}\\}'
+    """
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def set_title(nb, title: str) -> None:
-    """Replace the first ``# `` heading of the notebook with ``# {title}``."""
+    """Replace the first ``# `` heading of the notebook with ``# {title}`` (markup escaped)."""
+    title = escape_markdown(title)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             lines = cell.source.split("\n")
