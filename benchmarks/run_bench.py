@@ -45,10 +45,11 @@ from sonla.sources import REQUIRED_FIELDS, read_manifest
 
 OUT_DIR = config.ROOT / "data" / "bench"
 RESULT_COLUMNS = ["benchmark", "size_factor", "sources", "megabytes", "repeats", "seconds_median",
-                  "seconds_min", "seconds_per_mb", "projected", "note"]
+                  "seconds_min", "cpu_seconds_min", "seconds_per_mb", "seconds_per_mb_min",
+                  "cpu_seconds_per_mb_min", "load_average", "projected", "note"]
 STAGE_COLUMNS = ["size_factor", "sources", "megabytes", "stage", "seconds", "seconds_per_mb", "projected"]
-COPY_PARTS = ("data/raw", "notebooks", "book", "scripts", "src", "requirements.txt", "pyproject.toml",
-              "Makefile", "_toc.yml", "_config.yml")
+COPY_PARTS = ("data/raw", "data/bench", "notebooks", "book", "scripts", "src", "requirements.txt",
+              "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
 
 
 # --- machine -------------------------------------------------------------------------------------
@@ -76,30 +77,59 @@ def machine_info() -> dict[str, object]:
         "python": platform.python_version(),
         "os": f"{platform.system()} {platform.release()}",
         "measured_on": time.strftime("%Y-%m-%d", time.gmtime()),
+        "load_average_at_end": load_average(),
     }
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def timed(function, repeats: int) -> list[float]:
-    """Seconds taken by ``function()`` in each of ``repeats`` calls."""
-    times = []
+def load_average() -> float:
+    """The one-minute load average (other work on the machine slows every measurement)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return float("nan")
+
+
+class Timing(list):
+    """Wall seconds of each repeat, with the CPU seconds of this process beside them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: list[float] = []
+        self.loads: list[float] = []
+
+
+def timed(function, repeats: int) -> Timing:
+    """Seconds taken by ``function()`` in each of ``repeats`` calls (wall and process CPU)."""
+    times = Timing()
     for _ in range(repeats):
-        started = time.perf_counter()
+        times.loads.append(load_average())
+        started, cpu = time.perf_counter(), time.process_time()
         function()
         times.append(time.perf_counter() - started)
+        times.cpu.append(time.process_time() - cpu)
     return times
 
 
 def row(benchmark: str, times: list[float], size_factor: int = 0, sources: int = 0,
-        megabytes: float = 0.0, projected: bool = False, note: str = "") -> dict[str, object]:
+        megabytes: float = 0.0, projected: bool = False, note: str = "",
+        cpu: list[float] | None = None, loads: list[float] | None = None) -> dict[str, object]:
+    """One results row. CPU seconds are those of this process (empty when the work ran in children)."""
+    cpu = cpu if cpu is not None else getattr(times, "cpu", None)
+    loads = loads if loads is not None else getattr(times, "loads", None)
     median = statistics.median(times)
+    cpu_min = min(cpu) if cpu else None
     return {
         "benchmark": benchmark, "size_factor": size_factor, "sources": sources,
         "megabytes": round(megabytes, 3), "repeats": len(times), "seconds_median": round(median, 4),
         "seconds_min": round(min(times), 4),
+        "cpu_seconds_min": round(cpu_min, 4) if cpu_min is not None else "",
         "seconds_per_mb": round(median / megabytes, 5) if megabytes else "",
+        "seconds_per_mb_min": round(min(times) / megabytes, 5) if megabytes else "",
+        "cpu_seconds_per_mb_min": round(cpu_min / megabytes, 5) if megabytes and cpu_min is not None else "",
+        "load_average": round(statistics.median(loads), 2) if loads else "",
         "projected": projected, "note": note,
     }
 
@@ -159,22 +189,27 @@ def bench_build(repeats: int, jobs: int) -> list[dict[str, object]]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="sonla-bench-build-") as tmp:
         root = copy_for_build(Path(tmp) / "project")
-        clean = []
+        clean = Timing()
         for number in range(repeats):
             make_clean(root)
-            clean += timed(lambda: make_book(root, jobs), 1)
+            one_run = timed(lambda: make_book(root, jobs), 1)
+            clean += one_run
+            clean.loads += one_run.loads
             say(f"clean build {number + 1}/{repeats}: {clean[-1]:.1f} s")
         notebooks = len(json.loads((root / "book/build-manifest.json").read_text()))
-        rows.append(row("build-clean", clean, note=f"make book JOBS={jobs}; {notebooks} notebooks + HTML"))
+        rows.append(row("build-clean", clean, cpu=[],
+                        note=f"make book JOBS={jobs}; {notebooks} notebooks + HTML"))
         noop = timed(lambda: make_book(root, jobs), max(repeats, 5))
         say(f"no-op build: median {statistics.median(noop):.2f} s")
-        rows.append(row("build-noop", noop, note="make book with nothing changed"))
-        one = []
+        rows.append(row("build-noop", noop, cpu=[], note="make book with nothing changed"))
+        one = Timing()
         for number in range(repeats):
             touch_template(root, number)
-            one += timed(lambda: make_book(root, jobs), 1)
+            one_run = timed(lambda: make_book(root, jobs), 1)
+            one += one_run
+            one.loads += one_run.loads
             say(f"one-template rebuild {number + 1}/{repeats}: {one[-1]:.1f} s")
-        rows.append(row("build-one-template", one,
+        rows.append(row("build-one-template", one, cpu=[],
                         note="make book after one sentence of notebooks/00-introduction.ipynb changed"))
     return rows
 
@@ -195,7 +230,7 @@ def bench_pipeline_sources(repeats: int) -> list[dict[str, object]]:
         env = dict(os.environ, SOURCE_DATE_EPOCH="0")
         command = [sys.executable, "-m", "sonla.pipeline", "--quiet", "--out", str(out)]
         cli = timed(lambda: subprocess.run(command, env=env, check=True), repeats)
-        rows.append(row("pipeline-5-sources-cli", cli, 1, len(sources), megabytes,
+        rows.append(row("pipeline-5-sources-cli", cli, 1, len(sources), megabytes, cpu=[],
                         note="python -m sonla.pipeline: interpreter start and imports included"))
     say(f"pipeline on the five sources: {statistics.median(inproc):.3f} s in process, "
         f"{statistics.median(cli):.3f} s as a command")
@@ -278,28 +313,35 @@ def bench_synthetic(sizes: list[int], budget: float, repeats: int) -> tuple[list
             sampled = f" (a sample of {sample} copies)" if sample else ""
             say(f"{factor}x corpus: {count} sources, {megabytes:.1f} MB generated in "
                 f"{time.perf_counter() - started:.1f} s{sampled}")
-            runs = [run_corpus(Path(tmp) / "raw", Path(tmp) / f"out{n}")
-                    for n in range(repeats if factor <= 10 else 1)]
+            runs, loads = [], []
+            for number in range(repeats):
+                loads.append(load_average())
+                cpu = time.process_time()
+                runs.append(run_corpus(Path(tmp) / "raw", Path(tmp) / f"out{number}"))
+                runs[-1]["cpu"] = time.process_time() - cpu
         totals = [r["total"] for r in runs]
         projected = sample is not None
         note = (f"measured on a sample of {sample} of the {factor} copies ({count} sources); "
                 "time per MB projected to the full size" if projected else "measured in full")
         full_mb = megabytes * factor / sample if projected else megabytes
         result = row("pipeline-synthetic", totals, factor, count * factor // (sample or factor) if projected
-                     else count, megabytes, projected, note)
+                     else count, megabytes, projected, note, cpu=[r["cpu"] for r in runs], loads=loads)
         if projected:
             result["megabytes"] = round(full_mb, 3)
-            result["seconds_median"] = round(statistics.median(totals) * full_mb / megabytes, 4)
-            result["seconds_min"] = round(min(totals) * full_mb / megabytes, 4)
+            for column in ("seconds_median", "seconds_min", "cpu_seconds_min"):
+                result[column] = round(float(result[column]) * full_mb / megabytes, 4)
         rows.append(result)
         median_run = sorted(runs, key=lambda r: r["total"])[len(runs) // 2]
         for stage, seconds in median_run.items():
+            if stage == "cpu":
+                continue
             stage_rows.append({"size_factor": factor, "sources": result["sources"],
                                "megabytes": result["megabytes"], "stage": stage,
                                "seconds": round(seconds * full_mb / megabytes, 4),
                                "seconds_per_mb": round(seconds / megabytes, 5), "projected": projected})
         per_mb = statistics.median(totals) / megabytes
-        say(f"{factor}x: {statistics.median(totals):.1f} s, {per_mb:.4f} s/MB"
+        say(f"{factor}x: {statistics.median(totals):.1f} s, {per_mb:.4f} s/MB (median), "
+            f"{min(totals) / megabytes:.4f} s/MB (best), load {statistics.median(loads):.1f}"
             + (" (projected from the sample)" if projected else ""))
     return rows, stage_rows
 
@@ -333,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=["build", "pipeline", "synthetic"],
                         default=["build", "pipeline", "synthetic"])
     parser.add_argument("--sizes", nargs="*", type=int, default=[10, 100, 1000])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of every measurement (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", 1200)),
                         help="seconds one synthetic size may take before it is sampled (default 1200)")
