@@ -95,8 +95,8 @@ def targets(results: pd.DataFrame) -> pd.DataFrame:
     sizes = sorted(per_mb.index)
     growth = float(per_mb[sizes[-1]]) / float(per_mb[sizes[0]]) if len(sizes) > 1 else math.nan
     rows = [
-        ("no-op `make book` / clean build", _seconds(results, "build-noop") / _seconds(results, "build-clean"),
-         0.1, "ratio"),
+        ("no-op `make book` / clean build",
+         _seconds(results, "build-noop") / _seconds(results, "build-clean"), 0.1, "ratio"),
         ("pipeline on the five sources (command, s)", _seconds(results, "pipeline-5-sources-cli", 1), 2.0,
          "seconds"),
         (f"time per MB at {sizes[-1] if sizes else '?'}× / at {sizes[0] if sizes else '?'}×", growth, 1.5,

@@ -480,8 +480,9 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
                 elapsed = time.perf_counter() - started
                 try:
                     future.result()
-                except RunError as err:
-                    failures.append(str(err))
+                except Exception as err:  # RunError names the cell; anything else (a worker died) too
+                    failures.append(str(err) if isinstance(err, RunError)
+                                    else f"{run.output}: {type(err).__name__}: {err} (previous version kept)")
                     print(f"  [{count}/{len(stale)}] FAILED   {run.output} ({elapsed:.1f} s)", flush=True)
                     continue
                 done.append(run.output)

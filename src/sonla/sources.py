@@ -12,6 +12,7 @@ import csv
 import hashlib
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,13 +154,17 @@ def load_sources(manifest: Path | None = None, raw_dir: Path | None = None) -> l
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: verify the manifest and every raw file; exit 1 with a clear message on failure."""
+    started = time.perf_counter()
     try:
         sources = load_sources()
     except SonlaError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for source in sources:
-        print(f"verified {source.source_id:<20} {source.file} ({len(source.text):,} characters)")
+        print(f"  verified {source.source_id:<20} {source.file} ({len(source.text):,} characters)")
+    size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
+    elapsed = time.perf_counter() - started
+    print(f"raw data: {len(sources)} sources verified ({size:.2f} MB) in {elapsed:.2f} s")
     return 0
 
 
