@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import hashlib
 import json
 import os
@@ -297,52 +298,64 @@ def run_corpus(raw_dir: Path, out_dir: Path) -> dict[str, float]:
     return steps
 
 
-def bench_synthetic(sizes: list[int], budget: float, repeats: int) -> tuple[list[dict], list[dict]]:
-    rows, stage_rows = [], []
-    per_mb = None  # seconds per MB at the last size measured in full, to predict the next
+def bench_synthetic(sizes: list[int], budget: float, repeats: int,
+                    per_mb_guess: float) -> tuple[list[dict], list[dict]]:
+    """Time the pipeline on each synthetic size; the repeats are interleaved across sizes.
+
+    Every corpus is generated first; then each repeat runs every size in turn, so
+    that a change in the machine's load touches all sizes alike. A size whose
+    predicted time (``per_mb_guess`` × its MB × 2) exceeds ``budget`` is run on a
+    sample of its copies and marked projected.
+    """
     base_mb = sum((config.RAW_DIR / r["file"]).stat().st_size for r in read_manifest()) / 1e6
-    for factor in sizes:
-        sample = None
-        if per_mb is not None and per_mb * base_mb * factor > budget:
-            sample = max(1, int(budget / (per_mb * base_mb)))
-            if sample >= factor:
-                sample = None
-        with tempfile.TemporaryDirectory(prefix=f"sonla-bench-{factor}x-") as tmp:
+    rows, stage_rows = [], []
+    with tempfile.TemporaryDirectory(prefix="sonla-bench-corpora-") as tmp:
+        corpora = {}
+        for factor in sizes:
+            sample = None
+            if 2 * per_mb_guess * base_mb * factor > budget:
+                sample = max(1, min(factor, int(budget / (2 * per_mb_guess * base_mb))))
+                sample = None if sample >= factor else sample
             started = time.perf_counter()
-            count, megabytes = make_corpus(Path(tmp) / "raw", factor, sample)
+            raw = Path(tmp) / f"{factor}x" / "raw"
+            count, megabytes = make_corpus(raw, factor, sample)
+            corpora[factor] = (raw, count, megabytes, sample, [], [])
             sampled = f" (a sample of {sample} copies)" if sample else ""
             say(f"{factor}x corpus: {count} sources, {megabytes:.1f} MB generated in "
                 f"{time.perf_counter() - started:.1f} s{sampled}")
-            runs, loads = [], []
-            for number in range(repeats):
+        for number in range(repeats):
+            for factor, (raw, _count, megabytes, _sample, runs, loads) in corpora.items():
+                gc.collect()
                 loads.append(load_average())
                 cpu = time.process_time()
-                runs.append(run_corpus(Path(tmp) / "raw", Path(tmp) / f"out{number}"))
+                runs.append(run_corpus(raw, raw.parent / f"out{number}"))
                 runs[-1]["cpu"] = time.process_time() - cpu
+                say(f"repeat {number + 1}/{repeats}, {factor}x: {runs[-1]['total']:.1f} s, "
+                    f"{runs[-1]['total'] / megabytes:.4f} s/MB, load {loads[-1]:.1f}")
+    for factor, (_raw, count, megabytes, sample, runs, loads) in corpora.items():
         totals = [r["total"] for r in runs]
         projected = sample is not None
         note = (f"measured on a sample of {sample} of the {factor} copies ({count} sources); "
                 "time per MB projected to the full size" if projected else "measured in full")
         full_mb = megabytes * factor / sample if projected else megabytes
-        result = row("pipeline-synthetic", totals, factor, count * factor // (sample or factor) if projected
-                     else count, megabytes, projected, note, cpu=[r["cpu"] for r in runs], loads=loads)
+        sources = count * factor // sample if projected else count
+        result = row("pipeline-synthetic", totals, factor, sources, megabytes, projected, note,
+                     cpu=[r["cpu"] for r in runs], loads=loads)
         if projected:
             result["megabytes"] = round(full_mb, 3)
             for column in ("seconds_median", "seconds_min", "cpu_seconds_min"):
                 result[column] = round(float(result[column]) * full_mb / megabytes, 4)
         rows.append(result)
-        median_run = sorted(runs, key=lambda r: r["total"])[len(runs) // 2]
-        for stage, seconds in median_run.items():
+        best_run = min(runs, key=lambda r: r["total"])
+        for stage, seconds in best_run.items():
             if stage == "cpu":
                 continue
-            stage_rows.append({"size_factor": factor, "sources": result["sources"],
-                               "megabytes": result["megabytes"], "stage": stage,
-                               "seconds": round(seconds * full_mb / megabytes, 4),
+            stage_rows.append({"size_factor": factor, "sources": sources, "megabytes": result["megabytes"],
+                               "stage": stage, "seconds": round(seconds * full_mb / megabytes, 4),
                                "seconds_per_mb": round(seconds / megabytes, 5), "projected": projected})
-        per_mb = statistics.median(totals) / megabytes
-        say(f"{factor}x: {statistics.median(totals):.1f} s, {per_mb:.4f} s/MB (median), "
-            f"{min(totals) / megabytes:.4f} s/MB (best), load {statistics.median(loads):.1f}"
-            + (" (projected from the sample)" if projected else ""))
+        flag = " (projected from a sample)" if projected else ""
+        say(f"{factor}x: best {min(totals) / megabytes:.4f} s/MB, median "
+            f"{statistics.median(totals) / megabytes:.4f} s/MB{flag}")
     return rows, stage_rows
 
 
@@ -381,19 +394,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one synthetic size may take before it is sampled (default 1200)")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
-    rows, stage_rows = [], []
-    if "pipeline" in args.only:
-        rows += bench_pipeline_sources(max(args.repeats, 5))
-    if "synthetic" in args.only:
-        more, stage_rows = bench_synthetic(args.sizes, args.budget, args.repeats)
-        rows += more
-    if "build" in args.only:
-        rows += bench_build(args.repeats, args.jobs)
-    merge_rows(args.out / "results.csv", RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
-    if stage_rows:
-        merge_rows(args.out / "stages.csv", STAGE_COLUMNS, stage_rows, ("size_factor", "stage"),
-                   replace=("size_factor",))
+    results_path, stages_path = args.out / "results.csv", args.out / "stages.csv"
+    (args.out).mkdir(parents=True, exist_ok=True)
     (args.out / "machine.json").write_text(json.dumps(machine_info(), indent=2) + "\n", encoding="utf-8")
+    per_mb_guess = 0.5
+    # Each part is saved as soon as it is measured: a later failure keeps what was measured.
+    if "pipeline" in args.only:
+        rows = bench_pipeline_sources(max(args.repeats, 5))
+        per_mb_guess = float(rows[0]["seconds_per_mb"])
+        merge_rows(results_path, RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
+    if "synthetic" in args.only:
+        rows, stage_rows = bench_synthetic(args.sizes, args.budget, args.repeats, per_mb_guess)
+        merge_rows(results_path, RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
+        merge_rows(stages_path, STAGE_COLUMNS, stage_rows, ("size_factor", "stage"), replace=("size_factor",))
+    if "build" in args.only:
+        rows = bench_build(args.repeats, args.jobs)
+        merge_rows(results_path, RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
+    info = machine_info()
+    (args.out / "machine.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     say(f"results in {args.out}/results.csv, stages.csv and machine.json")
     return 0
 

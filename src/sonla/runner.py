@@ -63,6 +63,8 @@ BUILD_MANIFEST = config.BOOK_DIR / "build-manifest.json"
 CODE_GLOBS = ("**/*.py", "rules/**/*")
 REQUIREMENTS = "requirements.txt"
 HIDDEN_TAGS = ("remove-cell",)
+# Seconds a kernel may take to start (papermill's default, 60, is too short on a loaded machine).
+KERNEL_START_TIMEOUT = 300
 
 
 class RunError(SonlaError):
@@ -421,6 +423,7 @@ def execute_one(run: Run) -> str:
                 cwd=str(run.output_path.parent),
                 progress_bar=False,
                 kernel_name="python3",
+                start_timeout=KERNEL_START_TIMEOUT,
             )
         except PapermillExecutionError as err:
             cell = _failed_cell(run.template_path, err.source, err.cell_index)
