@@ -17,7 +17,7 @@ import pandas as pd
 from . import config
 
 __all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
-           "synthetic", "best_per_mb_column", "targets", "extrapolate_hours"]
+           "synthetic", "best_per_mb_column", "targets", "extrapolate_hours", "readable_duration"]
 
 BENCH_DIR = config.ROOT / "data" / "bench"
 
@@ -119,3 +119,15 @@ def extrapolate_hours(seconds_per_mb: float, megabytes: float, workers: int = 1,
     (1.0, 0.125)
     """
     return (seconds_per_mb * megabytes / max(workers, 1) + overhead_seconds) / 3600
+
+
+def readable_duration(seconds: float) -> str:
+    """A duration in the unit a reader expects: seconds, minutes, hours or days.
+
+    >>> [readable_duration(s) for s in (4.2, 150, 5400, 200000)]
+    ['4.2 s', '2.5 min', '1.5 h', '2.3 days']
+    """
+    for limit, unit, size in ((90, "s", 1), (5400, "min", 60), (172800, "h", 3600)):
+        if seconds < limit:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds / 86400:.1f} days"
