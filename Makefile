@@ -17,10 +17,6 @@ RAW := $(wildcard data/raw/*)
 PACKAGE := $(shell find src/sonla -type f \( -name '*.py' -o -path '*/rules/*' \) 2>/dev/null)
 PROCESSED := data/processed/source_profiles.csv
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
-# What the HTML is built from: the executed chapters and pages under book/, the
-# configuration, and the processed data pages may link to.
-BOOK_FILES := $(shell find book -type f -not -name '.*' 2>/dev/null) _toc.yml _config.yml $(wildcard data/processed/*)
-HTML_STAMP := _build/.html-built
 
 ##@ Set-up
 .PHONY: venv
@@ -52,20 +48,18 @@ $(PROCESSED) &: $(RAW) $(PACKAGE) | verify
 notebooks: data ## execute the chapters that changed (papermill; JOBS=n in parallel)
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
-html: $(HTML_STAMP) ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
+html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
+	@if $(PY) -m sonla.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
+	else \
+	  echo "==> jupyter-book build --all -W -n --keep-going ."; \
+	  start=$${EPOCHREALTIME/./}; \
+	  $(BIN)/jupyter-book build --all -W -n --keep-going . ; \
+	  $(PY) -m sonla.htmlstamp record; \
+	  t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"; \
+	fi
 
-# A full, strict rebuild whenever anything the HTML shows changed; the stamp is
-# written only after a build without warnings, so a failed build is retried.
-$(HTML_STAMP): $(BOOK_FILES) | venv
-	@rm -f $@
-	@echo "==> jupyter-book build --all -W -n --keep-going ."
-	@start=$${EPOCHREALTIME/./}; \
-	$(BIN)/jupyter-book build --all -W -n --keep-going . ; \
-	t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"
-	@touch $@
-
-html-force: ## rebuild the HTML even if nothing changed
-	rm -f $(HTML_STAMP)
+html-force: venv ## rebuild the HTML even if nothing changed
+	$(PY) -m sonla.htmlstamp forget
 	$(MAKE) --no-print-directory html
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)
