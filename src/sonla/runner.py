@@ -217,12 +217,14 @@ def _csv_rows(path: Path, column: str, value: str) -> bytes:
 
 
 def _hash_files(patterns: tuple[str, ...], digest, root: Path | None = None,
-                required: bool = True) -> None:
+                required: bool = True, cache: dict | None = None) -> None:
     """Feed each matching file's path and sha256 to ``digest``, in sorted order.
 
     ``pattern#column=value`` hashes only the matching rows of a CSV (see the module doc).
     A plain path must exist (:class:`RunError` otherwise); a glob may match nothing.
+    ``cache`` ({(path, selector): sha256}) lets many runs share one read of each file.
     """
+    cache = {} if cache is None else cache
     root = Path(root or config.ROOT)
     for pattern in patterns:
         pattern, _, selector = pattern.partition("#")
@@ -232,17 +234,19 @@ def _hash_files(patterns: tuple[str, ...], digest, root: Path | None = None,
         for path in paths:
             if not os.path.isfile(path):
                 continue
-            if selector:
-                column, _, value = selector.partition("=")
-                data = _csv_rows(Path(path), column, value)
-                digest.update(f"{os.path.relpath(path, root)}#{selector}".encode())
-            else:
-                data = Path(path).read_bytes()
-                digest.update(os.path.relpath(path, root).encode())
-            digest.update(hashlib.sha256(data).digest())
+            if (path, selector) not in cache:
+                if selector:
+                    column, _, value = selector.partition("=")
+                    data = _csv_rows(Path(path), column, value)
+                else:
+                    data = Path(path).read_bytes()
+                cache[path, selector] = hashlib.sha256(data).digest()
+            name = os.path.relpath(path, root) + (f"#{selector}" if selector else "")
+            digest.update(name.encode())
+            digest.update(cache[path, selector])
 
 
-def fingerprint(run: Run, code_hash: str | None = None) -> str:
+def fingerprint(run: Run, code_hash: str | None = None, cache: dict | None = None) -> str:
     """sha256 over everything a run's output depends on.
 
     That is the template's bytes, the parameters and title, :func:`code_fingerprint`
@@ -252,7 +256,7 @@ def fingerprint(run: Run, code_hash: str | None = None) -> str:
     digest.update(run.template_path.read_bytes())
     digest.update(json.dumps([run.parameters, run.title], sort_keys=True).encode())
     digest.update((code_hash or code_fingerprint()).encode())
-    _hash_files(run.inputs, digest)
+    _hash_files(run.inputs, digest, cache=cache)
     return digest.hexdigest()
 
 
@@ -276,7 +280,8 @@ def stale_runs(runs: list[Run], recorded: dict[str, str], force: bool = False,
     its executed notebook is missing.
     """
     code_hash = code_hash or code_fingerprint()
-    wanted = {run.output: fingerprint(run, code_hash) for run in runs}
+    cache: dict = {}  # each input file is read once, however many runs declare it
+    wanted = {run.output: fingerprint(run, code_hash, cache) for run in runs}
     stale = [r for r in runs if force or recorded.get(r.output) != wanted[r.output]
              or not r.output_path.is_file()]
     return stale, wanted
