@@ -44,6 +44,7 @@ def _new_page(root: Path) -> None:
 CASES = [
     ("nothing", lambda root: None, True),
     ("same-bytes-newer-mtime", _rewrite_same_bytes, True),
+    ("build-manifest-changed", _append("book/build-manifest.json"), True),
     ("chapter-changed", _append("book/intro.ipynb"), False),
     ("new-page", _new_page, False),
     ("toc-changed", _append("_toc.yml", "# comment\n"), False),

@@ -6,9 +6,9 @@ hashes, not modification times, decide: a generator that rewrites a page with th
 bytes, or a ``git checkout`` that touches files, does not trigger a rebuild, and a
 changed byte always does.
 
-What the HTML is built from: every file under ``book/``, ``_toc.yml``, ``_config.yml``,
-the files in ``data/processed/`` (pages may link to them) and the Sphinx extension in
-this package.
+What the HTML is built from: every file under ``book/`` except the runner's
+``build-manifest.json`` (fingerprints, never rendered), ``_toc.yml``, ``_config.yml``, the
+files in ``data/processed/`` (pages may link to them) and the Sphinx extension in this package.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from . import config
 __all__ = ["html_inputs", "html_fingerprint", "STAMP", "is_current", "record", "main"]
 
 STAMP = config.BUILD_DIR / ".html-fingerprint"
+NOT_RENDERED = "build-manifest.json"
 
 
 def html_inputs(root: Path | None = None) -> list[Path]:
     """The files the HTML depends on, sorted."""
     root = Path(root or config.ROOT)
-    files = [p for p in (root / "book").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files = [p for p in (root / "book").rglob("*")
+             if p.is_file() and not p.name.startswith(".") and p.name != NOT_RENDERED]
     files += [root / "_toc.yml", root / "_config.yml"]
     files += [p for p in (root / "data" / "processed").glob("*") if p.is_file()]
     files.append(config.PACKAGE_DIR / "sphinxext.py")
