@@ -15,11 +15,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 RAW := $(wildcard data/raw/*)
 PACKAGE := $(shell find src/sonla -type f \( -name '*.py' -o -path '*/rules/*' \) 2>/dev/null)
-PROCESSED := data/processed/source_profiles.csv data/processed/claims.csv data/processed/datapackage.json \
-  data/processed/findings.csv data/processed/indicators.csv \
-  data/processed/ocr_alignment.csv data/processed/ocr_metrics.csv data/processed/ocr_error_classes.csv \
-  data/processed/ocr_numbers.csv data/processed/ocr_footnotes.csv data/processed/ocr_repeats.csv \
-  data/processed/appendix-ocr.repaired.txt
+# The pipeline's outputs in data/processed/ are committed; this untracked stamp records that
+# they are current for the raw data and package code on this machine.
+DATA_STAMP := _build/.data.stamp
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
 
 ##@ Set-up
@@ -39,19 +37,33 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
 	$(PY) -m sonla.sources
 
-data: verify $(PROCESSED) ## build data/processed/ from the verified raw sources
+data: verify $(DATA_STAMP) ## build data/processed/ from the verified raw sources (only if raw data or code changed)
 
-$(PROCESSED) &: $(RAW) $(PACKAGE) | verify
+# The pipeline writes a file only when its bytes change (so git and the notebook
+# fingerprints see only real changes); the stamp lets the next `make data` skip it.
+$(DATA_STAMP): $(RAW) $(PACKAGE) | verify
 	$(PY) -m sonla.pipeline
+	@mkdir -p $(@D) && touch $@
 
 ##@ Book
-.PHONY: notebooks book html open
-notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n)
+.PHONY: notebooks book html html-force open
+notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n in parallel)
 	$(PY) -m sonla.reader
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
-html: ## build the HTML from the executed notebooks into _build/html
-	$(BIN)/jupyter-book build --all -W -n --keep-going .
+html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
+	@if $(PY) -m sonla.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
+	else \
+	  echo "==> jupyter-book build --all -W -n --keep-going ."; \
+	  start=$${EPOCHREALTIME/./}; \
+	  $(BIN)/jupyter-book build --all -W -n --keep-going . ; \
+	  $(PY) -m sonla.htmlstamp record; \
+	  t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"; \
+	fi
+
+html-force: venv ## rebuild the HTML even if nothing changed
+	$(PY) -m sonla.htmlstamp forget
+	$(MAKE) --no-print-directory html
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)
 
@@ -59,8 +71,8 @@ open: ## print where the built book is
 	@echo "open file://$(CURDIR)/_build/html/index.html"
 
 ##@ Checks
-.PHONY: test test-unit test-notebooks test-browser lint
-test: data ## the whole test suite: unit tests, nbval, browser tests over the HTML, lint
+.PHONY: test test-unit test-notebooks test-browser lint bench
+test: data ## the whole test suite: unit tests, nbval on every executed notebook, browser tests over the HTML, lint
 	$(PY) -m pytest -q -m "not browser" tests src/sonla
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory test-browser
@@ -69,16 +81,19 @@ test: data ## the whole test suite: unit tests, nbval, browser tests over the HT
 test-unit: venv ## unit tests and doctests only
 	$(PY) -m pytest -q -m "not browser" tests src/sonla
 
-test-browser: venv ## headless Chromium over _build/html (builds the HTML first if it is missing)
-	@test -f _build/html/index.html || $(MAKE) --no-print-directory html
+test-browser: html ## headless Chromium over _build/html (builds the HTML first if a page changed)
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_browser.py
 
 test-notebooks: data ## re-execute the executed notebooks with nbval and compare their outputs
 	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval-sanitize.cfg -n $(JOBS) --dist loadfile $$(find book -name '*.ipynb' | sort)
 
-lint: venv ## ruff over the package, scripts and tests
-	$(BIN)/ruff check src scripts tests
+lint: venv ## ruff over the package, scripts, tests and benchmarks
+	$(BIN)/ruff check src scripts tests benchmarks
+
+bench: data ## run every benchmark in benchmarks/ (slow; writes data/bench/); `make test` never runs them
+	$(PY) -m pytest -q -p no:cacheprovider benchmarks || test $$? -eq 5  # 5: no pytest benchmarks yet
+	$(PY) benchmarks/run_bench.py
 
 ##@ Housekeeping
 .PHONY: clean help

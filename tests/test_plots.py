@@ -1,7 +1,9 @@
-"""Tests for sonla.plots: every figure helper returns a captioned-ready figure with its source note."""
+"""Tests for sonla.plots: every figure helper carries its source note, and the book style gives
+byte-identical figures (no dates, fixed SVG ids)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import matplotlib
@@ -48,3 +50,27 @@ def test_figure_carries_its_source_note(name):
 
 def test_palette_is_okabe_ito():
     assert plots.PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+
+def _figure_bytes(fmt: str) -> bytes:
+    plots.use_book_style()
+    fig = plots.compare_sources_bar(pd.Series({"report": 30.5, "appendix-ocr": 4.2}), "report", "x", "title")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def test_style_fixes_the_svg_hash_salt():
+    plots.use_book_style()
+    assert matplotlib.rcParams["svg.hashsalt"] == "sonla-book"
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_the_same_figure_gives_the_same_bytes(fmt, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    first, second = _figure_bytes(fmt), _figure_bytes(fmt)
+    assert first == second
+    if fmt == "svg":
+        assert b"<dc:date>" not in first or b"1970-01-01" in first

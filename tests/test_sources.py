@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,19 @@ def test_new_source_needs_only_a_file_and_a_row(raw_copy):
     sources = load_sources(raw_copy / "sources.csv", raw_copy)
     assert sources[-1].source_id == "new-note"
     assert sources[-1].text.startswith("Tổng vốn")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("source_id", "News 2024", "source_id 'News 2024' must be lower-case letters, digits and hyphens"),
+    ("source_id", "<script>", "source_id '<script>' must be"),
+    ("file", "../../etc/passwd", "file '../../etc/passwd' must be a plain file name"),
+    ("file", ".hidden.txt", "file '.hidden.txt' must be a plain file name"),
+], ids=["space-in-id", "markup-in-id", "path-traversal", "hidden-file"])
+def test_unsafe_ids_and_file_names_are_rejected(raw_copy, field, value, message):
+    def edit(header, rows):
+        rows[1][field] = value
+        return header, rows
+
+    _rewrite_manifest(raw_copy, edit)
+    with pytest.raises(ManifestError, match=f"row 3: {re.escape(message)}"):
+        read_manifest(raw_copy / "sources.csv")

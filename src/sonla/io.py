@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by callers that have frames; the runner need not pay for it
+    import pandas as pd
 
 __all__ = ["write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
 

@@ -1,9 +1,10 @@
 """The data pipeline: verified raw sources → every file in ``data/processed/``.
 
 ``python -m sonla.pipeline`` (or ``make data``) verifies the manifest and every
-raw file's sha256 first; nothing is written unless every source verifies. Each
-stage then writes its outputs atomically, and only when their bytes change, so
-an unchanged rebuild touches no file.
+raw file's sha256 first; nothing is written unless every source verifies. Every
+stage then runs in memory; only when all of them have succeeded are the outputs
+written, each atomically (temporary file, then rename) and only when its bytes
+change, so a failing stage loses nothing and an unchanged rebuild touches no file.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .io import write_bytes_atomic
 from .profiles import profile_sources
 from .sources import Source, load_sources
 
-__all__ = ["STAGES", "run_pipeline", "write_if_changed"]
+__all__ = ["STAGES", "run_stages", "run_pipeline", "write_if_changed"]
 
 
 def write_if_changed(path: Path, data: bytes | str | pd.DataFrame) -> bool:
@@ -61,32 +62,52 @@ STAGES: list[tuple[str, Stage]] = [
 ]
 
 
+def run_stages(sources: list[Source], timings: dict[str, float] | None = None) -> dict[str, object]:
+    """Run every stage in memory; return all outputs ``{file name: content}``.
+
+    ``timings``, if given, receives the seconds each stage took (by stage name).
+    Raises :class:`SonlaError` if two stages claim the same output file.
+    """
+    results: dict[str, object] = {}
+    for name, stage in STAGES:
+        started = time.perf_counter()
+        outputs = stage(sources, results)
+        clash = sorted(set(outputs) & set(results))
+        if clash:
+            raise SonlaError(f"stage {name!r} writes {', '.join(clash)}, already written by an earlier stage")
+        results.update(outputs)
+        if timings is not None:
+            timings[name] = time.perf_counter() - started
+    return results
+
+
 def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
                  verbose: bool = True) -> dict[str, bool]:
     """Verify the sources, run every stage, return {output path: whether it changed}.
 
-    All outputs of a stage are computed before any is written, so a stage that
-    fails writes nothing.
+    Nothing is written until every source has verified and every stage has
+    succeeded; a failure anywhere leaves ``out_dir`` exactly as it was.
     """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     started = time.perf_counter()
     sources = load_sources(raw_dir / "sources.csv", raw_dir)
     if verbose:
-        print(f"verified {len(sources)} sources in {raw_dir}", flush=True)
-    changed: dict[str, bool] = {}
-    results: dict[str, object] = {}
-    for name, stage in STAGES:
-        outputs = stage(sources, results)
-        results.update(outputs)
-        for filename, content in outputs.items():
-            path = out_dir / filename
-            changed[str(path)] = write_if_changed(path, content)
-            if verbose:
-                state = "written" if changed[str(path)] else "unchanged"
-                print(f"  {name:<12} {path} ({state})", flush=True)
+        size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
+        print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
+              f"({time.perf_counter() - started:.2f} s)", flush=True)
+    timings: dict[str, float] = {}
+    results = run_stages(sources, timings)
     if verbose:
-        print(f"pipeline done in {time.perf_counter() - started:.2f} s", flush=True)
+        for name, seconds in timings.items():
+            print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
+    changed = {str(out_dir / name): write_if_changed(out_dir / name, content)
+               for name, content in results.items()}
+    if verbose:
+        for path, was_changed in changed.items():
+            print(f"  {'written  ' if was_changed else 'unchanged'} {path}", flush=True)
+        print(f"data: {sum(changed.values())} of {len(changed)} files changed "
+              f"in {time.perf_counter() - started:.2f} s", flush=True)
     return changed
 
 

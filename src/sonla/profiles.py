@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 import pandas as pd
 
@@ -35,27 +36,33 @@ def _has_diacritic(char: str) -> bool:
 def profile_text(text: str) -> dict[str, float | int]:
     """Measure one text.
 
+    Characters are counted once (a :class:`collections.Counter` over the text) and
+    each distinct character is classified once, so the cost is linear in the text
+    with a small constant, whatever the corpus size.
+
     >>> p = profile_text("Tỷ lệ đạt 87,7%.\\n\\nhơn 4.051 tỷ")
     >>> p["number_tokens"], p["nonblank_lines"], p["blank_line_share"]
     (2, 2, 0.333)
     """
     lines = text.split("\n")
-    nonblank = [line for line in lines if line.strip()]
-    letters = [c for c in text if c.isalpha()]
+    nonblank = sum(1 for line in lines if line.strip())
+    counts = Counter(text)
+    letters = sum(n for char, n in counts.items() if char.isalpha())
+    with_diacritic = sum(n for char, n in counts.items() if char.isalpha() and _has_diacritic(char))
     # A decomposed character (base letter + combining mark) is what NFC would merge.
-    non_nfc = sum(1 for c in text if unicodedata.combining(c))
+    non_nfc = sum(n for char, n in counts.items() if unicodedata.combining(char))
     return {
         "characters": len(text),
         "lines": len(lines),
-        "nonblank_lines": len(nonblank),
-        "blank_line_share": round(1 - len(nonblank) / len(lines), 3),
+        "nonblank_lines": nonblank,
+        "blank_line_share": round(1 - nonblank / len(lines), 3),
         "words": len(WORD.findall(text)),
-        "letters": len(letters),
-        "diacritic_letter_share": round(sum(map(_has_diacritic, letters)) / max(len(letters), 1), 3),
+        "letters": letters,
+        "diacritic_letter_share": round(with_diacritic / max(letters, 1), 3),
         "number_tokens": len(NUMBER_TOKEN.findall(text)),
-        "footnote_markers": text.count(FOOTNOTE_MARK),
+        "footnote_markers": counts[FOOTNOTE_MARK],
         "non_nfc_characters": non_nfc,
-        "nonbreaking_spaces": text.count("\u00a0"),
+        "nonbreaking_spaces": counts["\u00a0"],
     }
 
 

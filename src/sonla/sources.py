@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,10 @@ OPTIONAL_FIELDS = ("notes",)
 KINDS = ("report", "appendix-pdf-text", "appendix-ocr", "news")
 # How the text reached us; extraction adapts to it (OCR look-alikes, PDF line breaks).
 TEXT_LAYERS = ("clean", "pdf-text", "ocr")
+# A source_id names output files, pages and HTML anchors: keep it to a safe alphabet.
+SOURCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A raw file lives in the raw folder itself: no folders, no "..", no hidden files.
+FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,9 @@ def read_manifest(manifest: Path | None = None) -> list[dict[str, str]]:
     """Read and validate the manifest rows (not the files they name).
 
     Raises :class:`ManifestError` naming the row (1-based, header is row 1) on a
-    missing column, an empty required field, an unknown kind or text layer, or a
-    duplicate ``source_id``.
+    missing column, an empty required field, an unknown kind or text layer, a
+    ``source_id`` outside ``[a-z0-9-]``, a ``file`` that is not a plain file name,
+    or a duplicate ``source_id``.
     """
     manifest = Path(manifest or config.MANIFEST)
     if not manifest.is_file():
@@ -94,6 +101,13 @@ def read_manifest(manifest: Path | None = None) -> list[dict[str, str]]:
             raise ManifestError(
                 f"{where}: text_layer {row['text_layer']!r} not one of {', '.join(TEXT_LAYERS)}"
             )
+        if not SOURCE_ID.fullmatch(row["source_id"]):
+            raise ManifestError(
+                f"{where}: source_id {row['source_id']!r} must be lower-case letters, digits and "
+                "hyphens (it names files, pages and anchors)"
+            )
+        if not FILE_NAME.fullmatch(row["file"]):
+            raise ManifestError(f"{where}: file {row['file']!r} must be a plain file name in the raw folder")
         if row["source_id"] in seen:
             raise ManifestError(
                 f"{where}: duplicate source_id {row['source_id']!r} (first on row {seen[row['source_id']]})"
@@ -140,13 +154,17 @@ def load_sources(manifest: Path | None = None, raw_dir: Path | None = None) -> l
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: verify the manifest and every raw file; exit 1 with a clear message on failure."""
+    started = time.perf_counter()
     try:
         sources = load_sources()
     except SonlaError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for source in sources:
-        print(f"verified {source.source_id:<20} {source.file} ({len(source.text):,} characters)")
+        print(f"  verified {source.source_id:<20} {source.file} ({len(source.text):,} characters)")
+    size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
+    elapsed = time.perf_counter() - started
+    print(f"raw data: {len(sources)} sources verified ({size:.2f} MB) in {elapsed:.2f} s")
     return 0
 
 

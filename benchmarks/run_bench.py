@@ -1,0 +1,429 @@
+"""Benchmark the build and the data pipeline; write data/bench/*.csv and machine.json.
+
+    .venv/bin/python benchmarks/run_bench.py            # everything (`make bench` runs this)
+    .venv/bin/python benchmarks/run_bench.py --only pipeline --sizes 10 100
+
+Timed with :func:`time.perf_counter`, each measurement repeated and summarised by its
+median and minimum. Everything runs on temporary copies: the project is never touched,
+except for the result files in ``data/bench/``.
+
+What is measured:
+
+* ``build-clean``: ``make book`` in a copy with no executed notebooks, no build manifest,
+  no processed data and no HTML (pipeline, every notebook, HTML);
+* ``build-noop``: ``make book`` again with nothing changed;
+* ``build-one-template``: ``make book`` after one sentence of one template changed
+  (that notebook re-executes, the HTML is rebuilt);
+* ``pipeline-5-sources``: the data pipeline on the five sources, in process and as the
+  command ``python -m sonla.pipeline`` (interpreter start and imports included);
+* ``pipeline-synthetic``: the pipeline on synthetic corpora of N× the sources, made by
+  perturbing the real texts (paragraphs shuffled, digits changed, new source ids), with
+  the time per megabyte and the time of each stage. A size whose predicted time exceeds
+  ``--budget`` seconds is measured on a sample of its sources and marked ``projected``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sonla import config, pipeline
+from sonla.sources import REQUIRED_FIELDS, read_manifest
+
+OUT_DIR = config.ROOT / "data" / "bench"
+RESULT_COLUMNS = ["benchmark", "size_factor", "sources", "megabytes", "repeats", "seconds_median",
+                  "seconds_min", "cpu_seconds_min", "seconds_per_mb", "seconds_per_mb_min",
+                  "cpu_seconds_per_mb_min", "load_average", "projected", "note"]
+STAGE_COLUMNS = ["size_factor", "sources", "megabytes", "stage", "seconds", "seconds_per_mb", "projected"]
+COPY_PARTS = ("data/raw", "data/bench", "notebooks", "book", "scripts", "src", "requirements.txt",
+              "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
+
+
+# --- machine -------------------------------------------------------------------------------------
+
+
+def machine_info() -> dict[str, object]:
+    """CPU model, logical cores, RAM, Python and OS: what a reader needs to weigh the numbers."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        pass
+    return {
+        "cpu_model": cpu,
+        "logical_cores": os.cpu_count(),
+        "ram_gib": round(ram, 1),
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "measured_on": time.strftime("%Y-%m-%d", time.gmtime()),
+        "load_average_at_end": load_average(),
+    }
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def load_average() -> float:
+    """The one-minute load average (other work on the machine slows every measurement)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return float("nan")
+
+
+class Timing(list):
+    """Wall seconds of each repeat, with the CPU seconds of this process beside them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: list[float] = []
+        self.loads: list[float] = []
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and by its finished children (make, kernels, ...)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(function, repeats: int) -> Timing:
+    """Seconds taken by ``function()`` in each of ``repeats`` calls (wall, and CPU with children)."""
+    times = Timing()
+    for _ in range(repeats):
+        times.loads.append(load_average())
+        started, cpu = time.perf_counter(), cpu_seconds()
+        function()
+        times.append(time.perf_counter() - started)
+        times.cpu.append(cpu_seconds() - cpu)
+    return times
+
+
+def row(benchmark: str, times: list[float], size_factor: int = 0, sources: int = 0,
+        megabytes: float = 0.0, projected: bool = False, note: str = "",
+        cpu: list[float] | None = None, loads: list[float] | None = None) -> dict[str, object]:
+    """One results row. CPU seconds count this process and the child processes it waited for."""
+    cpu = cpu if cpu is not None else getattr(times, "cpu", None)
+    loads = loads if loads is not None else getattr(times, "loads", None)
+    median = statistics.median(times)
+    cpu_min = min(cpu) if cpu else None
+    return {
+        "benchmark": benchmark, "size_factor": size_factor, "sources": sources,
+        "megabytes": round(megabytes, 3), "repeats": len(times), "seconds_median": round(median, 4),
+        "seconds_min": round(min(times), 4),
+        "cpu_seconds_min": round(cpu_min, 4) if cpu_min is not None else "",
+        "seconds_per_mb": round(median / megabytes, 5) if megabytes else "",
+        "seconds_per_mb_min": round(min(times) / megabytes, 5) if megabytes else "",
+        "cpu_seconds_per_mb_min": round(cpu_min / megabytes, 5) if megabytes and cpu_min is not None else "",
+        "load_average": round(statistics.median(loads), 2) if loads else "",
+        "projected": projected, "note": note,
+    }
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+def copy_for_build(target: Path) -> Path:
+    """A copy of the project with the virtual environment linked, ready for `make book`."""
+    for part in COPY_PARTS:
+        source = config.ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints"))
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    (target / ".venv").symlink_to(config.ROOT / ".venv")
+    return target
+
+
+def make_book(root: Path, jobs: int) -> None:
+    env = dict(os.environ, SONLA_ROOT=str(root), SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
+    # -o: the linked environment is current; never reinstall it from the copy.
+    command = ["make", "--no-print-directory", "-o", ".venv/.installed", "book", f"JOBS={jobs}"]
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"make book failed in {root}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def make_clean(root: Path) -> None:
+    """Remove every built thing: executed notebooks, build manifest, processed data, HTML."""
+    from sonla.runner import load_runs
+
+    for run in load_runs(root / "notebooks" / "runs.yml"):
+        (root / run.output).unlink(missing_ok=True)
+    (root / "book" / "build-manifest.json").unlink(missing_ok=True)
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    shutil.rmtree(root / "data" / "processed", ignore_errors=True)
+
+
+def touch_template(root: Path, count: int) -> None:
+    """Change one sentence of the introduction's template (a new sentence each time)."""
+    import nbformat
+
+    path = root / "notebooks" / "00-introduction.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown")
+    cell.source = re.sub(r"\n\n\(bench edit \d+\)$", "", cell.source) + f"\n\n(bench edit {count})"
+    nbformat.write(nb, path)
+
+
+def bench_build(repeats: int, jobs: int) -> list[dict[str, object]]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sonla-bench-build-") as tmp:
+        root = copy_for_build(Path(tmp) / "project")
+        clean = Timing()
+        for number in range(repeats):
+            make_clean(root)
+            one_run = timed(lambda: make_book(root, jobs), 1)
+            clean += one_run
+            clean.loads += one_run.loads
+            clean.cpu += one_run.cpu
+            say(f"clean build {number + 1}/{repeats}: {clean[-1]:.1f} s")
+        notebooks = len(json.loads((root / "book/build-manifest.json").read_text()))
+        rows.append(row("build-clean", clean,
+                        note=f"make book JOBS={jobs}; {notebooks} notebooks + HTML"))
+        noop = timed(lambda: make_book(root, jobs), max(repeats, 5))
+        say(f"no-op build: median {statistics.median(noop):.2f} s")
+        rows.append(row("build-noop", noop, note="make book with nothing changed"))
+        one = Timing()
+        for number in range(repeats):
+            touch_template(root, number)
+            one_run = timed(lambda: make_book(root, jobs), 1)
+            one += one_run
+            one.loads += one_run.loads
+            one.cpu += one_run.cpu
+            say(f"one-template rebuild {number + 1}/{repeats}: {one[-1]:.1f} s")
+        rows.append(row("build-one-template", one,
+                        note="make book after one sentence of notebooks/00-introduction.ipynb changed"))
+    return rows
+
+
+# --- the pipeline --------------------------------------------------------------------------------
+
+
+def bench_pipeline_sources(repeats: int) -> list[dict[str, object]]:
+    sources = pipeline.load_sources()
+    megabytes = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sonla-bench-pipe-") as tmp:
+        out = Path(tmp) / "processed"
+        pipeline.run_pipeline(out_dir=out, verbose=False)  # warm-up: imports, first write
+        inproc = timed(lambda: pipeline.run_pipeline(out_dir=Path(tmp) / "p", verbose=False), repeats)
+        rows.append(row("pipeline-5-sources", inproc, 1, len(sources), megabytes,
+                        note="run_pipeline() in process: verify + every stage + write"))
+        env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+        command = [sys.executable, "-m", "sonla.pipeline", "--quiet", "--out", str(out)]
+        cli = timed(lambda: subprocess.run(command, env=env, check=True), repeats)
+        rows.append(row("pipeline-5-sources-cli", cli, 1, len(sources), megabytes,
+                        note="python -m sonla.pipeline: interpreter start and imports included"))
+    say(f"pipeline on the five sources: {statistics.median(inproc):.3f} s in process, "
+        f"{statistics.median(cli):.3f} s as a command")
+    return rows
+
+
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def perturb(text: str, rng: random.Random) -> str:
+    """A new text like ``text``: its paragraphs (or lines) shuffled, about a third of its digits changed."""
+    blocks = PARAGRAPH_BREAK.split(text)
+    separator = "\n\n"
+    if len(blocks) < 4:
+        blocks, separator = text.split("\n"), "\n"
+    rng.shuffle(blocks)
+    digits = "0123456789"
+
+    def digit(match: re.Match) -> str:
+        return rng.choice(digits) if rng.random() < 0.33 else match.group()
+
+    return re.sub(r"\d", digit, separator.join(blocks))
+
+
+def make_corpus(raw_dir: Path, factor: int, sample: int | None = None, seed: int = 2025) -> tuple[int, float]:
+    """Write ``factor`` perturbed copies of every source and their manifest into ``raw_dir``.
+
+    With ``sample``, only that many copies (of every source) are written. Returns
+    (number of sources, megabytes of text).
+    """
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    rows, total = [], 0
+    originals = [(r, (config.RAW_DIR / r["file"]).read_text(encoding="utf-8")) for r in read_manifest()]
+    copies = range(factor) if sample is None else random.Random(seed).sample(range(factor), sample)
+    for copy in sorted(copies):
+        for manifest_row, text in originals:
+            rng = random.Random(f"{seed}-{copy}-{manifest_row['source_id']}")
+            data = perturb(text, rng).encode("utf-8")
+            source_id = f"{manifest_row['source_id']}-x{copy:04d}"
+            name = f"{source_id}.txt"
+            (raw_dir / name).write_bytes(data)
+            total += len(data)
+            rows.append({**{f: manifest_row[f] for f in REQUIRED_FIELDS}, "source_id": source_id,
+                         "file": name, "sha256": hashlib.sha256(data).hexdigest(),
+                         "document_id": f"{manifest_row['document_id']}-x{copy:04d}", "notes": ""})
+    with (raw_dir / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [*REQUIRED_FIELDS, "notes"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows), total / 1e6
+
+
+def run_corpus(raw_dir: Path, out_dir: Path) -> dict[str, float]:
+    """Verify and run every stage on the corpus; seconds by step (verify, stages, write, total)."""
+    started = time.perf_counter()
+    sources = pipeline.load_sources(raw_dir / "sources.csv", raw_dir)
+    steps = {"verify": time.perf_counter() - started}
+    results = pipeline.run_stages(sources, steps)
+    written = time.perf_counter()
+    for name, content in results.items():
+        pipeline.write_if_changed(out_dir / name, content)
+    steps["write"] = time.perf_counter() - written
+    steps["total"] = time.perf_counter() - started
+    return steps
+
+
+def bench_synthetic(sizes: list[int], budget: float, repeats: int,
+                    per_mb_guess: float) -> tuple[list[dict], list[dict]]:
+    """Time the pipeline on each synthetic size; the repeats are interleaved across sizes.
+
+    Every corpus is generated first; then each repeat runs every size in turn, so
+    that a change in the machine's load touches all sizes alike. A size whose
+    predicted time (``per_mb_guess`` × its MB × 2) exceeds ``budget`` is run on a
+    sample of its copies and marked projected.
+    """
+    base_mb = sum((config.RAW_DIR / r["file"]).stat().st_size for r in read_manifest()) / 1e6
+    rows, stage_rows = [], []
+    with tempfile.TemporaryDirectory(prefix="sonla-bench-corpora-") as tmp:
+        corpora = {}
+        for factor in sizes:
+            sample = None
+            if 2 * per_mb_guess * base_mb * factor > budget:
+                sample = max(1, min(factor, int(budget / (2 * per_mb_guess * base_mb))))
+                sample = None if sample >= factor else sample
+            started = time.perf_counter()
+            raw = Path(tmp) / f"{factor}x" / "raw"
+            count, megabytes = make_corpus(raw, factor, sample)
+            corpora[factor] = (raw, count, megabytes, sample, [], [])
+            sampled = f" (a sample of {sample} copies)" if sample else ""
+            say(f"{factor}x corpus: {count} sources, {megabytes:.1f} MB generated in "
+                f"{time.perf_counter() - started:.1f} s{sampled}")
+        for number in range(repeats):
+            for factor, (raw, _count, megabytes, _sample, runs, loads) in corpora.items():
+                gc.collect()
+                loads.append(load_average())
+                cpu = time.process_time()
+                runs.append(run_corpus(raw, raw.parent / f"out{number}"))
+                runs[-1]["cpu"] = time.process_time() - cpu
+                say(f"repeat {number + 1}/{repeats}, {factor}x: {runs[-1]['total']:.1f} s, "
+                    f"{runs[-1]['total'] / megabytes:.4f} s/MB, load {loads[-1]:.1f}")
+    for factor, (_raw, count, megabytes, sample, runs, loads) in corpora.items():
+        totals = [r["total"] for r in runs]
+        projected = sample is not None
+        note = (f"measured on a sample of {sample} of the {factor} copies ({count} sources); "
+                "time per MB projected to the full size" if projected else "measured in full")
+        full_mb = megabytes * factor / sample if projected else megabytes
+        sources = count * factor // sample if projected else count
+        result = row("pipeline-synthetic", totals, factor, sources, megabytes, projected, note,
+                     cpu=[r["cpu"] for r in runs], loads=loads)
+        if projected:
+            result["megabytes"] = round(full_mb, 3)
+            for column in ("seconds_median", "seconds_min", "cpu_seconds_min"):
+                result[column] = round(float(result[column]) * full_mb / megabytes, 4)
+        rows.append(result)
+        best_run = min(runs, key=lambda r: r["total"])
+        for stage, seconds in best_run.items():
+            if stage == "cpu":
+                continue
+            stage_rows.append({"size_factor": factor, "sources": sources, "megabytes": result["megabytes"],
+                               "stage": stage, "seconds": round(seconds * full_mb / megabytes, 4),
+                               "seconds_per_mb": round(seconds / megabytes, 5), "projected": projected})
+        flag = " (projected from a sample)" if projected else ""
+        say(f"{factor}x: best {min(totals) / megabytes:.4f} s/MB, median "
+            f"{statistics.median(totals) / megabytes:.4f} s/MB{flag}")
+    return rows, stage_rows
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def merge_rows(path: Path, columns: list[str], new: list[dict], key: tuple[str, ...],
+               replace: tuple[str, ...] | None = None) -> None:
+    """Replace the rows of ``path`` that ``new`` re-measured (same ``replace`` key); keep the others.
+
+    Rows are sorted by ``key``.
+    """
+    replace = replace or key
+    old = []
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as handle:
+            old = list(csv.DictReader(handle))
+    fresh = {tuple(str(r[k]) for k in replace) for r in new}
+    kept = [r for r in old if tuple(str(r[k]) for k in replace) not in fresh]
+    rows = sorted(kept + new, key=lambda r: tuple(str(r[k]).zfill(8) for k in key))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", choices=["build", "pipeline", "synthetic"],
+                        default=["build", "pipeline", "synthetic"])
+    parser.add_argument("--sizes", nargs="*", type=int, default=[10, 100, 1000])
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of every measurement (default 3)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", 1200)),
+                        help="seconds one synthetic size may take before it is sampled (default 1200)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR)
+    args = parser.parse_args(argv)
+    results_path, stages_path = args.out / "results.csv", args.out / "stages.csv"
+    (args.out).mkdir(parents=True, exist_ok=True)
+    (args.out / "machine.json").write_text(json.dumps(machine_info(), indent=2) + "\n", encoding="utf-8")
+    per_mb_guess = 0.5
+    # Each part is saved as soon as it is measured: a later failure keeps what was measured.
+    if "pipeline" in args.only:
+        rows = bench_pipeline_sources(max(args.repeats, 5))
+        per_mb_guess = float(rows[0]["seconds_per_mb"])
+        merge_rows(results_path, RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
+    if "synthetic" in args.only:
+        rows, stage_rows = bench_synthetic(args.sizes, args.budget, args.repeats, per_mb_guess)
+        merge_rows(results_path, RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
+        merge_rows(stages_path, STAGE_COLUMNS, stage_rows, ("size_factor", "stage"), replace=("size_factor",))
+    if "build" in args.only:
+        rows = bench_build(args.repeats, args.jobs)
+        merge_rows(results_path, RESULT_COLUMNS, rows, ("benchmark", "size_factor"))
+    info = machine_info()
+    (args.out / "machine.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    say(f"results in {args.out}/results.csv, stages.csv and machine.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""The data pipeline fails loudly and loses nothing; the same inputs give the same bytes.
+
+Each bad input is tried through the command line (``python -m sonla.pipeline`` and ``make data``)
+on a temporary copy of the project (``SONLA_ROOT``): exit status, message and the state of
+``data/processed`` afterwards, byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import add_source
+from tempproject import copy_project, run_in, snapshot
+
+from sonla import config, pipeline
+from sonla.errors import SonlaError
+from sonla.sources import read_manifest
+
+STALE = b"source_id,characters\nstale,1\n"  # what a successful run would overwrite
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project copy whose processed data a successful run would change."""
+    root = copy_project(tmp_path / "project", parts=("data/raw", "data/processed"))
+    for path in (root / "data/processed").glob("*.csv"):
+        path.write_bytes(STALE)
+    return root
+
+
+def _rows(raw: Path) -> list[dict[str, str]]:
+    return read_manifest(raw / "sources.csv")
+
+
+def _write_rows(raw: Path, rows: list[dict[str, str]]) -> None:
+    with (raw / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def missing_file(raw: Path) -> str:
+    name = _rows(raw)[2]["file"]
+    (raw / name).unlink()
+    return rf"{name}: raw file named in the manifest is missing"
+
+
+def hash_mismatch(raw: Path) -> str:
+    name = _rows(raw)[0]["file"]
+    data = bytearray((raw / name).read_bytes())
+    data[5000] ^= 0x01
+    (raw / name).write_bytes(bytes(data))
+    return rf"{name}: sha256 mismatch"
+
+
+def not_utf8(raw: Path) -> str:
+    add_source(raw, "latin1-note", "Tổng vốn 12 tỷ đồng".encode("cp1258", errors="replace") + b"\xff")
+    return r"latin1-note.txt: not valid UTF-8 at byte \d+"
+
+
+def empty_file(raw: Path) -> str:
+    add_source(raw, "empty-note", b"")
+    return r"empty-note.txt: raw file is empty"
+
+
+def duplicate_id(raw: Path) -> str:
+    add_source(raw, "news-2024", "Năm 2024 đạt 12 tỷ đồng.")
+    return r"sources.csv, row 7: duplicate source_id 'news-2024' \(first on row 6\)"
+
+
+def field_missing(field: str):
+    def change(raw: Path) -> str:
+        rows = _rows(raw)
+        rows[3][field] = ""
+        _write_rows(raw, rows)
+        return rf"sources.csv, row 5: required field\(s\) empty: {field}"
+    return change
+
+
+def column_missing(raw: Path) -> str:
+    rows = [{k: v for k, v in row.items() if k != "document_id"} for row in _rows(raw)]
+    _write_rows(raw, rows)
+    return r"sources.csv: missing column\(s\) document_id"
+
+
+def manifest_missing(raw: Path) -> str:
+    (raw / "sources.csv").unlink()
+    return r"sources.csv: source manifest not found"
+
+
+CASES = [
+    ("missing-raw-file", missing_file),
+    ("hash-mismatch", hash_mismatch),
+    ("not-utf8", not_utf8),
+    ("empty-file", empty_file),
+    ("duplicate-source-id", duplicate_id),
+    ("empty-field-sha256", field_missing("sha256")),
+    ("empty-field-file", field_missing("file")),
+    ("empty-field-text-layer", field_missing("text_layer")),
+    ("missing-column", column_missing),
+    ("missing-manifest", manifest_missing),
+]
+
+
+@pytest.mark.parametrize("break_input", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_cli_bad_input_exits_1_names_it_and_writes_nothing(project, break_input):
+    before = snapshot(project / "data/processed")
+    message = break_input(project / "data/raw")
+    result = run_in(project, "-m", "sonla.pipeline")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(rf"^error: .*{message}", result.stderr, re.M), result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "data/processed") == before
+
+
+def test_cli_good_input_does_write(project):
+    """The control for the cases above: the same project, unbroken, is rebuilt."""
+    result = run_in(project, "-m", "sonla.pipeline")
+    assert result.returncode == 0, result.stderr
+    assert (project / "data/processed/source_profiles.csv").read_bytes() != STALE
+    assert re.search(r"data: [1-9]\d* of \d+ files changed", result.stdout), result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("break_input", [hash_mismatch, not_utf8], ids=["hash-mismatch", "not-utf8"])
+def test_make_data_stops_on_a_corrupted_raw_file(tmp_path, break_input):
+    root = copy_project(tmp_path / "project", venv=True)
+    for path in (root / "data/processed").glob("*.csv"):
+        path.write_bytes(STALE)
+    before = snapshot(root / "data/processed")
+    message = break_input(root / "data/raw")
+    # -o: never rebuild the (shared, linked) virtual environment from the copy.
+    result = run_in(root, "make", "--no-print-directory", "-o", ".venv/.installed", "data")
+    assert result.returncode != 0
+    assert re.search(rf"^error: .*{message}", result.stderr, re.M), result.stderr
+    assert "sonla.pipeline" not in result.stdout  # stopped at `verify`, before the pipeline
+    assert snapshot(root / "data/processed") == before
+
+
+def test_a_failing_stage_writes_nothing(monkeypatch, tmp_path):
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "first.csv").write_bytes(STALE)
+
+    def first(sources, earlier):
+        return {"first.csv": pd.DataFrame({"n": [len(sources)]})}
+
+    def second(sources, earlier):
+        raise SonlaError("second stage: cannot go on")
+
+    monkeypatch.setattr(pipeline, "STAGES", [("first", first), ("second", second)])
+    with pytest.raises(SonlaError, match="second stage"):
+        pipeline.run_pipeline(out_dir=out, verbose=False)
+    assert snapshot(out) == {"first.csv": STALE}
+
+
+def test_two_stages_cannot_write_one_file(monkeypatch, tmp_path):
+    def stage(sources, earlier):
+        return {"same.csv": "x\n"}
+
+    monkeypatch.setattr(pipeline, "STAGES", [("a", stage), ("b", stage)])
+    with pytest.raises(SonlaError, match="stage 'b' writes same.csv, already written by an earlier stage"):
+        pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+
+
+def test_unchanged_outputs_are_not_rewritten(tmp_path):
+    first = pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+    mtimes = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    second = pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+    assert all(first.values()) and not any(second.values())
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == mtimes
+
+
+def test_pipeline_is_deterministic_and_matches_the_committed_record(tmp_path):
+    """Two runs into two folders give the same bytes, and those are data/processed as committed."""
+    runs = []
+    for name in ("a", "b"):
+        pipeline.run_pipeline(out_dir=tmp_path / name, verbose=False)
+        runs.append(snapshot(tmp_path / name))
+    assert runs[0] == runs[1]
+    committed = snapshot(config.PROCESSED_DIR)
+    assert {name: committed.get(name) for name in runs[0]} == runs[0]
+
+
+def test_no_temporary_files_are_left_behind(tmp_path):
+    pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
