@@ -32,6 +32,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "==> $@ missing: installing Debian's chromium with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "error: $@ is missing; install Debian's chromium (sudo apt-get install chromium)" >&2; exit 1; \
+	fi
+
 ##@ Data
 .PHONY: verify data
 verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
@@ -81,7 +91,7 @@ test: data ## the whole test suite: unit tests, nbval on every executed notebook
 test-unit: venv ## unit tests and doctests only
 	$(PY) -m pytest -q -m "not browser" tests src/sonla
 
-test-browser: html ## headless Chromium over _build/html (builds the HTML first if a page changed)
+test-browser: html $(CHROMIUM) ## headless Chromium over _build/html (builds the HTML first if a page changed)
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_browser.py
 
 test-notebooks: data ## re-execute the executed notebooks with nbval and compare their outputs
