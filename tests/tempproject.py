@@ -19,7 +19,7 @@ from sonla import config
 __all__ = ["copy_project", "run_in", "snapshot", "set_manifest_field", "rehash"]
 
 # What a build needs besides the package: data, templates, executed chapters, configuration.
-PARTS = ("data/raw", "data/processed", "data/bench", "notebooks", "book", "scripts",
+PARTS = ("data/raw", "data/processed", "data/bench", "notebooks", "book", "scripts", "_static", "_extra",
          "requirements.txt", "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
 
 

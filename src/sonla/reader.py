@@ -28,6 +28,7 @@ import pandas as pd
 from . import config
 from .errors import SonlaError
 from .io import write_text_atomic
+from .markup import escape_markdown
 from .sources import Source, load_sources
 
 __all__ = [
@@ -177,13 +178,14 @@ def render_page(source: Source, claims: pd.DataFrame) -> str:
     body = (f'<div class="source-text" lang="{escape_text(source.language)}">'
             f"{highlight_claims(source.text, good)}</div>")
     fence = _fence(body)
-    title = source.title_en.replace("`", "'")
+    title = escape_markdown(source.title_en)
     lines = [
         f"(source-{source.source_id})=",
         f"# Source text: {title}",
         "",
         f"The text of `{source.source_id}` exactly as received (`data/raw/{source.file}`, "
-        f"{source.kind}, {source.date}, text layer `{source.text_layer}`), shown verbatim in Vietnamese. "
+        f"{escape_markdown(source.kind)}, {escape_markdown(source.date)}, text layer "
+        f"{escape_markdown(source.text_layer)}), shown verbatim in Vietnamese. "
         "Every claim the pipeline extracted from it is highlighted; hover over a highlight to see "
         "its value, unit, qualifier, indicator, period and geography. Each highlight is the target "
         "of the links in the claim tables (`#claim-<claim_id>`). "

@@ -52,6 +52,7 @@ import yaml
 from . import config
 from .errors import SonlaError
 from .io import write_text_atomic
+from .markup import escape_markdown
 
 __all__ = ["Run", "RunError", "load_runs", "fingerprint", "code_fingerprint", "stale_runs",
            "execute_one", "execute_runs", "main"]
@@ -304,21 +305,6 @@ def read_build_manifest(path: Path | None = None) -> dict[str, str]:
         print(f"warning: {path} is unreadable ({err}); re-executing every notebook", file=sys.stderr)
         return {}
     return recorded
-
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!$~&])")
-
-
-def escape_markdown(text: str) -> str:
-    r"""Backslash-escape every character MyST Markdown could read as markup.
-
-    Manifest fields (a title, say) end up in Markdown cells; escaped, a ``<script>``
-    tag, a ``{glue}`` role or a ``{{ substitution }}`` is shown as text, never run.
-
-    >>> escape_markdown("Report <b>{glue}`x`</b> {{ y }}")
-    'Report \\<b\\>\\{glue\\}\\`x\\`\\</b\\> \\{\\{ y \\}\\}'
-    """
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def set_title(nb, title: str) -> None:
