@@ -15,7 +15,7 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import book, plots
+from . import book, plots, tables
 from .findings import Params, claim_interval, find_findings, fold, load_indicator_meta
 from .sources import load_sources
 
@@ -66,7 +66,7 @@ def claim_href(claim_id: str, source_id: str, prefix: str = "") -> str:
     >>> claim_href("news-2024-004411", "news-2024")
     'sources/news-2024.html#claim-news-2024-004411'
     """
-    return f"{prefix}sources/{source_id}.html#claim-{claim_id}"
+    return tables.claim_href(claim_id, source_id, prefix=f"{prefix}{tables.READER_PREFIX}")
 
 
 def claim_link(claim_id: str, source_id: str, prefix: str = "") -> str:

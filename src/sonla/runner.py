@@ -364,8 +364,9 @@ def _failed_cell(template: Path, source: str, index: int) -> str:
     return f"cell {index} (id {cell_id}: `{first[:60]}`)"
 
 
-# Printed by every ipykernel 7 started over loopback TCP; harmless (see TOOLCHAIN.md), and noise.
-KERNEL_NOISE = re.compile(r"Kernel is running over TCP without encryption")
+# Printed by every ipykernel 7 started over loopback TCP (see TOOLCHAIN.md), and by a kernel that
+# jupyter_client interrupts while shutting it down after the last cell: harmless, and noise.
+KERNEL_NOISE = re.compile(r"Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel")
 
 
 @contextlib.contextmanager

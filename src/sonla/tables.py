@@ -29,6 +29,8 @@ __all__ = [
     "interactive_table",
     "download_links",
     "html_table",
+    "claims_html_table",
+    "source_of_claim",
 ]
 
 READER_PREFIX = "sources/"
@@ -145,6 +147,33 @@ def html_table(table: pd.DataFrame, escaped: Iterable[str] = ()) -> str:
     """A plain HTML table; every column is escaped except those listed in ``escaped``."""
     safe = escape_frame(table, keep=escaped)
     return safe.to_html(index=False, escape=False, border=0, classes="sonla-table", na_rep="")
+
+
+def source_of_claim(claim_id: str) -> str:
+    """The source id a claim id starts with (claim ids are ``<source_id>-<start:06d>``).
+
+    >>> source_of_claim("news-congress-2025-000142")
+    'news-congress-2025'
+    """
+    return claim_id.rsplit("-", 1)[0]
+
+
+def claims_html_table(claims: pd.DataFrame, prefix: str = READER_PREFIX) -> str:
+    """A plain HTML table of claims, every cell escaped and ``claim_id`` linked to its passage.
+
+    ``claims`` needs a ``claim_id`` column; the source comes from ``source_id`` when present.
+
+    >>> frame = pd.DataFrame({"claim_id": ["report-000001"], "text": ["<b>4.051</b>"]})
+    >>> page = claims_html_table(frame, prefix="../sources/")
+    >>> '<td><a href="../sources/report.html#claim-report-000001">report-000001</a></td>' in page
+    True
+    >>> "<td>&lt;b&gt;4.051&lt;/b&gt;</td>" in page
+    True
+    """
+    table = claims.copy()
+    sources = table["source_id"] if "source_id" in table else table["claim_id"].map(source_of_claim)
+    table["claim_id"] = [claim_link(c, s, prefix) for c, s in zip(table["claim_id"], sources, strict=True)]
+    return html_table(table, escaped=["claim_id"])
 
 
 def download_links(names: Iterable[str], from_doc: str = "..") -> str:
