@@ -52,11 +52,11 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import pandas as pd
-import yaml
 from rapidfuzz.distance import Indel, Levenshtein
 
 from . import config
 from .errors import SonlaError
+from .io import read_yaml
 from .sources import Source, load_sources
 
 __all__ = [
@@ -493,7 +493,7 @@ def _split_title(ref: list[Token], ocr: list[Token], spans: list[Span]) -> list[
 @cache
 def error_classes() -> dict[str, str]:
     """The error classes, most specific first: ``{key: label}`` from the rules file."""
-    data = yaml.safe_load((config.RULES_DIR / "ocr_error_classes.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(config.RULES_DIR / "ocr_error_classes.yaml")
     return {entry["key"]: entry["label_en"] for entry in data["classes"]}
 
 

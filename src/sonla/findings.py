@@ -48,10 +48,10 @@ from functools import lru_cache
 from itertools import combinations
 
 import pandas as pd
-import yaml
 
 from . import config
 from .errors import SonlaError
+from .io import read_yaml
 from .sources import Source
 
 __all__ = [
@@ -152,6 +152,29 @@ class Interval:
     def __add__(self, other: Interval) -> Interval:
         return Interval(self.lo + other.lo, self.hi + other.hi,
                         self.lo_open or other.lo_open, self.hi_open or other.hi_open)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts, read column by column (pandas' ``iterrows`` and
+    ``to_dict("records")`` index every cell and dominated the run time of this stage)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
+
+
+def _sentence_rows(q: pd.DataFrame) -> list[list[dict]]:
+    """The rows of ``q`` grouped by (source_id, sentence) in order of first appearance, as
+    ``q.groupby(["source_id", "sentence"], sort=False)`` would (missing keys dropped)."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in _rows(q):
+        key = (row["source_id"], row["sentence"])
+        if not any(pd.isna(k) for k in key):
+            groups.setdefault(key, []).append(row)
+    return list(groups.values())
+
+
+def _by_start(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: r["start"])
 
 
 def _fmt(x: float) -> str:
@@ -286,7 +309,7 @@ def implied_denominators(percent: Interval, max_n: int = 100) -> list[int]:
 @lru_cache(maxsize=1)
 def load_rules() -> dict:
     """The wording rules in ``rules/findings.yaml``."""
-    return yaml.safe_load((config.RULES_DIR / "findings.yaml").read_text(encoding="utf-8"))
+    return read_yaml(config.RULES_DIR / "findings.yaml")
 
 
 @lru_cache(maxsize=1)
@@ -295,7 +318,7 @@ def load_indicator_meta() -> dict[str, dict[str, str]]:
     path = config.RULES_DIR / "indicators.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     items = data.get("indicators", data) if isinstance(data, dict) else data
     meta: dict[str, dict[str, str]] = {}
     if isinstance(items, dict):
@@ -532,7 +555,7 @@ def _ocr_variant(good: pd.Series, other: pd.Series) -> dict:
 
 def _ocr_unmatched(good: pd.DataFrame, other: pd.DataFrame) -> list[dict]:
     """Claims present in only one copy (or runs that do not pair one to one)."""
-    rows = [r for _, r in good.iterrows()] + [r for _, r in other.iterrows()]
+    rows = _rows(good) + _rows(other)
     if not rows:
         return []
     only = ", ".join(_describe(r) for r in rows[:6]) + (" …" if len(rows) > 6 else "")
@@ -726,12 +749,12 @@ def _denominator_finding(a: pd.Series, b: pd.Series) -> dict:
 
 
 def _temporal_finding(group: pd.DataFrame) -> dict:
-    series = group.assign(_key=[_period_key(r) for _, r in group.iterrows()]).sort_values("_key")
+    series = group.assign(_key=[_period_key(r) for r in _rows(group)]).sort_values("_key")
     steps = "; ".join(
         f"{r['eff_period']}{' (date of source)' if r['period_inferred'] else ''}: {_describe(r)}"
-        for _, r in series.iterrows())
+        for r in _rows(series))
     latest = series.iloc[-1]
-    rows = [r for _, r in series.iterrows()]
+    rows = _rows(series)
     if all(relate(a["interval"], b["interval"]) != "disjoint" for a, b in combinations(rows, 2)):
         same = len({float(r["value"]) for r in rows}) == 1
         explanation = (
@@ -775,7 +798,7 @@ def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
     for _, group in actual.groupby(["indicator", "geography"], sort=True):
         if group["document_id"].nunique() < 2:
             continue
-        rows = [r for _, r in group.iterrows()]
+        rows = _rows(group)
         handled: set[tuple[str, str]] = set()
         for a, b in combinations(rows, 2):
             if a["document_id"] == b["document_id"] or a["unit"] != b["unit"]:
@@ -795,7 +818,7 @@ def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
 
 def _compare_unit_group(group: pd.DataFrame, handled: set, rules: dict) -> list[dict]:
     findings: list[dict] = []
-    rows = [r for _, r in group.iterrows()]
+    rows = _rows(group)
     buckets: list[list[pd.Series]] = []
     for row in rows:
         for bucket in buckets:
@@ -889,7 +912,7 @@ def _sum_mismatches(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> l
     """Totals followed by "trong đó"/"gồm" and parts of the same unit in the same sentence."""
     findings = []
     for source_id, claims in q.groupby("source_id", sort=False):
-        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        rows = _rows(claims.sort_values("start"))
         source = texts[source_id]
         for i, total in enumerate(rows[:-1]):
             after = fold(source.text[int(total["end"]):int(total["end"]) + rules["parts_window"]])
@@ -974,7 +997,7 @@ def _percent_checks(q: pd.DataFrame, texts: dict[str, Source], params: Params, r
     """A ratio a/b followed in the same sentence by a percentage: GRIM-style check."""
     findings = []
     for _, claims in q.groupby("source_id", sort=False):
-        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        rows = _rows(claims.sort_values("start"))
         for i, ratio in enumerate(rows):
             if pd.isna(ratio["denominator"]) or not ratio["denominator"]:
                 pair = _slash_pair(rows, i, texts)
@@ -1040,8 +1063,8 @@ def _grim_finding(ratio: pd.Series, percent: pd.Series) -> dict:
 def _implied_denominator_findings(q: pd.DataFrame, params: Params) -> list[dict]:
     """Percentages with decimals in one sentence that share a small implied denominator."""
     findings = []
-    for _, claims in q.groupby(["source_id", "sentence"], sort=False):
-        pct = [r for _, r in claims.sort_values("start").iterrows()
+    for sentence in _sentence_rows(q):
+        pct = [r for r in _by_start(sentence)
                if r["unit"] == "percent" and r["qualifier"] in ("", "reached")
                and int(r["decimals"]) >= 1 and 0 < r["value"] < 100]
         if len(pct) < 2:
@@ -1053,7 +1076,7 @@ def _implied_denominator_findings(q: pd.DataFrame, params: Params) -> list[dict]
         if not common:
             continue
         n = min(common)
-        counts = [r for _, r in claims.iterrows() if r["unit"] != "percent" and r["value"] == n]
+        counts = [r for r in sentence if r["unit"] != "percent" and r["value"] == n]
         if len(pct) < 3 and not counts:
             continue
         ks = ", ".join(f"“{r['text']}” = {grim_possible(r['interval'], n)[0]}/{n}" for r in pct)
@@ -1074,13 +1097,13 @@ def _denominator_checks(obs: pd.DataFrame, params: Params) -> list[dict]:
     findings = []
     ratios = obs[obs["denominator"].notna() & (obs["denominator"] > 0)]
     percents = obs[(obs["unit"] == "percent") & (obs["qualifier"].isin(["", "reached", "estimated"]))]
-    for _, ratio in ratios.iterrows():
+    for ratio in _rows(ratios):
         n = float(ratio["denominator"])
         if not n.is_integer() or n < 10 or n > 10 * params.max_denominator:
             continue
-        for _, pct in percents[(percents["indicator"] == ratio["indicator"])
-                               & (percents["geography"] == ratio["geography"])
-                               & (percents["document_id"] == ratio["document_id"])].iterrows():
+        for pct in _rows(percents[(percents["indicator"] == ratio["indicator"])
+                                  & (percents["geography"] == ratio["geography"])
+                                  & (percents["document_id"] == ratio["document_id"])]):
             if _same_sentence(pct, ratio):
                 continue  # in one sentence: the GRIM rule covers it
             ks = grim_possible(pct["interval"], int(n))
@@ -1104,7 +1127,7 @@ def _baseline_findings(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -
     findings = []
     pattern = re.compile(rules["baseline_pattern"])
     for source_id, claims in q.groupby("source_id", sort=False):
-        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        rows = _rows(claims.sort_values("start"))
         source = texts[source_id]
         for i, change in enumerate(rows):
             if change["unit"] not in {"percent", "times"} or i == 0:
@@ -1187,7 +1210,7 @@ def _share_baselines(q: pd.DataFrame, texts: dict[str, Source], rules: dict) -> 
     """
     findings = []
     for _, claims in q.groupby("source_id", sort=False):
-        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        rows = _rows(claims.sort_values("start"))
         for i in range(len(rows) - 2):
             level, delta, pct = rows[i], rows[i + 1], rows[i + 2]
             if not (_same_sentence(level, delta) and _same_sentence(delta, pct)):
@@ -1220,8 +1243,8 @@ def _rate_checks(q: pd.DataFrame, texts: dict[str, Source]) -> list[dict]:
     ("giảm từ 145 hộ (2021) xuống còn 63 hộ (2024), ... giảm trên 20%/năm"): recompute the
     compound yearly rate between the two levels and check it against the stated one."""
     findings = []
-    for _, claims in q.groupby(["source_id", "sentence"], sort=False):
-        rows = [r for _, r in claims.sort_values("start").iterrows()]
+    for sentence in _sentence_rows(q):
+        rows = _by_start(sentence)
         rates = [r for r in rows if r["unit"] == "percent_per_year"]
         for rate in rates:
             levels = [r for r in rows if int(r["start"]) < int(rate["start"]) and r["unit"] not in
@@ -1261,7 +1284,7 @@ def _projection_findings(obs: pd.DataFrame, rules: dict, params: Params) -> list
     findings = []
     forward = obs[_forward_mask(obs, rules)]
     actual = obs[_actual_mask(obs, rules)]
-    for _, proj in forward.iterrows():
+    for proj in _rows(forward):
         span = _period_span(proj["period"])
         if not span:
             continue
@@ -1332,7 +1355,7 @@ def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> 
     findings = []
     actual = obs[_actual_mask(obs, rules)]
     for _, group in actual.groupby(["document_id", "indicator", "geography", "unit"], sort=True):
-        rows = [r for _, r in group.iterrows()]
+        rows = _rows(group)
         for a, b in combinations(rows, 2):
             if not same_period(a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"]):
                 continue
@@ -1397,7 +1420,7 @@ def _duplicate_passages(q: pd.DataFrame, texts: dict[str, Source], min_claims: i
     """Runs of ≥ ``min_claims`` claims repeated in one source with the same surrounding words."""
     findings = []
     for source_id, claims in q.groupby("source_id", sort=False):
-        rows = [r for _, r in claims.sort_values("start").iterrows()]
+        rows = _rows(claims.sort_values("start"))
         text = texts[source_id].text
 
         sigs = [_signature(rows, k, text, context) for k in range(len(rows))]
@@ -1494,14 +1517,15 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
     obs["stated_period"] = obs["eff_period"]
     obs["eff_period"] = [canonical_period(p, params.reference_period) for p in obs["eff_period"]]
     meta = load_indicator_meta()
+    source_of = dict(zip(q["claim_id"], q["source_id"], strict=True))
     by_claim: dict[str, list[pd.Series]] = {}
-    for _, f in findings.iterrows():
+    for f in _rows(findings):
         for cid in str(f["claim_ids"]).split(";"):
             by_claim.setdefault(cid, []).append(f)
     rows = []
     for (indicator, period, geography, unit), group in obs.groupby(
             ["indicator", "eff_period", "geography", "unit"], sort=True):
-        best = min((r for _, r in group.iterrows()), key=_rank)
+        best = min((r for r in _rows(group)), key=_rank)
         ids = sorted({c for lst in group["claim_list"] for c in lst})
         related = {f["finding_id"]: f for cid in ids for f in by_claim.get(cid, [])}
         statuses = {f["status"] for f in related.values()}
@@ -1527,7 +1551,7 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
             "geography": geography, "preferred_value": _value_text(best),
             "value_low": lo, "value_high": hi, "unit": unit, "status": status,
             "sources": ";".join(sorted(set(group["source_id"]) | {
-                s for lst in group["claim_list"] for s in _source_of(lst, q)})),
+                s for lst in group["claim_list"] for s in _source_of(lst, source_of)})),
             "claim_ids": ";".join(ids), "n_claims": len(ids),
             "finding_ids": ";".join(sorted(related)), "reasoning": reasoning,
         })
@@ -1538,8 +1562,7 @@ def _kind_status(finding: pd.Series) -> str:
     return f"{finding['kind']} ({finding['status']})"
 
 
-def _source_of(claim_ids: list[str], q: pd.DataFrame) -> set[str]:
-    lookup = dict(zip(q["claim_id"], q["source_id"], strict=True))
+def _source_of(claim_ids: list[str], lookup: dict[str, str]) -> set[str]:
     return {lookup[c] for c in claim_ids if c in lookup}
 
 

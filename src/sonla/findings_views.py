@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import book, plots, tables
 from .findings import Params, claim_interval, find_findings, fold, load_indicator_meta
+from .io import read_yaml
 from .sources import load_sources
 
 __all__ = [
@@ -114,11 +115,10 @@ def gloss(claim: pd.Series | dict) -> str:
 
 @lru_cache(maxsize=1)
 def _glossary() -> list[tuple[str, str]]:
-    import yaml
 
     from . import config
 
-    data = yaml.safe_load((config.RULES_DIR / "gloss.yaml").read_text(encoding="utf-8")) or {}
+    data = read_yaml(config.RULES_DIR / "gloss.yaml") or {}
     pairs = [(fold(str(vi)), str(en)) for vi, en in (data.get("phrases") or {}).items()]
     return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
 
@@ -280,12 +280,11 @@ def plot_theme_claims(claims: pd.DataFrame, title: str) -> plt.Figure:
 
 def load_notes() -> list[dict]:
     """The curated notes in ``rules/finding_notes.yaml`` (rationale only; they create no finding)."""
-    import yaml
 
     from . import config
 
     path = config.RULES_DIR / "finding_notes.yaml"
-    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("notes", []))
+    return list((read_yaml(path) or {}).get("notes", []))
 
 
 def note_for(kind: str, indicator: str) -> dict | None:

@@ -6,9 +6,9 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import config
+from .io import read_yaml
 from .sources import Source
 
 __all__ = ["GROUPS", "load_glossary", "count_occurrences"]
@@ -22,7 +22,7 @@ def load_glossary(path: Path | None = None) -> pd.DataFrame:
     Raises ValueError naming the term on a missing gloss, an unknown group or a duplicate term.
     """
     path = Path(path or config.RULES_DIR / "glossary.yaml")
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["terms"]
+    entries = read_yaml(path)["terms"]
     seen: set[str] = set()
     for entry in entries:
         term = entry.get("term", "")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pandas is imported by callers that have frames; the runner need not pay for it
     import pandas as pd
 
-__all__ = ["write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
+__all__ = ["read_yaml", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
@@ -41,3 +41,20 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 def write_csv_atomic(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
     """Write a DataFrame as UTF-8 CSV (no index, ``\\n`` line endings) atomically."""
     return write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def read_yaml(path: str | os.PathLike) -> object:
+    """Parse a YAML file safely, with libyaml's C parser when PyYAML has it (ten times faster).
+
+    Raises :class:`~sonla.errors.SonlaError` naming the file when it cannot be read or parsed.
+    """
+    import yaml
+
+    from .errors import SonlaError
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    path = Path(path)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise SonlaError(f"{path}: cannot read the YAML file: {err}") from err

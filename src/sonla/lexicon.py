@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from . import config
 from .errors import SonlaError
+from .io import read_yaml
 
 __all__ = ["fold", "fold_ocr", "lower_text", "Rules", "load_rules", "RULE_FILES"]
 
@@ -226,11 +225,7 @@ THEMES = ("infrastructure-investment", "education", "admin-reform-digital", "soc
 
 
 def _read(rules_dir: Path, name: str) -> dict:
-    path = rules_dir / name
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as err:
-        raise SonlaError(f"{path}: cannot read the rule file: {err}") from err
+    return read_yaml(rules_dir / name) or {}
 
 
 def _compile(pattern: str, where: str) -> re.Pattern:

@@ -47,11 +47,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import config
 from .errors import SonlaError
-from .io import write_text_atomic
+from .io import read_yaml, write_text_atomic
 from .markup import escape_markdown
 
 __all__ = ["Run", "RunError", "load_runs", "fingerprint", "code_fingerprint", "stale_runs",
@@ -100,8 +98,8 @@ def load_runs(runs_file: Path | None = None) -> list[Run]:
     """
     runs_file = Path(runs_file or RUNS_FILE)
     try:
-        spec = yaml.safe_load(runs_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        spec = read_yaml(runs_file)
+    except SonlaError as err:
         raise RunError(f"{runs_file}: cannot read the declared runs: {err}") from err
     runs, outputs = [], set()
     defaults = spec.get("defaults", {}) or {}

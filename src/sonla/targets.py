@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
-import yaml
 
 from . import config
+from .io import read_yaml
 from .sources import read_manifest
 
 __all__ = [
@@ -50,7 +50,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    return yaml.safe_load((config.RULES_DIR / "feasibility.yaml").read_text(encoding="utf-8"))
+    return read_yaml(config.RULES_DIR / "feasibility.yaml")
 
 
 def marker_number(text: str) -> int | None:

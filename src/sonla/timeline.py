@@ -16,9 +16,9 @@ from datetime import date
 from functools import lru_cache
 
 import pandas as pd
-import yaml
 
 from . import config
+from .io import read_yaml
 
 __all__ = ["parse_event_date", "parse_document_number", "document_codes", "events", "documents",
            "years_mentioned"]
@@ -65,7 +65,7 @@ def parse_event_date(text: str, default_year: int | None = None) -> tuple[date, 
 @lru_cache(maxsize=1)
 def document_codes() -> tuple[dict[str, str], dict[str, str]]:
     """({type code: English}, {issuer code: English}) from ``rules/documents.yaml``."""
-    rules = yaml.safe_load((config.RULES_DIR / "documents.yaml").read_text(encoding="utf-8"))
+    rules = read_yaml(config.RULES_DIR / "documents.yaml")
     return ({r["code"]: r["en"] for r in rules["types"]}, {r["code"]: r["en"] for r in rules["issuers"]})
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
-import yaml
 
 from . import config
+from .io import read_yaml
 from .sources import Source
 
 __all__ = ["OLD_SUFFIX", "place_labels", "heading_at", "ward_claims", "ward_matrix", "coverage"]
@@ -26,7 +26,7 @@ OLD_SUFFIX = "-old"
 @lru_cache(maxsize=1)
 def place_labels() -> dict[str, dict[str, str]]:
     """{geography key: {"vi": ..., "en": ...}} from ``rules/places.yaml``."""
-    rules = yaml.safe_load((config.RULES_DIR / "places.yaml").read_text(encoding="utf-8"))
+    rules = read_yaml(config.RULES_DIR / "places.yaml")
     return {p["key"]: {"vi": p["vi"], "en": p["en"]} for p in rules["places"]}
 
 
