@@ -330,6 +330,7 @@ def load_indicator_meta() -> dict[str, dict[str, str]]:
     return meta
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case without diacritics, đ → d, white space collapsed (for matching wording).
 
@@ -1462,17 +1463,37 @@ def copy_twins(claims: pd.DataFrame, sources: list[Source], params: Params = Par
     return _aligned_copies(_prepare(claims, sources, params), sources)[0]
 
 
-def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = Params()) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Prepared:
+    """What every rule starts from: the claims with intervals (``q``), the claims matched between
+    copies of one document (``twins``), the findings of that matching, and one observation per
+    claim seen in any copy (``obs``). Computed once by :func:`prepare` and shared."""
+
+    q: pd.DataFrame
+    twins: dict
+    copy_findings: list
+    obs: pd.DataFrame
+
+
+def prepare(claims: pd.DataFrame, sources: list[Source], params: Params = Params()) -> Prepared:
+    """The shared starting point of :func:`find_findings` and :func:`reconcile_indicators`."""
+    q = _prepare(claims, sources, params)
+    twins, copy_findings = _aligned_copies(q, sources)
+    return Prepared(q, twins, copy_findings, _observations(q, twins))
+
+
+def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = Params(),
+                  prepared: Prepared | None = None) -> pd.DataFrame:
     """Every finding the rules produce on ``claims`` (the claims contract) and ``sources``.
 
     Rows are sorted by kind and finding_id; ids are stable across runs. Raises ``KeyError`` if a
     contract column is missing.
     """
     rules = load_rules()
-    q = _prepare(claims, sources, params)
+    prepared = prepared or prepare(claims, sources, params)
+    q, obs = prepared.q, prepared.obs.copy()
+    findings = list(prepared.copy_findings)
     texts = {s.source_id: s for s in sources}
-    twins, findings = _aligned_copies(q, sources)
-    obs = _observations(q, twins)
     # Within-document rules run on one copy of each document (the best layer), so a copy
     # error never counts twice; the copy's claims are cited through the observations.
     best = _best_copies(q, sources)
@@ -1505,15 +1526,14 @@ def _best_copies(q: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
 
 
 def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: pd.DataFrame,
-                         params: Params = Params()) -> pd.DataFrame:
+                         params: Params = Params(), prepared: Prepared | None = None) -> pd.DataFrame:
     """One row per indicator × period × geography: the preferred value and why.
 
     The preferred claim is the one from the best text layer, official before news, latest date;
     when the claims of one cell contradict each other the status says so and the range covers them.
     """
-    q = _prepare(claims, sources, params)
-    twins, _ = _aligned_copies(q, sources)
-    obs = _observations(q, twins)
+    prepared = prepared or prepare(claims, sources, params)
+    q, obs = prepared.q, prepared.obs.copy()
     obs["stated_period"] = obs["eff_period"]
     obs["eff_period"] = [canonical_period(p, params.reference_period) for p in obs["eff_period"]]
     meta = load_indicator_meta()
@@ -1625,8 +1645,9 @@ def stage_findings(sources: list[Source], earlier: dict[str, object]) -> dict[st
     claims = earlier["claims.csv"]
     if not isinstance(claims, pd.DataFrame):
         raise SonlaError("the findings stage needs claims.csv from the claims stage")
-    findings = find_findings(claims, sources)
-    indicators = reconcile_indicators(claims, sources, findings)
+    prepared = prepare(claims, sources)
+    findings = find_findings(claims, sources, prepared=prepared)
+    indicators = reconcile_indicators(claims, sources, findings, prepared=prepared)
     validate_table("findings.csv", findings, findings_resource())
     validate_table("indicators.csv", indicators, indicators_resource())
     return {"findings.csv": findings, "indicators.csv": indicators}
