@@ -7,6 +7,7 @@ from collections import Counter
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from . import plots
 from .plots import PALETTE
 from .sources import Source
 
@@ -93,19 +94,7 @@ def missing_in_copy(claims: pd.DataFrame, pdf_source: str, ocr_source: str) -> p
 
 def stacked_kinds(table: pd.DataFrame, title: str) -> plt.Figure:
     """Horizontal stacked bars: claims per source (rows) split by kind (columns)."""
-    data = table.drop(columns="total", errors="ignore")
-    fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.5 * len(data)))
-    left = pd.Series(0, index=data.index)
-    for i, column in enumerate(data.columns):
-        ax.barh(list(data.index), list(data[column]), left=list(left), label=column,
-                color=PALETTE[i % len(PALETTE)])
-        left = left + data[column]
-    ax.invert_yaxis()
-    ax.set_xlabel("claims")
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
-    fig.tight_layout()
-    return fig
+    return plots.stacked_bars(table.drop(columns="total", errors="ignore"), title, "claims")
 
 
 def bar_counts(counts: pd.Series, title: str, xlabel: str) -> plt.Figure:

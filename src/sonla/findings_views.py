@@ -214,18 +214,10 @@ def kind_status_table(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_kind_status(findings: pd.DataFrame, title: str = "Findings by kind and status") -> plt.Figure:
-    """Horizontal stacked bars: one bar per kind, segments by status."""
-    table = kind_status_table(findings).drop(columns="total").iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.38 * max(1, len(table))))
-    left = pd.Series(0, index=table.index)
-    for status in table.columns:
-        ax.barh(table.index, table[status], left=left, color=STATUS_COLOURS[status], label=status)
-        left = left + table[status]
-    ax.set_xlabel("findings")
-    ax.set_title(title)
-    ax.legend(loc="lower right", frameon=False, fontsize=9)
-    fig.tight_layout()
-    return fig
+    """Horizontal stacked bars: one bar per kind (most findings on top), segments by status."""
+    table = kind_status_table(findings).drop(columns="total")
+    return plots.stacked_bars(table, title, "findings",
+                              colors=[STATUS_COLOURS[s] for s in table.columns])
 
 
 def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str) -> plt.Figure:
@@ -262,20 +254,10 @@ def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str
 
 
 def plot_theme_claims(claims: pd.DataFrame, title: str) -> plt.Figure:
-    """Quantity claims of a theme: count per indicator, stacked by source."""
+    """Quantity claims of a theme: count per indicator (most on top), stacked by source."""
     table = pd.crosstab(claims["indicator"], claims["source_id"])
-    table = table.loc[table.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.35 * max(1, len(table))))
-    left = pd.Series(0, index=table.index)
-    for i, source in enumerate(table.columns):
-        ax.barh(table.index, table[source], left=left, color=plots.PALETTE[i % len(plots.PALETTE)],
-                label=source)
-        left = left + table[source]
-    ax.set_xlabel("quantity claims")
-    ax.set_title(title)
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
-    fig.tight_layout()
-    return fig
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    return plots.stacked_bars(table, title, "quantity claims")
 
 
 def load_notes() -> list[dict]:

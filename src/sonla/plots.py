@@ -66,13 +66,15 @@ def number_density(text: str, title: str, window: int = 1000) -> plt.Figure:
     return fig
 
 
-def stacked_bars(counts: pd.DataFrame, title: str, xlabel: str, note: str = "") -> plt.Figure:
-    """Horizontal stacked bars: one bar per row of ``counts``, one colour per column."""
+def stacked_bars(counts: pd.DataFrame, title: str, xlabel: str, note: str = "",
+                 colors: list[str] | None = None) -> plt.Figure:
+    """Horizontal stacked bars: one bar per row of ``counts`` (first row on top), one colour per
+    column (``colors`` in column order, else the book's palette)."""
+    colors = colors or [PALETTE[i % len(PALETTE)] for i in range(len(counts.columns))]
     fig, ax = plt.subplots(figsize=(7.5, 1.6 + 0.45 * len(counts)))
     left = pd.Series(0.0, index=counts.index)
-    for i, column in enumerate(counts.columns):
-        ax.barh([str(x) for x in counts.index], counts[column], left=left,
-                color=PALETTE[i % len(PALETTE)], label=str(column))
+    for column, color in zip(counts.columns, colors, strict=True):
+        ax.barh([str(x) for x in counts.index], counts[column], left=left, color=color, label=str(column))
         left = left + counts[column]
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
