@@ -42,6 +42,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -653,6 +654,34 @@ def _rank(claim: pd.Series) -> tuple:
 # Between documents
 # ---------------------------------------------------------------------------------------------
 
+# Documents that state one cell are compared pairwise up to this many; beyond it (a corpus with
+# many documents about one place) each is compared with the preferred document only, so that the
+# work and the findings grow with the number of documents, not with its square.
+MAX_PAIRWISE_DOCUMENTS = 6
+
+
+def _document_pairs(docs: list[str], preferred: str) -> list[tuple[str, str]]:
+    """The pairs of documents to compare: all pairs, or each with ``preferred`` when there are many.
+
+    >>> _document_pairs(["a", "b", "c"], "b")
+    [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    >>> [pair for pair in _document_pairs([str(i) for i in range(8)], "3")][:3]
+    [('3', '0'), ('3', '1'), ('3', '2')]
+    """
+    if len(docs) <= MAX_PAIRWISE_DOCUMENTS:
+        return list(combinations(docs, 2))
+    return [(preferred, doc) for doc in docs if doc != preferred]
+
+
+def _row_pairs(rows: list[dict]) -> list[tuple[dict, dict]]:
+    """Every pair of ``rows`` (in order), or, when they come from many documents, the pairs
+    of the preferred row with each row of another document."""
+    if len({r["document_id"] for r in rows}) <= MAX_PAIRWISE_DOCUMENTS:
+        return list(combinations(rows, 2))
+    preferred = min(rows, key=_rank)
+    return [(preferred, r) for r in rows if r["document_id"] != preferred["document_id"]]
+
+
 
 def _is_actual(claim: pd.Series, rules: dict) -> bool:
     return (claim["qualifier"] not in rules["forward_qualifiers"]
@@ -799,13 +828,11 @@ def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
     for _, group in actual.groupby(["indicator", "geography"], sort=True):
         if group["document_id"].nunique() < 2:
             continue
-        rows = _rows(group)
         handled: set[tuple[str, str]] = set()
-        for a, b in combinations(rows, 2):
+        for a, b in _row_pairs([r for r in _rows(group) if not pd.isna(r["denominator"])]):
             if a["document_id"] == b["document_id"] or a["unit"] != b["unit"]:
                 continue
-            if not pd.isna(a["denominator"]) and not pd.isna(b["denominator"]) \
-                    and a["denominator"] != b["denominator"]:
+            if a["denominator"] != b["denominator"]:
                 dens = sorted((float(a["denominator"]), float(b["denominator"])))
                 comparable = a["value"] == b["value"] or same_period(
                     a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"])
@@ -856,7 +883,12 @@ def _period_key(row: pd.Series) -> tuple:
 
 def _unambiguous(bucket: list[pd.Series]) -> bool:
     """All claims of a period bucket allow a common value (one figure, however often stated)."""
-    return all(relate(a["interval"], b["interval"]) != "disjoint" for a, b in combinations(bucket, 2))
+    # Intervals on a line that overlap pairwise share a point (Helly), so intersect them all at once.
+    if len(bucket) < 2:
+        return True
+    lo, lo_open = max((c["interval"].lo, c["interval"].lo_open) for c in bucket)
+    hi, hi_closed = min((c["interval"].hi, not c["interval"].hi_open) for c in bucket)
+    return lo < hi or (lo == hi and not lo_open and hi_closed)
 
 
 def _compare_bucket(bucket: list[pd.Series], handled: set, rules: dict) -> list[dict]:
@@ -871,7 +903,8 @@ def _compare_bucket(bucket: list[pd.Series], handled: set, rules: dict) -> list[
     by_doc: dict[str, list[pd.Series]] = {}
     for row in bucket:
         by_doc.setdefault(row["document_id"], []).append(row)
-    for doc_a, doc_b in combinations(list(by_doc), 2):
+    preferred = min(bucket, key=_rank)["document_id"]
+    for doc_a, doc_b in _document_pairs(list(by_doc), preferred):
         side_a, side_b = by_doc[doc_a], by_doc[doc_b]
         candidates = sorted(
             ((a, b) for a in side_a for b in side_b
@@ -1285,29 +1318,46 @@ def _projection_findings(obs: pd.DataFrame, rules: dict, params: Params) -> list
     findings = []
     forward = obs[_forward_mask(obs, rules)]
     actual = obs[_actual_mask(obs, rules)]
+    peers_of = _index_actuals(actual[actual["denominator"].isna()])
     for proj in _rows(forward):
         span = _period_span(proj["period"])
-        if not span:
+        key = (proj["indicator"], proj["geography"], proj["unit"])
+        if not span or key not in peers_of:
             continue
-        peers = actual[(actual["indicator"] == proj["indicator"])
-                       & (actual["geography"] == proj["geography"])
-                       & (actual["unit"] == proj["unit"])
-                       & (actual["denominator"].isna())]
-        if peers.empty:
-            continue
-        spans = [_period_span(p) for p in peers["eff_period"]]
-        peers = peers.assign(p_start=[s[0] if s else 0 for s in spans],
-                             p_end=[s[1] if s else 0 for s in spans])
-        single = peers[(peers["p_start"] == peers["p_end"]) & (peers["p_end"] < span[1])]
-        term = peers[(peers["p_start"] < peers["p_end"]) & (peers["p_start"] <= span[0])
-                     & (peers["p_end"] >= span[1])]
-        if span[0] == span[1] and not term.empty and proj["unit"] not in {"percent"}:
-            total = term.sort_values("p_end").iloc[-1]
+        singles, single_ends, terms = peers_of[key]
+        covering = [r for r in terms if r["p_start"] <= span[0] and r["p_end"] >= span[1]]
+        if span[0] == span[1] and covering and proj["unit"] not in {"percent"}:
+            total = max(covering, key=lambda r: (r["p_end"], r["_position"]))
             findings.append(_projection_vs_term(proj, total, params))
-        if not single.empty:
-            latest = single.sort_values(["p_end", "source_date"]).iloc[-1]
-            findings.append(_projection_vs_latest(proj, latest, span[1], params))
+        before = bisect_left(single_ends, span[1])  # the single-year actuals that end before it
+        if before:
+            findings.append(_projection_vs_latest(proj, singles[before - 1], span[1], params))
     return findings
+
+
+def _index_actuals(actual: pd.DataFrame) -> dict[tuple, tuple[list[dict], list[int], list[dict]]]:
+    """The actuals by (indicator, geography, unit), built once so that each projection costs a
+    lookup and a binary search however many documents report the indicator.
+
+    Per key: the single-year actuals in order of (end year, source date) — ties keep the frame's
+    order, so the last one before a year is the latest —, their end years, and the multi-year
+    actuals, one (the last in the frame) per period.
+    """
+    grouped: dict[tuple, list[dict]] = {}
+    for position, row in enumerate(_rows(actual)):
+        key = (row["indicator"], row["geography"], row["unit"])
+        if any(pd.isna(k) for k in key):
+            continue
+        span = _period_span(row["eff_period"]) or (0, 0)
+        row.update(p_start=span[0], p_end=span[1], _position=position)
+        grouped.setdefault(key, []).append(row)
+    index = {}
+    for key, rows in grouped.items():
+        singles = sorted((r for r in rows if r["p_start"] == r["p_end"]),
+                         key=lambda r: (r["p_end"], r["source_date"]))
+        terms = {(r["p_start"], r["p_end"]): r for r in rows if r["p_start"] < r["p_end"]}
+        index[key] = (singles, [r["p_end"] for r in singles], list(terms.values()))
+    return index
 
 
 def _projection_vs_term(proj: pd.Series, total: pd.Series, params: Params) -> dict:
