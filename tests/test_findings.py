@@ -12,6 +12,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sonla import findings as fd
 from sonla.findings import Interval, Params, claim_interval, relate, reported_decimals
@@ -484,3 +486,31 @@ def test_stated_yearly_rate_against_two_dated_levels(stated, qualifier, status):
     out = run([s], [make_claims(s, specs)])
     row = out[out["rule"] == "within:rate"]
     assert len(row) == 1 and row["status"].iloc[0] == status
+
+
+@pytest.mark.parametrize("documents", [3, fd.MAX_PAIRWISE_DOCUMENTS + 3])
+def test_many_documents_on_one_cell_are_compared_with_the_preferred_one(documents):
+    """Up to MAX_PAIRWISE_DOCUMENTS documents every pair is compared; beyond, each document is
+    compared with the preferred one only, so findings grow with the documents, not their square."""
+    text = "Tỷ lệ đô thị hóa đạt 70,5%."
+    sources = [make_source(f"s{i}", text, date=f"2025-0{1 + i % 9}") for i in range(documents)]
+    claims = [make_claims(s, [("70,5%", 70.5, "percent", "reached", "urbanisation_rate", "2020-2025")])
+              for s in sources]
+    out = run(sources, claims)
+    consistent = out[out["kind"] == "consistent"]
+    pairs = documents * (documents - 1) // 2
+    expected = pairs if documents <= fd.MAX_PAIRWISE_DOCUMENTS else documents - 1
+    assert len(consistent) == expected
+    if documents > fd.MAX_PAIRWISE_DOCUMENTS:  # every pair names the preferred (latest) document
+        preferred = max(sources, key=lambda s: s.date).source_id
+        assert all(preferred in ids for ids in consistent["claim_ids"])
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.booleans(), st.booleans()),
+                min_size=1, max_size=6))
+def test_one_intersection_decides_whether_a_bucket_agrees_pairwise(specs):
+    bucket = [{"interval": Interval(min(a, b), max(a, b), lo_open, hi_open)}
+              for a, b, lo_open, hi_open in specs]
+    pairwise = all(relate(x["interval"], y["interval"]) != "disjoint"
+                   for i, x in enumerate(bucket) for y in bucket[i + 1:])
+    assert fd._unambiguous(bucket) == pairwise

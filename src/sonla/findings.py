@@ -884,10 +884,12 @@ def _period_key(row: pd.Series) -> tuple:
 def _unambiguous(bucket: list[pd.Series]) -> bool:
     """All claims of a period bucket allow a common value (one figure, however often stated)."""
     # Intervals on a line that overlap pairwise share a point (Helly), so intersect them all at once.
-    if len(bucket) < 2:
+    # (Equal intervals count as agreeing, as in :func:`relate`, hence the set.)
+    intervals = {c["interval"] for c in bucket}
+    if len(intervals) < 2:
         return True
-    lo, lo_open = max((c["interval"].lo, c["interval"].lo_open) for c in bucket)
-    hi, hi_closed = min((c["interval"].hi, not c["interval"].hi_open) for c in bucket)
+    lo, lo_open = max((i.lo, i.lo_open) for i in intervals)
+    hi, hi_closed = min((i.hi, not i.hi_open) for i in intervals)
     return lo < hi or (lo == hi and not lo_open and hi_closed)
 
 
