@@ -160,18 +160,35 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
     ``to_dict("records")`` index every cell and dominated the run time of this stage)."""
     columns = list(frame.columns)
     return [dict(zip(columns, values, strict=True))
-            for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
+            for values in frame.to_numpy(dtype=object).tolist()]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _groups(rows: list[dict], keys: list[str], sort: bool = True,
+            dropna: bool = True) -> list[list[dict]]:
+    """``rows`` grouped by ``keys`` as ``DataFrame.groupby(keys, sort=sort, dropna=dropna)``
+    would group them: sorted by key or in order of first appearance, missing keys dropped
+    or kept as one group. Grouping dict rows avoids pandas' per-group slicing, which
+    dominated this stage's run time."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        key = tuple(None if _missing(row[k]) else row[k] for k in keys)
+        if dropna and None in key:
+            continue
+        groups.setdefault(key, []).append(row)
+    if not sort:
+        return list(groups.values())
+    if None in (k for key in groups for k in key):
+        raise ValueError("sorting groups needs every key present (use dropna=True)")
+    return [groups[key] for key in sorted(groups)]
 
 
 def _sentence_rows(q: pd.DataFrame) -> list[list[dict]]:
-    """The rows of ``q`` grouped by (source_id, sentence) in order of first appearance, as
-    ``q.groupby(["source_id", "sentence"], sort=False)`` would (missing keys dropped)."""
-    groups: dict[tuple, list[dict]] = {}
-    for row in _rows(q):
-        key = (row["source_id"], row["sentence"])
-        if not any(pd.isna(k) for k in key):
-            groups.setdefault(key, []).append(row)
-    return list(groups.values())
+    """The rows of ``q`` grouped by (source_id, sentence) in order of first appearance."""
+    return _groups(_rows(q), ["source_id", "sentence"], sort=False)
 
 
 def _by_start(rows: list[dict]) -> list[dict]:
@@ -587,14 +604,12 @@ def _observations(q: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
     # Exact repeats in one document: same indicator, period, geography, value, unit, qualifier.
     keys = ["document_id", "indicator", "eff_period", "geography", "value", "unit", "qualifier"]
     roots["denominator_key"] = roots["denominator"].fillna(-1)
-    merged = []
-    for _, group in roots.groupby(keys + ["denominator_key"], sort=False, dropna=False):
-        first = group.iloc[0].copy()
-        first["claim_list"] = sorted({c for lst in group["claim_list"] for c in lst})
-        merged.append(first)
+    merged = [dict(group[0], claim_list=sorted({c for row in group for c in row["claim_list"]}))
+              for group in _groups(_rows(roots), keys + ["denominator_key"], sort=False, dropna=False)]
     if not merged:
         return roots.iloc[0:0]
-    return pd.DataFrame(merged).sort_values(["order", "start"]).reset_index(drop=True)
+    return (pd.DataFrame(merged, columns=roots.columns).sort_values(["order", "start"])
+            .reset_index(drop=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -825,11 +840,11 @@ def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
 def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
     """Compare the documents' levels of one kind (all results, or all plans)."""
     findings: list[dict] = []
-    for _, group in actual.groupby(["indicator", "geography"], sort=True):
-        if group["document_id"].nunique() < 2:
+    for group in _groups(_rows(actual), ["indicator", "geography"]):
+        if len({r["document_id"] for r in group}) < 2:
             continue
         handled: set[tuple[str, str]] = set()
-        for a, b in _row_pairs([r for r in _rows(group) if not pd.isna(r["denominator"])]):
+        for a, b in _row_pairs([r for r in group if not pd.isna(r["denominator"])]):
             if a["document_id"] == b["document_id"] or a["unit"] != b["unit"]:
                 continue
             if a["denominator"] != b["denominator"]:
@@ -839,14 +854,13 @@ def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
                 if comparable and dens[0] > 0 and dens[1] / dens[0] <= 1.5:
                     findings.append(_denominator_finding(a, b))
                     handled.add((a["claim_id"], b["claim_id"]))
-        for _, unit_group in group.groupby("unit", sort=True):
+        for unit_group in _groups(group, ["unit"]):
             findings.extend(_compare_unit_group(unit_group, handled, rules))
     return findings
 
 
-def _compare_unit_group(group: pd.DataFrame, handled: set, rules: dict) -> list[dict]:
+def _compare_unit_group(rows: list[dict], handled: set, rules: dict) -> list[dict]:
     findings: list[dict] = []
-    rows = _rows(group)
     buckets: list[list[pd.Series]] = []
     for row in rows:
         for bucket in buckets:
@@ -862,7 +876,7 @@ def _compare_unit_group(group: pd.DataFrame, handled: set, rules: dict) -> list[
     if len(buckets) > 1 and all(_unambiguous(b) for b in buckets):
         representatives = [min(b, key=_rank) for b in buckets]
         lengths = {_span_length(r["eff_period"]) for r in representatives}
-        if group["unit"].iloc[0] != "percent" and len(lengths) > 1:
+        if rows[0]["unit"] != "percent" and len(lengths) > 1:
             return findings  # a term total and a one-year figure: different aggregations
         pairs_done = {(a["claim_id"], b["claim_id"]) for a, b in combinations(representatives, 2)}
         docs = {r["document_id"] for r in representatives}
@@ -1407,8 +1421,7 @@ def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> 
     """One document giving one indicator, period and place twice with different values or qualifiers."""
     findings = []
     actual = obs[_actual_mask(obs, rules)]
-    for _, group in actual.groupby(["document_id", "indicator", "geography", "unit"], sort=True):
-        rows = _rows(group)
+    for rows in _groups(_rows(actual), ["document_id", "indicator", "geography", "unit"]):
         for a, b in combinations(rows, 2):
             if not same_period(a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"]):
                 continue
@@ -1595,20 +1608,21 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
         for cid in str(f["claim_ids"]).split(";"):
             by_claim.setdefault(cid, []).append(f)
     rows = []
-    for (indicator, period, geography, unit), group in obs.groupby(
-            ["indicator", "eff_period", "geography", "unit"], sort=True):
-        best = min((r for r in _rows(group)), key=_rank)
-        ids = sorted({c for lst in group["claim_list"] for c in lst})
+    cell = ["indicator", "eff_period", "geography", "unit"]
+    for group in _groups(_rows(obs), cell):
+        indicator, period, geography, unit = (group[0][k] for k in cell)
+        best = min(group, key=_rank)
+        ids = sorted({c for row in group for c in row["claim_list"]})
         related = {f["finding_id"]: f for cid in ids for f in by_claim.get(cid, [])}
         statuses = {f["status"] for f in related.values()}
-        docs = group["document_id"].nunique()
+        docs = len({row["document_id"] for row in group})
         status = ("contradiction" if "contradiction" in statuses else "unresolved"
                   if "unresolved" in statuses else "explained" if "explained" in statuses
                   else "consistent" if docs > 1 else "single_source")
-        lo = min(i.lo for i in group["interval"])
-        hi = max(i.hi for i in group["interval"])
+        lo = min(row["interval"].lo for row in group)
+        hi = max(row["interval"].hi for row in group)
         forward = bool(best["forward"])
-        stated = sorted(set(group["stated_period"]) - {period})
+        stated = sorted({row["stated_period"] for row in group} - {period})
         reasoning = (
             f"{len(ids)} claim(s) from {docs} document(s); preferred: {_describe(best)}"
             f"{'; stated as ' + ', '.join(stated) + ', the same term' if stated else ''}"
@@ -1622,8 +1636,8 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
             "theme": meta.get(indicator, {}).get("theme", ""), "period": period,
             "geography": geography, "preferred_value": _value_text(best),
             "value_low": lo, "value_high": hi, "unit": unit, "status": status,
-            "sources": ";".join(sorted(set(group["source_id"]) | {
-                s for lst in group["claim_list"] for s in _source_of(lst, source_of)})),
+            "sources": ";".join(sorted({row["source_id"] for row in group} | {
+                s for row in group for s in _source_of(row["claim_list"], source_of)})),
             "claim_ids": ";".join(ids), "n_claims": len(ids),
             "finding_ids": ";".join(sorted(related)), "reasoning": reasoning,
         })

@@ -243,7 +243,6 @@ def _ends_before(words: list[str], where: str, exact: bool) -> re.Pattern:
     return _compile(rf"(?<!{LETTER})(?:{_alternation(words, exact)})\s*$", where)
 
 
-@lru_cache(maxsize=8)
 def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
     """Load and compile every rule file; :class:`SonlaError` names a bad file or entry.
 
@@ -251,7 +250,12 @@ def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
     otherwise they match text folded by :func:`fold` / :func:`fold_ocr` (OCR copies, whose
     marks cannot be trusted).
     """
-    rules_dir = Path(rules_dir or config.RULES_DIR)
+    # One cache entry per (directory, exactness), however the caller spells the arguments.
+    return _load_rules(Path(rules_dir or config.RULES_DIR), bool(exact))
+
+
+@lru_cache(maxsize=8)
+def _load_rules(rules_dir: Path, exact: bool) -> Rules:
 
     def alt(patterns: list[str]) -> str:
         return _alternation(patterns, exact)
