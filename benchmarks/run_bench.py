@@ -50,8 +50,7 @@ RESULT_COLUMNS = ["benchmark", "size_factor", "sources", "megabytes", "repeats",
                   "seconds_min", "cpu_seconds_min", "seconds_per_mb", "seconds_per_mb_min",
                   "cpu_seconds_per_mb_min", "load_average", "projected", "note"]
 STAGE_COLUMNS = ["size_factor", "sources", "megabytes", "stage", "seconds", "seconds_per_mb", "projected"]
-COPY_PARTS = ("data/raw", "data/bench", "notebooks", "book", "scripts", "src", "requirements.txt",
-              "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
+COPY_PARTS = (*config.BOOK_PARTS, "src")
 
 
 # --- machine -------------------------------------------------------------------------------------

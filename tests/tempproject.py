@@ -19,8 +19,7 @@ from sonla import config
 __all__ = ["copy_project", "run_in", "snapshot", "set_manifest_field", "rehash"]
 
 # What a build needs besides the package: data, templates, executed chapters, configuration.
-PARTS = ("data/raw", "data/processed", "data/bench", "notebooks", "book", "scripts", "_static", "_extra",
-         "requirements.txt", "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
+PARTS = (*config.BOOK_PARTS, "data/processed")
 
 
 def copy_project(target: Path, parts: tuple[str, ...] = PARTS, venv: bool = False) -> Path:

@@ -32,3 +32,7 @@ RULES_DIR = PACKAGE_DIR / "rules"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 BOOK_DIR = ROOT / "book"
 BUILD_DIR = ROOT / "_build"
+# What a build of the book reads besides the package and the processed data: copies of the
+# project (the benchmark's clean builds, the tests' temporary projects) take these.
+BOOK_PARTS = ("data/raw", "data/bench", "notebooks", "book", "scripts", "_static", "_extra",
+              "requirements.txt", "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
