@@ -158,6 +158,23 @@ def test_a_failing_stage_writes_nothing(monkeypatch, tmp_path):
     assert snapshot(out) == {"first.csv": STALE}
 
 
+def test_stages_run_with_fewer_collections_and_restore_the_collector(monkeypatch):
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+
+    def stage(sources, earlier):
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+        raise SonlaError("stop")
+
+    monkeypatch.setattr(pipeline, "STAGES", [("only", stage)])
+    with pytest.raises(SonlaError, match="stop"):
+        pipeline.run_stages([])
+    assert seen == [(100_000, True)]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 def test_two_stages_cannot_write_one_file(monkeypatch, tmp_path):
     def stage(sources, earlier):
         return {"same.csv": "x\n"}

@@ -506,28 +506,33 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
     by_doc: dict[str, list[Source]] = {}
     for source in sources:
         by_doc.setdefault(source.document_id, []).append(source)
+    # One pass over the claims, not one scan per source: the cost stays linear in the corpus.
+    empty = q.iloc[0:0]
+    claims_of = {source_id: frame for source_id, frame in q.groupby("source_id", sort=False)}
+
+    def key(df: pd.DataFrame) -> list[tuple]:
+        return [(round(v, 6), None if pd.isna(d) else d)
+                for v, d in zip(df["value"], df["denominator"], strict=True)]
+
     for copies in by_doc.values():
         if len(copies) < 2:
             continue
         copies = sorted(copies, key=lambda s: LAYER_RANK.get(s.text_layer, 9))
-        best = q[q["source_id"] == copies[0].source_id]
+        best = claims_of.get(copies[0].source_id, empty)
+        best_ids = best["claim_id"].tolist()
         for other_source in copies[1:]:
-            other = q[q["source_id"] == other_source.source_id]
-            key = lambda df: [(round(v, 6), None if pd.isna(d) else d)  # noqa: E731
-                              for v, d in zip(df["value"], df["denominator"], strict=True)]
+            other = claims_of.get(other_source.source_id, empty)
+            other_ids = other["claim_id"].tolist()
             matcher = SequenceMatcher(None, key(best), key(other), autojunk=False)
             opcodes = _pair_moved_blocks(matcher.get_opcodes(), key(best), key(other))
             for tag, i1, i2, j1, j2 in opcodes:
-                if tag == "equal":
+                if tag in ("equal", "moved"):
                     for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                        twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
-                elif tag == "moved":
-                    for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                        twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
+                        twins[other_ids[j]] = best_ids[i]
                 elif tag == "replace" and i2 - i1 == j2 - j1:
                     for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                         findings.append(_ocr_variant(best.iloc[i], other.iloc[j]))
-                        twins[other.iloc[j]["claim_id"]] = best.iloc[i]["claim_id"]
+                        twins[other_ids[j]] = best_ids[i]
                 else:
                     findings.extend(_ocr_unmatched(best.iloc[i1:i2], other.iloc[j1:j2]))
     return twins, findings
