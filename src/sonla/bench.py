@@ -17,7 +17,8 @@ import pandas as pd
 from . import config
 
 __all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
-           "synthetic", "best_per_mb_column", "targets", "extrapolate_hours", "readable_duration"]
+           "synthetic", "repeats_sentence", "best_per_mb_column", "targets", "extrapolate_hours",
+           "readable_duration"]
 
 BENCH_DIR = config.ROOT / "data" / "bench"
 
@@ -64,6 +65,26 @@ def synthetic(results: pd.DataFrame) -> pd.DataFrame:
     """The pipeline rows: the five sources (size 1) and each synthetic corpus, by size."""
     rows = results[results["benchmark"].isin(["pipeline-5-sources", "pipeline-synthetic"])]
     return rows.sort_values("size_factor").reset_index(drop=True)
+
+
+def repeats_sentence(rows: pd.DataFrame) -> str:
+    """How often each synthetic size was run, in words (sizes with the same count together).
+
+    >>> r = pd.DataFrame({"size_factor": [10, 100, 1000], "repeats": [3, 3, 1]})
+    >>> repeats_sentence(r)
+    'the 10× and 100× corpora were run 3 times each, the 1,000× corpus once'
+    """
+    by_count: dict[int, list[int]] = {}
+    for size, count in zip(rows["size_factor"].astype(int), rows["repeats"].astype(int), strict=True):
+        by_count.setdefault(count, []).append(size)
+    parts = []
+    for count, sizes in sorted(by_count.items(), key=lambda item: min(item[1])):
+        names = " and ".join(f"{size:,}×" for size in sorted(sizes))
+        plural = len(sizes) > 1
+        times = "once" if count == 1 else f"{count} times" + (" each" if plural else "")
+        parts.append(f"the {names} {'corpora were' if plural else 'corpus was'} run {times}"
+                     if not parts else f"the {names} {'corpora' if plural else 'corpus'} {times}")
+    return ", ".join(parts)
 
 
 def _seconds(results: pd.DataFrame, benchmark: str, size_factor: int = 0) -> float:
