@@ -514,3 +514,27 @@ def test_one_intersection_decides_whether_a_bucket_agrees_pairwise(specs):
     pairwise = all(relate(x["interval"], y["interval"]) != "disjoint"
                    for i, x in enumerate(bucket) for y in bucket[i + 1:])
     assert fd._unambiguous(bucket) == pairwise
+
+
+def _naive_buckets(rows):
+    buckets = []
+    for row in rows:
+        for bucket in buckets:
+            head = bucket[0]
+            if fd.same_period(head["eff_period"], head["period_inferred"], row["eff_period"],
+                              row["period_inferred"]):
+                bucket.append(row)
+                break
+        else:
+            buckets.append([row])
+    return buckets
+
+
+PERIODS = st.sampled_from(["2020", "2024", "2025", "2020-2025", "2021-2025", "2019-2025",
+                           "2025-2030", "2026-2030", "2030", "Q3", ""])
+
+
+@given(st.lists(st.tuples(PERIODS, st.booleans()), max_size=30))
+def test_period_buckets_match_a_scan_of_every_bucket(periods):
+    rows = [{"eff_period": p, "period_inferred": inferred, "n": i} for i, (p, inferred) in enumerate(periods)]
+    assert fd._period_buckets(rows) == _naive_buckets(rows)

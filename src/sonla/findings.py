@@ -805,7 +805,7 @@ def _temporal_finding(group: pd.DataFrame) -> dict:
         for r in _rows(series))
     latest = series.iloc[-1]
     rows = _rows(series)
-    if all(relate(a["interval"], b["interval"]) != "disjoint" for a, b in combinations(rows, 2)):
+    if _unambiguous(rows):  # every two periods' values overlap: one common value is possible
         same = len({float(r["value"]) for r in rows}) == 1
         explanation = (
             f"Different documents give this indicator with different periods — {steps} — and the "
@@ -866,16 +866,7 @@ def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
 
 def _compare_unit_group(rows: list[dict], handled: set, rules: dict) -> list[dict]:
     findings: list[dict] = []
-    buckets: list[list[pd.Series]] = []
-    for row in rows:
-        for bucket in buckets:
-            head = bucket[0]
-            if same_period(head["eff_period"], head["period_inferred"], row["eff_period"],
-                           row["period_inferred"]):
-                bucket.append(row)
-                break
-        else:
-            buckets.append([row])
+    buckets = _period_buckets(rows)
     for bucket in buckets:
         findings.extend(_compare_bucket(bucket, handled, rules))
     if len(buckets) > 1 and all(_unambiguous(b) for b in buckets):
@@ -883,11 +874,39 @@ def _compare_unit_group(rows: list[dict], handled: set, rules: dict) -> list[dic
         lengths = {_span_length(r["eff_period"]) for r in representatives}
         if rows[0]["unit"] != "percent" and len(lengths) > 1:
             return findings  # a term total and a one-year figure: different aggregations
-        pairs_done = {(a["claim_id"], b["claim_id"]) for a, b in combinations(representatives, 2)}
         docs = {r["document_id"] for r in representatives}
-        if len(docs) > 1 and not pairs_done <= handled:
+        if len(docs) > 1 and any((a["claim_id"], b["claim_id"]) not in handled
+                                 for a, b in combinations(representatives, 2)):
             findings.append(_temporal_finding(pd.DataFrame(representatives)))
     return findings
+
+
+def _period_buckets(rows: list[dict]) -> list[list[dict]]:
+    """Rows put in buckets of one period: each row joins the first bucket (in order of creation)
+    whose first row speaks of the same period (:func:`same_period`), else opens a new one.
+
+    Only a bucket whose head has the same period text or a period ending in the same year can
+    match, so the candidates are looked up by those two keys instead of scanning every bucket
+    (the number of periods grows with the corpus).
+    """
+    buckets: list[list[dict]] = []
+    by_text: dict[str, list[int]] = {}
+    by_end: dict[int, list[int]] = {}
+    for row in rows:
+        period, inferred = row["eff_period"], row["period_inferred"]
+        span = _period_span(period)
+        candidates = sorted({*by_text.get(period, ()), *(by_end.get(span[1], ()) if span else ())})
+        for index in candidates:
+            head = buckets[index][0]
+            if same_period(head["eff_period"], head["period_inferred"], period, inferred):
+                buckets[index].append(row)
+                break
+        else:
+            by_text.setdefault(period, []).append(len(buckets))
+            if span:
+                by_end.setdefault(span[1], []).append(len(buckets))
+            buckets.append([row])
+    return buckets
 
 
 def _span_length(period: str) -> int:
