@@ -1171,13 +1171,15 @@ def _denominator_checks(obs: pd.DataFrame, params: Params) -> list[dict]:
     findings = []
     ratios = obs[obs["denominator"].notna() & (obs["denominator"] > 0)]
     percents = obs[(obs["unit"] == "percent") & (obs["qualifier"].isin(["", "reached", "estimated"]))]
+    # The percentages of each indicator, place and document, found once (a scan of all of them
+    # per ratio grew with the square of the corpus).
+    cell = ["indicator", "geography", "document_id"]
+    percents_of = {tuple(group[0][k] for k in cell): group for group in _groups(_rows(percents), cell)}
     for ratio in _rows(ratios):
         n = float(ratio["denominator"])
         if not n.is_integer() or n < 10 or n > 10 * params.max_denominator:
             continue
-        for pct in _rows(percents[(percents["indicator"] == ratio["indicator"])
-                                  & (percents["geography"] == ratio["geography"])
-                                  & (percents["document_id"] == ratio["document_id"])]):
+        for pct in percents_of.get(tuple(ratio[k] for k in cell), []):
             if _same_sentence(pct, ratio):
                 continue  # in one sentence: the GRIM rule covers it
             ks = grim_possible(pct["interval"], int(n))
