@@ -168,11 +168,11 @@ def _missing(value: object) -> bool:
 
 
 def _groups(rows: list[dict], keys: list[str], sort: bool = True,
-            dropna: bool = True) -> list[list[dict]]:
-    """``rows`` grouped by ``keys`` as ``DataFrame.groupby(keys, sort=sort, dropna=dropna)``
+            dropna: bool = True) -> dict[tuple, list[dict]]:
+    """``{key: rows}`` grouped by ``keys`` as ``DataFrame.groupby(keys, sort=sort, dropna=dropna)``
     would group them: sorted by key or in order of first appearance, missing keys dropped
-    or kept as one group. Grouping dict rows avoids pandas' per-group slicing, which
-    dominated this stage's run time."""
+    or kept as one group (``None`` in the key). Grouping dict rows avoids pandas' per-group
+    slicing, which dominated this stage's run time."""
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         key = tuple(None if _missing(row[k]) else row[k] for k in keys)
@@ -180,15 +180,15 @@ def _groups(rows: list[dict], keys: list[str], sort: bool = True,
             continue
         groups.setdefault(key, []).append(row)
     if not sort:
-        return list(groups.values())
+        return groups
     if None in (k for key in groups for k in key):
         raise ValueError("sorting groups needs every key present (use dropna=True)")
-    return [groups[key] for key in sorted(groups)]
+    return {key: groups[key] for key in sorted(groups)}
 
 
 def _sentence_rows(q: pd.DataFrame) -> list[list[dict]]:
     """The rows of ``q`` grouped by (source_id, sentence) in order of first appearance."""
-    return _groups(_rows(q), ["source_id", "sentence"], sort=False)
+    return list(_groups(_rows(q), ["source_id", "sentence"], sort=False).values())
 
 
 def _by_start(rows: list[dict]) -> list[dict]:
@@ -510,7 +510,7 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
     empty = q.iloc[0:0]
     claims_of = {source_id: frame for source_id, frame in q.groupby("source_id", sort=False)}
 
-    def key(df: pd.DataFrame) -> list[tuple]:
+    def numbers(df: pd.DataFrame) -> list[tuple]:
         return [(round(v, 6), None if pd.isna(d) else d)
                 for v, d in zip(df["value"], df["denominator"], strict=True)]
 
@@ -519,12 +519,12 @@ def _aligned_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, s
             continue
         copies = sorted(copies, key=lambda s: LAYER_RANK.get(s.text_layer, 9))
         best = claims_of.get(copies[0].source_id, empty)
-        best_ids = best["claim_id"].tolist()
+        best_ids, best_numbers = best["claim_id"].tolist(), numbers(best)
         for other_source in copies[1:]:
             other = claims_of.get(other_source.source_id, empty)
-            other_ids = other["claim_id"].tolist()
-            matcher = SequenceMatcher(None, key(best), key(other), autojunk=False)
-            opcodes = _pair_moved_blocks(matcher.get_opcodes(), key(best), key(other))
+            other_ids, other_numbers = other["claim_id"].tolist(), numbers(other)
+            matcher = SequenceMatcher(None, best_numbers, other_numbers, autojunk=False)
+            opcodes = _pair_moved_blocks(matcher.get_opcodes(), best_numbers, other_numbers)
             for tag, i1, i2, j1, j2 in opcodes:
                 if tag in ("equal", "moved"):
                     for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
@@ -609,8 +609,9 @@ def _observations(q: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
     # Exact repeats in one document: same indicator, period, geography, value, unit, qualifier.
     keys = ["document_id", "indicator", "eff_period", "geography", "value", "unit", "qualifier"]
     roots["denominator_key"] = roots["denominator"].fillna(-1)
+    repeats = _groups(_rows(roots), keys + ["denominator_key"], sort=False, dropna=False)
     merged = [dict(group[0], claim_list=sorted({c for row in group for c in row["claim_list"]}))
-              for group in _groups(_rows(roots), keys + ["denominator_key"], sort=False, dropna=False)]
+              for group in repeats.values()]
     if not merged:
         return roots.iloc[0:0]
     return (pd.DataFrame(merged, columns=roots.columns).sort_values(["order", "start"])
@@ -800,11 +801,11 @@ def _denominator_finding(a: pd.Series, b: pd.Series) -> dict:
 
 def _temporal_finding(group: pd.DataFrame) -> dict:
     series = group.assign(_key=[_period_key(r) for r in _rows(group)]).sort_values("_key")
+    rows = _rows(series)
     steps = "; ".join(
         f"{r['eff_period']}{' (date of source)' if r['period_inferred'] else ''}: {_describe(r)}"
-        for r in _rows(series))
+        for r in rows)
     latest = series.iloc[-1]
-    rows = _rows(series)
     if _unambiguous(rows):  # every two periods' values overlap: one common value is possible
         same = len({float(r["value"]) for r in rows}) == 1
         explanation = (
@@ -845,7 +846,7 @@ def _between_documents(obs: pd.DataFrame, rules: dict) -> list[dict]:
 def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
     """Compare the documents' levels of one kind (all results, or all plans)."""
     findings: list[dict] = []
-    for group in _groups(_rows(actual), ["indicator", "geography"]):
+    for group in _groups(_rows(actual), ["indicator", "geography"]).values():
         if len({r["document_id"] for r in group}) < 2:
             continue
         handled: set[tuple[str, str]] = set()
@@ -859,7 +860,7 @@ def _between_documents_of(actual: pd.DataFrame, rules: dict) -> list[dict]:
                 if comparable and dens[0] > 0 and dens[1] / dens[0] <= 1.5:
                     findings.append(_denominator_finding(a, b))
                     handled.add((a["claim_id"], b["claim_id"]))
-        for unit_group in _groups(group, ["unit"]):
+        for unit_group in _groups(group, ["unit"]).values():
             findings.extend(_compare_unit_group(unit_group, handled, rules))
     return findings
 
@@ -1174,7 +1175,7 @@ def _denominator_checks(obs: pd.DataFrame, params: Params) -> list[dict]:
     # The percentages of each indicator, place and document, found once (a scan of all of them
     # per ratio grew with the square of the corpus).
     cell = ["indicator", "geography", "document_id"]
-    percents_of = {tuple(group[0][k] for k in cell): group for group in _groups(_rows(percents), cell)}
+    percents_of = _groups(_rows(percents), cell)
     for ratio in _rows(ratios):
         n = float(ratio["denominator"])
         if not n.is_integer() or n < 10 or n > 10 * params.max_denominator:
@@ -1447,7 +1448,7 @@ def _restated_findings(obs: pd.DataFrame, rules: dict, max_gap: float = 0.2) -> 
     """One document giving one indicator, period and place twice with different values or qualifiers."""
     findings = []
     actual = obs[_actual_mask(obs, rules)]
-    for rows in _groups(_rows(actual), ["document_id", "indicator", "geography", "unit"]):
+    for rows in _groups(_rows(actual), ["document_id", "indicator", "geography", "unit"]).values():
         for a, b in combinations(rows, 2):
             if not same_period(a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"]):
                 continue
@@ -1634,9 +1635,8 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
         for cid in str(f["claim_ids"]).split(";"):
             by_claim.setdefault(cid, []).append(f)
     rows = []
-    cell = ["indicator", "eff_period", "geography", "unit"]
-    for group in _groups(_rows(obs), cell):
-        indicator, period, geography, unit = (group[0][k] for k in cell)
+    cells = _groups(_rows(obs), ["indicator", "eff_period", "geography", "unit"])
+    for (indicator, period, geography, unit), group in cells.items():
         best = min(group, key=_rank)
         ids = sorted({c for row in group for c in row["claim_list"]})
         related = {f["finding_id"]: f for cid in ids for f in by_claim.get(cid, [])}

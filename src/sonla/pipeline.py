@@ -90,21 +90,18 @@ def run_stages(sources: list[Source], timings: dict[str, float] | None = None) -
     ``timings``, if given, receives the seconds each stage took (by stage name).
     Raises :class:`SonlaError` if two stages claim the same output file.
     """
-    with fewer_collections():
-        return _run_stages(sources, timings)
-
-
-def _run_stages(sources: list[Source], timings: dict[str, float] | None) -> dict[str, object]:
     results: dict[str, object] = {}
-    for name, stage in STAGES:
-        started = time.perf_counter()
-        outputs = stage(sources, results)
-        clash = sorted(set(outputs) & set(results))
-        if clash:
-            raise SonlaError(f"stage {name!r} writes {', '.join(clash)}, already written by an earlier stage")
-        results.update(outputs)
-        if timings is not None:
-            timings[name] = time.perf_counter() - started
+    with fewer_collections():
+        for name, stage in STAGES:
+            started = time.perf_counter()
+            outputs = stage(sources, results)
+            clash = sorted(set(outputs) & set(results))
+            if clash:
+                raise SonlaError(f"stage {name!r} writes {', '.join(clash)}, "
+                                 "already written by an earlier stage")
+            results.update(outputs)
+            if timings is not None:
+                timings[name] = time.perf_counter() - started
     return results
 
 
