@@ -58,21 +58,21 @@ $(DATA_STAMP): $(RAW) $(PACKAGE) | verify
 ##@ Book
 .PHONY: notebooks book html html-force open
 notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n in parallel)
-	$(PY) -m sonla.reader
+	$(PY) -m sonla.build.reader
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
 html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
-	@if $(PY) -m sonla.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
+	@if $(PY) -m sonla.build.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
 	else \
 	  echo "==> jupyter-book build --all -W -n --keep-going ."; \
 	  start=$${EPOCHREALTIME/./}; \
 	  $(BIN)/jupyter-book build --all -W -n --keep-going . ; \
-	  $(PY) -m sonla.htmlstamp record; \
+	  $(PY) -m sonla.build.htmlstamp record; \
 	  t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"; \
 	fi
 
 html-force: venv ## rebuild the HTML even if nothing changed
-	$(PY) -m sonla.htmlstamp forget
+	$(PY) -m sonla.build.htmlstamp forget
 	$(MAKE) --no-print-directory html
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)

@@ -172,7 +172,7 @@ def make_book(root: Path, jobs: int) -> None:
 
 def make_clean(root: Path) -> None:
     """Remove every built thing: executed notebooks, build manifest, processed data, HTML."""
-    from sonla.runner import load_runs
+    from sonla.build.runner import load_runs
 
     for run in load_runs(root / "notebooks" / "runs.yml"):
         (root / run.output).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import add_source
 
-from sonla.alignment import (
+from sonla.fidelity.alignment import (
     align_sources,
     align_texts,
     classify_edit,

@@ -15,7 +15,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from sonla import bench, config
+from sonla import config
+from sonla.chapters import bench
 from sonla.sources import load_sources, read_manifest
 
 

@@ -9,11 +9,18 @@ import pandas as pd
 import pytest
 from conftest import add_source
 
-from sonla.claims import CLAIM_COLUMNS, CONTRACT_COLUMNS, KINDS, check_offsets, extract_all, read_quantity
 from sonla.errors import SonlaError
-from sonla.lexicon import load_rules
+from sonla.extract.claims import (
+    CLAIM_COLUMNS,
+    CONTRACT_COLUMNS,
+    KINDS,
+    check_offsets,
+    extract_all,
+    read_quantity,
+)
 from sonla.pipeline import run_pipeline
 from sonla.sources import load_sources
+from sonla.text.lexicon import load_rules
 
 
 @pytest.fixture(scope="module")
@@ -374,7 +381,7 @@ def test_ocr_rules_follow_the_manifest_not_the_source_id(sources):
     pdf = next(s for s in sources if s.text_layer == "pdf-text")
     from dataclasses import replace
 
-    from sonla.claims import extract_claims
+    from sonla.extract.claims import extract_claims
 
     as_ocr = extract_claims(replace(pdf, text=pdf.text + " ty 18 giai ngan", text_layer="ocr"))
     as_pdf = extract_claims(replace(pdf, text=pdf.text + " ty 18 giai ngan"))

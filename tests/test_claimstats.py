@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sonla import claimstats
-from sonla.claims import extract_all
+from sonla.chapters import claimstats
+from sonla.extract.claims import extract_all
 from sonla.sources import load_sources
 
 

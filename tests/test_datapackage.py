@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from sonla.claims import CLAIM_COLUMNS, extract_all
 from sonla.datapackage import RESOURCES, build_descriptor, descriptor_json, validate_table
 from sonla.errors import SonlaError
+from sonla.extract.claims import CLAIM_COLUMNS, extract_all
 from sonla.sources import load_sources
 
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sonla import findings as fd
-from sonla.findings import Interval, Params, claim_interval, relate, reported_decimals
+from sonla.reconcile import findings as fd
+from sonla.reconcile.findings import Interval, Params, claim_interval, relate, reported_decimals
 from sonla.sources import Source
 
 CLAIM_COLUMNS = ["claim_id", "source_id", "start", "end", "text", "kind", "value", "value_high",
@@ -437,7 +437,7 @@ CASES_FROM_SOURCES = [
 @pytest.mark.parametrize("kind, indicator, values", [c[1:] for c in CASES_FROM_SOURCES],
                          ids=[c[0] for c in CASES_FROM_SOURCES])
 def test_the_examples_of_the_sources_are_found(kind, indicator, values):
-    from sonla import book
+    from sonla.chapters import book
 
     found = book.load_processed("findings.csv")
     claims = book.load_processed("claims.csv").set_index("claim_id")

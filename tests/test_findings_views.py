@@ -8,7 +8,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from sonla import findings_views as views
+from sonla.chapters import findings_views as views
 
 matplotlib.use("Agg")
 
@@ -69,7 +69,7 @@ def test_findings_table_links_each_cited_claim():
 
 def test_notes_never_name_a_finding_that_the_rules_do_not_produce():
     kinds = {note["kind"] for note in views.load_notes()}
-    from sonla.findings import FINDING_KINDS
+    from sonla.reconcile.findings import FINDING_KINDS
 
     assert kinds <= set(FINDING_KINDS)
     assert views.note_for("qualifier_conflict", "public_investment_total")["hypotheses"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sonla import glossary
+from sonla.chapters import glossary
 from sonla.sources import load_sources
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from tempproject import copy_project
 
-from sonla import config, htmlstamp
+from sonla import config
+from sonla.build import htmlstamp
 
 
 @pytest.fixture

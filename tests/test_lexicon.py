@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sonla import config
 from sonla.errors import SonlaError
-from sonla.lexicon import RULE_FILES, fold, fold_ocr, load_rules, lower_text
+from sonla.text.lexicon import RULE_FILES, fold, fold_ocr, load_rules, lower_text
 
 
 @pytest.mark.parametrize("name", RULE_FILES)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sonla.numbers import decimals_of, format_vi, parse_number, read_number
+from sonla.text.numbers import decimals_of, format_vi, parse_number, read_number
 
 CASES_FROM_SOURCES = [
     # (id, written, value, decimals) — each string occurs in data/raw/

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from sonla import plots  # noqa: E402
+from sonla.chapters import plots  # noqa: E402
 
 NOTE = "Source: data/processed/claims.csv"
 WARDS = ["Chiềng Lề", "Tô Hiệu", "Quyết Thắng", "Quyết Tâm"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sonla.profiles import profile_text
+from sonla.extract.profiles import profile_text
 from sonla.sources import load_sources
 
 CASES = [

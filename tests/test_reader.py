@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sonla import reader
+from sonla.build import reader
 from sonla.sources import Source, load_sources
 
 COLUMNS = ["claim_id", "source_id", "start", "end", "text", "kind", "value", "value_high",

@@ -19,8 +19,9 @@ import pytest
 import yaml
 from tempproject import copy_project, rehash, run_in, set_manifest_field, snapshot
 
-from sonla import config, runner
-from sonla.runner import Run, RunError
+from sonla import config
+from sonla.build import runner
+from sonla.build.runner import Run, RunError
 from sonla.sources import read_manifest
 
 INTRO = "book/intro.ipynb"
@@ -122,7 +123,7 @@ CASES = [
     ("nothing-changed", lambda project: None, NONE, NONE),
     ("mtime-only", touch_everything, NONE, NONE),
     ("undeclared-file", append("data/processed/notes.txt", "scratch\n"), NONE, NONE),
-    ("package-code", append("book.py", "\n# a comment\n", package=True), ALL, ALL),
+    ("package-code", append("chapters/book.py", "\n# a comment\n", package=True), ALL, ALL),
     ("rule-file", append("rules/new-rule.yaml", "key: value\n", package=True), ALL, ALL),
     ("requirements", append("requirements.txt", "# a comment\n"), ALL, ALL),
     ("intro-template", edit_template("00-introduction.ipynb"), True, set()),

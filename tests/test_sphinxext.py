@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sphinx.builders.html._assets import _JavaScript
 
-from sonla import sphinxext
+from sonla.build import sphinxext
 
 
 def test_inline_script_registered_as_none_and_empty_is_kept_once():

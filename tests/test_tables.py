@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sonla import tables
+from sonla.chapters import tables
 
 CASES_FROM_SOURCES = [
     # (claim_id, source_id, expected href)

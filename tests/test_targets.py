@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from sonla import book, targets
+from sonla.chapters import book, targets
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sonla import book, timeline
+from sonla.chapters import book, timeline
 
 
 @pytest.fixture(scope="module")

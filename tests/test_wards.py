@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sonla import book, wards
+from sonla.chapters import book, wards
 from sonla.sources import load_sources
 
 ORDER = ["Chiềng Lề", "Tô Hiệu", "Quyết Thắng", "Quyết Tâm"]

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import SonlaError
-from .lexicon import load_rules
+from .text.lexicon import load_rules
 
 __all__ = ["RESOURCES", "claims_resource", "build_descriptor", "validate_table", "descriptor_json",
            "stage_datapackage"]
@@ -42,7 +42,7 @@ def _enum(values) -> list[str]:
 
 def claims_resource() -> dict:
     """Resource descriptor of ``claims.csv``; its field descriptions are the data dictionary."""
-    from .claims import CLAIM_COLUMNS, KINDS
+    from .extract.claims import CLAIM_COLUMNS, KINDS
 
     rules = load_rules()
     geographies = _enum(g.key for g in rules.geographies) + _enum(g.old_key for g in rules.geographies)
@@ -110,14 +110,14 @@ def claims_resource() -> dict:
 
 def findings_resource() -> dict:
     """Resource descriptor of ``findings.csv`` (defined in :mod:`sonla.findings`)."""
-    from .findings import findings_resource as resource
+    from .reconcile.findings import findings_resource as resource
 
     return resource()
 
 
 def indicators_resource() -> dict:
     """Resource descriptor of ``indicators.csv`` (defined in :mod:`sonla.findings`)."""
-    from .findings import indicators_resource as resource
+    from .reconcile.findings import indicators_resource as resource
 
     return resource()
 

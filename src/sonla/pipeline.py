@@ -20,12 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .alignment import align_sources
-from .claims import stage_claims
 from .errors import SonlaError
-from .findings import stage_findings
+from .extract.claims import stage_claims
+from .extract.profiles import profile_sources
+from .fidelity.alignment import align_sources
 from .io import write_bytes_atomic
-from .profiles import profile_sources
+from .reconcile.findings import stage_findings
 from .sources import Source, load_sources
 
 __all__ = ["STAGES", "run_stages", "run_pipeline", "write_if_changed"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import config
+from .. import config
 
 __all__ = [
     "claim_href",

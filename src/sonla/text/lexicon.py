@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
-from .errors import SonlaError
-from .io import read_yaml
+from .. import config
+from ..errors import SonlaError
+from ..io import read_yaml
 
 __all__ = ["fold", "fold_ocr", "lower_text", "Rules", "load_rules", "RULE_FILES"]
 

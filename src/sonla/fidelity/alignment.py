@@ -54,10 +54,10 @@ from functools import cache, lru_cache
 import pandas as pd
 from rapidfuzz.distance import Indel, Levenshtein
 
-from . import config
-from .errors import SonlaError
-from .io import read_yaml
-from .sources import Source, load_sources
+from .. import config
+from ..errors import SonlaError
+from ..io import read_yaml
+from ..sources import Source, load_sources
 
 __all__ = [
     "ALIGNMENT_COLUMNS",

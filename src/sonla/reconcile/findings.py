@@ -50,10 +50,10 @@ from itertools import combinations
 
 import pandas as pd
 
-from . import config
-from .errors import SonlaError
-from .io import read_yaml
-from .sources import Source
+from .. import config
+from ..errors import SonlaError
+from ..io import read_yaml
+from ..sources import Source
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -1732,7 +1732,7 @@ def indicators_resource() -> dict:
 
 def stage_findings(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
     """Pipeline stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv`` (validated)."""
-    from .datapackage import validate_table
+    from ..datapackage import validate_table
 
     claims = earlier["claims.csv"]
     if not isinstance(claims, pd.DataFrame):
@@ -1753,7 +1753,7 @@ def main() -> int:
         path = config.PROCESSED_DIR / "claims.csv"
         if not path.is_file():
             raise SonlaError(f"{path} not found: run `make data` first")
-        from .sources import load_sources
+        from ..sources import load_sources
 
         claims = pd.read_csv(path, keep_default_na=False, na_values=[""])
         found = find_findings(claims, load_sources())

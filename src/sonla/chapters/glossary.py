@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .io import read_yaml
-from .sources import Source
+from .. import config
+from ..io import read_yaml
+from ..sources import Source
 
 __all__ = ["GROUPS", "load_glossary", "count_occurrences"]
 

@@ -6,8 +6,8 @@ import html
 
 import pandas as pd
 
-from . import config
-from .sources import Source, load_sources
+from .. import config
+from ..sources import Source, load_sources
 
 __all__ = ["parameter_caption", "load_processed", "source_by_id", "manifest_table", "source_card"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from .. import config
 
 __all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
            "synthetic", "repeats_sentence", "best_per_mb_column", "targets", "extrapolate_hours",

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import config
-from .io import read_yaml
-from .sources import Source
+from .. import config
+from ..io import read_yaml
+from ..sources import Source
 
 __all__ = ["OLD_SUFFIX", "place_labels", "heading_at", "ward_claims", "ward_matrix", "coverage"]
 

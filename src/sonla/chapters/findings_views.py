@@ -15,10 +15,10 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..io import read_yaml
+from ..reconcile.findings import Params, claim_interval, find_findings, fold, load_indicator_meta
+from ..sources import load_sources
 from . import book, plots, tables
-from .findings import Params, claim_interval, find_findings, fold, load_indicator_meta
-from .io import read_yaml
-from .sources import load_sources
 
 __all__ = [
     "STATUS_ORDER",
@@ -116,7 +116,7 @@ def gloss(claim: pd.Series | dict) -> str:
 @lru_cache(maxsize=1)
 def _glossary() -> list[tuple[str, str]]:
 
-    from . import config
+    from .. import config
 
     data = read_yaml(config.RULES_DIR / "gloss.yaml") or {}
     pairs = [(fold(str(vi)), str(en)) for vi, en in (data.get("phrases") or {}).items()]
@@ -263,7 +263,7 @@ def plot_theme_claims(claims: pd.DataFrame, title: str) -> plt.Figure:
 def load_notes() -> list[dict]:
     """The curated notes in ``rules/finding_notes.yaml`` (rationale only; they create no finding)."""
 
-    from . import config
+    from .. import config
 
     path = config.RULES_DIR / "finding_notes.yaml"
     return list((read_yaml(path) or {}).get("notes", []))

@@ -7,9 +7,9 @@ from collections import Counter
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..sources import Source
 from . import plots
 from .plots import PALETTE
-from .sources import Source
 
 __all__ = ["count_table", "compare_copies", "pair_copies", "missing_in_copy", "stacked_kinds", "bar_counts",
            "examples", "in_context"]

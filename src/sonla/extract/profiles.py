@@ -13,7 +13,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .sources import Source
+from ..sources import Source
 
 __all__ = ["profile_text", "profile_sources", "PROFILE_COLUMNS"]
 

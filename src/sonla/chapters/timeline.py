@@ -17,8 +17,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import config
-from .io import read_yaml
+from .. import config
+from ..io import read_yaml
 
 __all__ = ["parse_event_date", "parse_document_number", "document_codes", "events", "documents",
            "years_mentioned"]
@@ -97,7 +97,7 @@ def _excerpt(sentence: str, needle: str, width: int = 90) -> str:
 
 
 def _source_years() -> dict[str, int]:
-    from .sources import read_manifest
+    from ..sources import read_manifest
 
     years = {}
     for row in read_manifest():

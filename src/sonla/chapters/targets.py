@@ -26,9 +26,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import config
-from .io import read_yaml
-from .sources import read_manifest
+from .. import config
+from ..io import read_yaml
+from ..sources import read_manifest
 
 __all__ = [
     "marker_number",

@@ -17,7 +17,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from . import config
+from .. import config
 
 __all__ = ["html_inputs", "html_fingerprint", "STAMP", "is_current", "record", "main"]
 
@@ -32,7 +32,7 @@ def html_inputs(root: Path | None = None) -> list[Path]:
              if p.is_file() and not p.name.startswith(".") and p.name != NOT_RENDERED]
     files += [root / "_toc.yml", root / "_config.yml"]
     files += [p for p in (root / "data" / "processed").glob("*") if p.is_file()]
-    files.append(config.PACKAGE_DIR / "sphinxext.py")
+    files.append(config.PACKAGE_DIR / "build" / "sphinxext.py")
     return sorted(p for p in files if p.is_file())
 
 

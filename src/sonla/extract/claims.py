@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz
 
-from .errors import SonlaError
-from .lexicon import Rules, fold, fold_ocr, load_rules, lower_text
-from .numbers import NUMBER_PATTERN, read_number
-from .sources import Source, load_sources
+from ..errors import SonlaError
+from ..sources import Source, load_sources
+from ..text.lexicon import Rules, fold, fold_ocr, load_rules, lower_text
+from ..text.numbers import NUMBER_PATTERN, read_number
 
 __all__ = ["CLAIM_COLUMNS", "CONTRACT_COLUMNS", "KINDS", "extract_claims", "extract_all", "check_offsets",
            "read_quantity",
@@ -809,7 +809,7 @@ def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
 
 def stage_claims(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
     """Pipeline stage: ``claims.csv`` and ``datapackage.json``, validated before anything is written."""
-    from .datapackage import build_descriptor, descriptor_json, validate_table
+    from ..datapackage import build_descriptor, descriptor_json, validate_table
 
     claims = extract_all(sources)
     check_offsets(claims, sources)

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .errors import SonlaError
-from .io import write_text_atomic
+from .. import config
+from ..errors import SonlaError
+from ..io import write_text_atomic
+from ..sources import Source, load_sources
 from .markup import escape_markdown
-from .sources import Source, load_sources
 
 __all__ = [
     "escape_text",
