@@ -152,7 +152,8 @@ def test_a_failing_stage_writes_nothing(monkeypatch, tmp_path):
     def second(sources, earlier):
         raise SonlaError("second stage: cannot go on")
 
-    monkeypatch.setattr(pipeline, "STAGES", [("first", first), ("second", second)])
+    stages = [pipeline.Stage("first", first), pipeline.Stage("second", second)]
+    monkeypatch.setattr(pipeline, "STAGES", stages)
     with pytest.raises(SonlaError, match="second stage"):
         pipeline.run_pipeline(out_dir=out, verbose=False)
     assert snapshot(out) == {"first.csv": STALE}
@@ -168,7 +169,7 @@ def test_stages_run_with_fewer_collections_and_restore_the_collector(monkeypatch
         seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
         raise SonlaError("stop")
 
-    monkeypatch.setattr(pipeline, "STAGES", [("only", stage)])
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("only", stage)])
     with pytest.raises(SonlaError, match="stop"):
         pipeline.run_stages([])
     assert seen == [(100_000, True)]
@@ -179,9 +180,31 @@ def test_two_stages_cannot_write_one_file(monkeypatch, tmp_path):
     def stage(sources, earlier):
         return {"same.csv": "x\n"}
 
-    monkeypatch.setattr(pipeline, "STAGES", [("a", stage), ("b", stage)])
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("a", stage), pipeline.Stage("b", stage)])
     with pytest.raises(SonlaError, match="stage 'b' writes same.csv, already written by an earlier stage"):
         pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+
+
+def test_a_stage_gets_only_what_it_declares_it_reads(monkeypatch):
+    seen = {}
+
+    def first(sources, inputs):
+        return {"a.csv": "a\n", "b.csv": "b\n"}
+
+    def second(sources, inputs):
+        seen.update(inputs)
+        return {}
+
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("first", first),
+                                             pipeline.Stage("second", second, reads=("b.csv",))])
+    pipeline.run_stages([])
+    assert seen == {"b.csv": "b\n"}
+
+
+def test_a_stage_that_reads_what_nobody_wrote_is_an_error(monkeypatch):
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("lonely", lambda s, i: {}, reads=("x.csv",))])
+    with pytest.raises(SonlaError, match="stage 'lonely' reads x.csv, which no earlier stage wrote"):
+        pipeline.run_stages([])
 
 
 def test_unchanged_outputs_are_not_rewritten(tmp_path):

@@ -15,20 +15,22 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
+from .datapackage import stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
-from .extract.profiles import profile_sources
-from .fidelity.alignment import align_sources
+from .extract.profiles import stage_profiles
+from .fidelity.alignment import stage_alignment
 from .io import write_bytes_atomic
 from .reconcile.findings import stage_findings
 from .sources import Source, load_sources
 
-__all__ = ["STAGES", "run_stages", "run_pipeline", "write_if_changed"]
+__all__ = ["Stage", "STAGES", "run_stages", "run_pipeline", "write_if_changed"]
 
 
 def write_if_changed(path: Path, data: bytes | str | pd.DataFrame) -> bool:
@@ -44,23 +46,31 @@ def write_if_changed(path: Path, data: bytes | str | pd.DataFrame) -> bool:
     return True
 
 
-def stage_profiles(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    return {"source_profiles.csv": profile_sources(sources)}
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline: ``run(sources, inputs)`` → ``{file name in data/processed: content}``.
+
+    ``reads`` names the earlier outputs the stage needs (``inputs`` holds exactly those), or is
+    ``ALL`` for a stage that looks at every earlier output; content is a DataFrame (written as
+    CSV), str or bytes. A stage is a function of the verified sources and its inputs only, so it
+    can run wherever they are (per source, per copy pair or on the whole corpus).
+    """
+
+    name: str
+    run: Callable[[list[Source], dict[str, object]], dict[str, object]]
+    reads: tuple[str, ...] | None = ()
 
 
-def stage_alignment(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    return align_sources(sources)
+ALL = None  # Stage.reads for a stage that reads every earlier output
 
-
-# A stage maps the verified sources and the outputs of the stages before it
-# ({file name: content}) to its own outputs {file name in data/processed: content}.
-# Content is a DataFrame (written as CSV), str or bytes. Stages run in this order.
-Stage = Callable[[list[Source], dict[str, object]], dict[str, object]]
-STAGES: list[tuple[str, Stage]] = [
-    ("profiles", stage_profiles),
-    ("claims", stage_claims),
-    ("findings", stage_findings),
-    ("alignment", stage_alignment),
+# The stages in the order they run. The data package runs last: it validates and describes
+# everything the others produced, before anything is written.
+STAGES: list[Stage] = [
+    Stage("profiles", stage_profiles),
+    Stage("claims", stage_claims),
+    Stage("findings", stage_findings, reads=("claims.csv",)),
+    Stage("alignment", stage_alignment),
+    Stage("datapackage", stage_datapackage, reads=ALL),
 ]
 
 
@@ -92,17 +102,27 @@ def run_stages(sources: list[Source], timings: dict[str, float] | None = None) -
     """
     results: dict[str, object] = {}
     with fewer_collections():
-        for name, stage in STAGES:
+        for stage in STAGES:
             started = time.perf_counter()
-            outputs = stage(sources, results)
+            outputs = stage.run(sources, _inputs(stage, results))
             clash = sorted(set(outputs) & set(results))
             if clash:
-                raise SonlaError(f"stage {name!r} writes {', '.join(clash)}, "
+                raise SonlaError(f"stage {stage.name!r} writes {', '.join(clash)}, "
                                  "already written by an earlier stage")
             results.update(outputs)
             if timings is not None:
-                timings[name] = time.perf_counter() - started
+                timings[stage.name] = time.perf_counter() - started
     return results
+
+
+def _inputs(stage: Stage, results: dict[str, object]) -> dict[str, object]:
+    """What ``stage`` declared it reads; :class:`SonlaError` if an earlier stage did not write it."""
+    if stage.reads is ALL:
+        return dict(results)
+    missing = [name for name in stage.reads if name not in results]
+    if missing:
+        raise SonlaError(f"stage {stage.name!r} reads {', '.join(missing)}, which no earlier stage wrote")
+    return {name: results[name] for name in stage.reads}
 
 
 def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,

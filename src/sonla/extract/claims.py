@@ -26,6 +26,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..errors import SonlaError
+from ..schema import CLAIM_COLUMNS, CLAIM_KINDS, CLAIMS, CONTRACT_COLUMNS
 from ..sources import Source, load_sources
 from ..text.lexicon import Rules, fold, fold_ocr, load_rules, lower_text
 from ..text.numbers import NUMBER_PATTERN, read_number
@@ -34,14 +35,7 @@ __all__ = ["CLAIM_COLUMNS", "CONTRACT_COLUMNS", "KINDS", "extract_claims", "extr
            "read_quantity",
            "stage_claims", "build_layout"]
 
-CONTRACT_COLUMNS = [
-    "claim_id", "source_id", "start", "end", "text", "kind", "value", "value_high",
-    "denominator", "unit", "qualifier", "indicator", "period", "geography", "sentence",
-]
-# Extra columns after the contract: precision as written, and every qualifier found.
-CLAIM_COLUMNS = [*CONTRACT_COLUMNS, "decimals", "qualifiers"]
-KINDS = ("quantity", "date", "identifier", "section_number", "list_marker", "footnote_marker",
-         "name_number", "ocr_letter")
+KINDS = CLAIM_KINDS
 
 TOKEN = re.compile(NUMBER_PATTERN)
 ROMAN_MARKER = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)")
@@ -807,15 +801,11 @@ def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
         raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")
 
 
-def stage_claims(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: ``claims.csv`` and ``datapackage.json``, validated before anything is written."""
-    from ..datapackage import build_descriptor, descriptor_json, validate_table
-
+def stage_claims(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: ``claims.csv``, every source's claims with their offsets checked."""
     claims = extract_all(sources)
     check_offsets(claims, sources)
-    validate_table("claims.csv", claims)
-    produced = [*earlier, "claims.csv"]
-    return {"claims.csv": claims, "datapackage.json": descriptor_json(build_descriptor(produced))}
+    return {CLAIMS.path: claims}
 
 
 def main() -> int:

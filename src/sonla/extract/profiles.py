@@ -13,19 +13,15 @@ from collections import Counter
 
 import pandas as pd
 
+from ..schema import PROFILE_COLUMNS, SOURCE_PROFILES
 from ..sources import Source
 
-__all__ = ["profile_text", "profile_sources", "PROFILE_COLUMNS"]
+__all__ = ["profile_text", "profile_sources", "stage_profiles", "PROFILE_COLUMNS"]
 
 NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 WORD = re.compile(r"\w+")
 FOOTNOTE_MARK = "\ufffd"
 
-PROFILE_COLUMNS = [
-    "source_id", "characters", "lines", "nonblank_lines", "blank_line_share", "words",
-    "letters", "diacritic_letter_share", "number_tokens", "footnote_markers",
-    "non_nfc_characters", "nonbreaking_spaces",
-]
 
 
 def _has_diacritic(char: str) -> bool:
@@ -70,3 +66,8 @@ def profile_sources(sources: list[Source]) -> pd.DataFrame:
     """One row of :func:`profile_text` measurements per source, in manifest order."""
     rows = [{"source_id": s.source_id, **profile_text(s.text)} for s in sources]
     return pd.DataFrame(rows, columns=PROFILE_COLUMNS)
+
+
+def stage_profiles(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: ``source_profiles.csv``."""
+    return {SOURCE_PROFILES.path: profile_sources(sources)}

@@ -1154,6 +1154,11 @@ def align_sources(sources: list[Source]) -> dict[str, object]:
     return outputs
 
 
+def stage_alignment(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: the OCR tables and the repaired copies (see the module docstring)."""
+    return align_sources(sources)
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: print the character error rates of every declared copy pair."""
     try:

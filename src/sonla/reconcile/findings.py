@@ -53,13 +53,12 @@ import pandas as pd
 from .. import config
 from ..errors import SonlaError
 from ..io import read_yaml
+from ..schema import FINDING_COLUMNS, FINDING_KINDS, FINDINGS, INDICATOR_COLUMNS, INDICATORS
 from ..sources import Source
 
 __all__ = [
     "FINDING_COLUMNS",
     "FINDING_KINDS",
-    "findings_resource",
-    "indicators_resource",
     "INDICATOR_COLUMNS",
     "Interval",
     "Params",
@@ -78,20 +77,6 @@ __all__ = [
     "stage_findings",
 ]
 
-FINDING_COLUMNS = [
-    "finding_id", "indicator", "kind", "claim_ids", "status", "severity", "preferred_value",
-    "explanation", "confidence", "rule", "sources", "theme",
-]
-INDICATOR_COLUMNS = [
-    "indicator", "label_en", "theme", "period", "geography", "preferred_value", "value_low",
-    "value_high", "unit", "status", "sources", "claim_ids", "n_claims", "finding_ids", "reasoning",
-]
-FINDING_KINDS = (
-    "consistent", "rounding", "qualifier_conflict", "value_conflict", "scope_difference",
-    "denominator_change", "temporal_change", "sum_mismatch", "arithmetic_mismatch",
-    "implied_denominator", "implied_baseline", "projection_plausibility", "restated_figure",
-    "duplicate_passage", "ocr_variant",
-)
 # Qualifiers that bound a value from one side or widen it (the others state a point value).
 BOUNDING_QUALIFIERS = {"more_than", "nearly", "about", "at_least"}
 INF = math.inf
@@ -1678,71 +1663,15 @@ def _source_of(claim_ids: list[str], lookup: dict[str, str]) -> set[str]:
     return {lookup[c] for c in claim_ids if c in lookup}
 
 
-_FINDING_FIELDS = {
-    "finding_id": "Stable id: the kind and a hash of the sorted claim_ids the finding rests on.",
-    "indicator": "Indicator key (src/sonla/rules/indicators.yaml) of the claims; ';'-joined if several.",
-    "kind": "The rule that produced the finding: " + ", ".join(FINDING_KINDS) + ".",
-    "claim_ids": "The ';'-joined claim_ids (claims.csv) of every claim the finding rests on.",
-    "status": "contradiction (cannot all hold), explained (differ for a stated reason), consistent "
-              "(checked and holds), unresolved (differ, reason unknown).",
-    "severity": "high (contradiction of actuals for one period), medium (unresolved or a derived "
-                "contradiction), low (explained), none (consistent).",
-    "preferred_value": "The value the book prefers, with unit (from the best-ranked claim) or a "
-                       "derived value.",
-    "explanation": "English explanation generated from the claims (may quote them).",
-    "confidence": "high, medium or low: one level down for an inferred period, an OCR claim, "
-                  "a heuristic rule.",
-    "rule": "Finer name of the rule (between:intervals, within:parts, ...).",
-    "sources": "The ';'-joined source_ids of the claims.",
-    "theme": "Theme of the indicator (from indicators.yaml); empty when none.",
-}
-_INDICATOR_FIELDS = {
-    "indicator": "Indicator key.", "label_en": "English label.", "theme": "Theme of the indicator.",
-    "period": "Period (YYYY or YYYY-YYYY); the source's year when no claim states it.",
-    "geography": "Place the value refers to.",
-    "preferred_value": "Preferred value with its qualifier and unit.",
-    "value_low": "Lowest value any claim of the cell allows.", "value_high": "Highest value (may be inf).",
-    "unit": "Unit (units.yaml).", "status": "Worst status of the findings on the cell's claims, "
-    "consistent when several documents agree, single_source otherwise.",
-    "sources": "';'-joined source_ids.", "claim_ids": "';'-joined claim_ids behind the cell.",
-    "n_claims": "How many claims.", "finding_ids": "';'-joined findings on these claims.",
-    "reasoning": "Why this value is preferred.",
-}
-
-
-def _resource(name: str, title: str, columns: list[str], doc: dict[str, str], key: list[str]) -> dict:
-    numeric = {"value_low": "number", "value_high": "number", "n_claims": "integer"}
-    fields = [{"name": c, "type": numeric.get(c, "string"), "description": doc[c]} for c in columns]
-    return {"name": name.removesuffix(".csv"), "path": name, "title": title, "format": "csv",
-            "encoding": "utf-8", "description": f"Produced by sonla.findings ({title.lower()}).",
-            "schema": {"fields": fields, "primaryKey": key, "missingValues": [""]}}
-
-
-def findings_resource() -> dict:
-    """Frictionless resource descriptor of ``findings.csv`` (its data dictionary)."""
-    return _resource("findings.csv", "Findings between and within sources", FINDING_COLUMNS,
-                     _FINDING_FIELDS, ["finding_id"])
-
-
-def indicators_resource() -> dict:
-    """Frictionless resource descriptor of ``indicators.csv``."""
-    return _resource("indicators.csv", "Reconciled indicators", INDICATOR_COLUMNS, _INDICATOR_FIELDS,
-                     ["indicator", "period", "geography", "unit"])
-
-
-def stage_findings(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv`` (validated)."""
-    from ..datapackage import validate_table
-
-    claims = earlier["claims.csv"]
+def stage_findings(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv``."""
+    claims = inputs["claims.csv"]
     if not isinstance(claims, pd.DataFrame):
         raise SonlaError("the findings stage needs claims.csv from the claims stage")
     prepared = prepare(claims, sources)
     findings = find_findings(claims, sources, prepared=prepared)
     indicators = reconcile_indicators(claims, sources, findings, prepared=prepared)
-    validate_table("findings.csv", findings, findings_resource())
-    validate_table("indicators.csv", indicators, indicators_resource())
-    return {"findings.csv": findings, "indicators.csv": indicators}
+    return {FINDINGS.path: findings, INDICATORS.path: indicators}
 
 
 def main() -> int:
