@@ -10,15 +10,11 @@ import pytest
 from conftest import add_source
 
 from sonla.errors import SonlaError
-from sonla.extract.claims import (
-    CLAIM_COLUMNS,
-    CONTRACT_COLUMNS,
-    KINDS,
-    check_offsets,
-    extract_all,
-    read_quantity,
-)
+from sonla.extract.claims import check_offsets, extract_all
+from sonla.extract.quantities import read_quantity
 from sonla.pipeline import run_pipeline
+from sonla.schema import CLAIM_COLUMNS, CONTRACT_COLUMNS
+from sonla.schema import CLAIM_KINDS as KINDS
 from sonla.sources import load_sources
 from sonla.text.lexicon import load_rules
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from sonla import config
 from sonla.errors import SonlaError
-from sonla.text.lexicon import RULE_FILES, fold, fold_ocr, load_rules, lower_text
+from sonla.text.fold import fold, fold_ocr, lower_text
+from sonla.text.lexicon import RULE_FILES, load_rules
 
 
 @pytest.mark.parametrize("name", RULE_FILES)

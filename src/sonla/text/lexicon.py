@@ -1,9 +1,12 @@
-"""Read the language rules in ``src/sonla/rules/*.yaml`` and compile them once.
+"""Read the rule files in ``src/sonla/rules/*.yaml``: every reader of a rule file goes through here.
 
-The rules are data (see each file's header for its source and fields); this module
-only prepares their wordings the way the texts are prepared and compiles regular
-expressions. Texts are matched through a copy that keeps offsets (one character for
-one character):
+The rules are data (see each file's header for its source and fields). :func:`rule_file` reads
+one file (parsed once per process); :func:`load_labels` gives the English wording of rule keys
+(units, qualifiers, indicators), which the book shows and explanations use, so no label is
+written in Python; :func:`load_rules` compiles the extraction rules. It only prepares their
+wordings the way the texts are prepared (:mod:`sonla.text.fold`) and compiles regular
+expressions. Texts are matched through a copy that keeps offsets (one character for one
+character):
 
 * clean text and PDF text layers through :func:`lower_text` (lower case, marks kept:
   "tăng" is not "tặng"), with rules compiled by ``load_rules(exact=True)``;
@@ -16,7 +19,6 @@ one character):
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,101 +26,12 @@ from pathlib import Path
 from .. import config
 from ..errors import SonlaError
 from ..io import read_yaml
+from .fold import fold
 
-__all__ = ["fold", "fold_ocr", "lower_text", "Rules", "load_rules", "RULE_FILES"]
+__all__ = ["rule_file", "Labels", "load_labels", "Rules", "load_rules", "RULE_FILES", "THEMES"]
 
 RULE_FILES = ("units.yaml", "qualifiers.yaml", "indicators.yaml", "context.yaml", "nonquantities.yaml",
               "ocr.yaml")
-
-
-def _fold_char(char: str, symbols: str) -> str:
-    if char.isspace():
-        return " "
-    if char in "đĐ":
-        return "d"
-    if symbols and char in symbols:
-        return "e"
-    low = char.lower()
-    if len(low) != 1:
-        low = char
-    base = unicodedata.normalize("NFD", low)[0]
-    return base if base.isascii() or not base.isalpha() else low
-
-
-_GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])\d+|\d+(?=[^\W\d_])")
-
-
-def fold_ocr(text: str, symbols: str, digit_letters: dict, contexts=(), readings=None) -> str:
-    """:func:`fold` for an OCR text layer: look-alike symbols and glued digits become letters.
-
-    ``contexts`` are (pattern, reading) pairs whose group ``digits`` is replaced by the
-    reading; ``readings`` maps whole tokens to words of the same length. Offsets are kept.
-
-    >>> fold_ocr("tong s6 von giai ngan 1a 1.372 ty", "¢", {"6": "o", "1": "l"})
-    'tong so von giai ngan la 1.372 ty'
-    """
-    folded = fold(text, symbols)
-    folded = _GLUED_DIGITS.sub(lambda m: "".join(digit_letters.get(d, d) for d in m.group(0)), folded)
-    chars = list(folded)
-    for pattern, reading in contexts:
-        for m in pattern.finditer(folded):
-            if reading and len(reading) == m.end("digits") - m.start("digits"):
-                chars[m.start("digits"):m.end("digits")] = reading
-    for word, reading in (readings or {}).items():
-        if len(word) == len(reading):
-            for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", folded):
-                chars[m.start():m.end()] = reading
-    return "".join(chars)
-
-
-def fold(text: str, symbols: str = "") -> str:
-    """Lower case without diacritics, same length as ``text`` (offsets are kept).
-
-    ``symbols`` are OCR look-alike characters folded to the letter ``e``.
-
-    >>> fold("Tỷ lệ đô thị hóa đạt 70,5%")
-    'ty le do thi hoa dat 70,5%'
-    >>> fold("ty 1¢", symbols="¢")
-    'ty 1e'
-    """
-    return text.translate(_fold_table(symbols))
-
-
-class _CharTable(dict):
-    """A str.translate table that computes each character's mapping once, on first use."""
-
-    def __init__(self, convert):
-        super().__init__()
-        self.convert = convert
-
-    def __missing__(self, ordinal: int) -> str:
-        self[ordinal] = mapped = self.convert(chr(ordinal))
-        return mapped
-
-
-@lru_cache(maxsize=8)
-def _fold_table(symbols: str) -> _CharTable:
-    return _CharTable(lambda char: _fold_char(char, symbols))
-
-
-def _lower_char(char: str) -> str:
-    low = " " if char.isspace() else char.lower()
-    return low if len(low) == 1 else char
-
-
-_LOWER_TABLE = _CharTable(_lower_char)
-
-
-def lower_text(text: str) -> str:
-    """Lower case with diacritics kept, whitespace as plain spaces, same length as ``text``.
-
-    Clean and PDF text layers are matched this way, so that words that differ only by their
-    marks stay apart ("tăng"/"tặng", "số"/"sở", "đạt"/"đất").
-
-    >>> lower_text("Tặng 02 Cờ\\nthi đua")
-    'tặng 02 cờ thi đua'
-    """
-    return text.translate(_LOWER_TABLE)
 
 
 def _fold_pattern(pattern: str, exact: bool = False) -> str:
@@ -134,7 +47,7 @@ def _fold_pattern(pattern: str, exact: bool = False) -> str:
         elif exact:
             out.append(pattern[i].lower() if len(pattern[i].lower()) == 1 else pattern[i])
         else:
-            out.append(_fold_char(pattern[i], ""))
+            out.append(fold(pattern[i]))
         i += 1
     return "".join(out)
 
@@ -224,8 +137,71 @@ THEMES = ("infrastructure-investment", "education", "admin-reform-digital", "soc
           "party-building", "economy", "security-defence", "culture")
 
 
-def _read(rules_dir: Path, name: str) -> dict:
+def rule_file(name: str, rules_dir: Path | None = None) -> dict:
+    """The parsed rule file ``name`` (``{}`` if it is empty), read once per process.
+
+    The dict is shared by every caller: read it, never change it. Raises
+    :class:`~sonla.errors.SonlaError` naming the file when it cannot be read or parsed.
+    """
+    return _rule_file(Path(rules_dir or config.RULES_DIR), name)
+
+
+@lru_cache(maxsize=32)
+def _rule_file(rules_dir: Path, name: str) -> dict:
     return read_yaml(rules_dir / name) or {}
+
+
+def _read(rules_dir: Path, name: str) -> dict:
+    return _rule_file(rules_dir, name)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The English wording of rule keys, from the label fields of the rule files.
+
+    ``unit_gloss``: how an English gloss names a unit (``units.yaml``, ``gloss_en``: "billion VND");
+    ``qualifier_gloss``: how a gloss words a qualifier (``qualifiers.yaml``, ``gloss_en``: "an
+    increase of"); ``qualifier_quote``: the word put before a quoted claim (``quote_en``: "est.");
+    ``qualifier_symbol``: the sign put before a preferred value (``symbol``: ">", "≈");
+    ``indicator_label`` and ``indicator_theme``: ``label_en`` and ``theme`` of ``indicators.yaml``.
+    A key without the field is absent from the mapping.
+    """
+
+    unit_gloss: dict[str, str]
+    qualifier_gloss: dict[str, str]
+    qualifier_quote: dict[str, str]
+    qualifier_symbol: dict[str, str]
+    indicator_label: dict[str, str]
+    indicator_theme: dict[str, str]
+
+
+def load_labels(rules_dir: Path | None = None) -> Labels:
+    """The English labels of the rule files (see :class:`Labels`), read once per process.
+
+    >>> labels = load_labels()
+    >>> labels.unit_gloss["bn_vnd"], labels.qualifier_quote["estimated"], labels.qualifier_symbol["about"]
+    ('billion VND', 'est.', '≈')
+    """
+    return _load_labels(Path(rules_dir or config.RULES_DIR))
+
+
+@lru_cache(maxsize=4)
+def _load_labels(rules_dir: Path) -> Labels:
+    def field(entries: list[dict], name: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for entry in entries:
+            if entry.get(name) is not None:
+                found.setdefault(str(entry["key"]), str(entry[name]))
+        return found
+
+    units = _read(rules_dir, "units.yaml").get("units", [])
+    qualifiers = _read(rules_dir, "qualifiers.yaml").get("qualifiers", [])
+    indicators = _read(rules_dir, "indicators.yaml").get("indicators", [])
+    return Labels(unit_gloss=field(units, "gloss_en"), qualifier_gloss=field(qualifiers, "gloss_en"),
+                  qualifier_quote=field(qualifiers, "quote_en"),
+                  qualifier_symbol=field(qualifiers, "symbol"),
+                  indicator_label={str(i["key"]): str(i.get("label_en", "")) for i in indicators},
+                  indicator_theme={str(i["key"]): str(i.get("theme", "")) for i in indicators})
 
 
 def _compile(pattern: str, where: str) -> re.Pattern:
