@@ -6,20 +6,13 @@ import pandas as pd
 import pytest
 from conftest import add_source
 
-from sonla.fidelity.alignment import (
-    align_sources,
-    align_texts,
-    classify_edit,
-    copy_pairs,
-    error_classes,
-    error_rate,
-    find_footnotes,
-    find_repeated_passages,
-    fold_text,
-    measure_pair,
-    repair_text,
-    repaired_name,
-)
+from sonla.fidelity.alignment import align_texts, repair_text
+from sonla.fidelity.copies import copy_pairs
+from sonla.fidelity.error_classes import classify_edit, error_classes
+from sonla.fidelity.measures import align_sources, error_rate, measure_pair
+from sonla.fidelity.passages import find_footnotes, find_repeated_passages
+from sonla.schema import REPAIRED_TEXT
+from sonla.text.fold import fold_with_offsets
 from sonla.pipeline import run_pipeline
 from sonla.sources import Source, load_sources
 
@@ -97,7 +90,7 @@ def test_footnote_marker_survives_a_letter_read_as_digit():
 
 def test_fold_map_points_into_the_raw_text():
     raw = "  Đảng bộ\n\n thành phố1; \u00a0Sơn La "
-    folded, offsets = fold_text(raw)
+    folded, offsets = fold_with_offsets(raw)
     assert folded == "dang bo thanh pho1; son la"
     assert len(offsets) == len(folded) + 1
     for k, char in enumerate(folded):
@@ -106,7 +99,7 @@ def test_fold_map_points_into_the_raw_text():
 
 def test_fold_keeps_decomposed_marks_with_their_letter():
     raw = "Vie\u0302\u0323t Nam"
-    folded, offsets = fold_text(raw)
+    folded, offsets = fold_with_offsets(raw)
     assert folded == "viet nam"
     assert raw[offsets[2]:offsets[3]] == "e\u0302\u0323"
 
@@ -353,7 +346,7 @@ def test_a_copy_pair_declared_in_the_manifest_is_aligned(raw_copy, tmp_path):
     assert (table.document_id == "city-appendix-2025").any()
     metrics = pd.read_csv(out / "ocr_metrics.csv")
     assert ((metrics.document_id == "test-doc") & (metrics.metric == "cer")).any()
-    repaired = (out / repaired_name("test-ocr")).read_text(encoding="utf-8")
+    repaired = (out / REPAIRED_TEXT.path_for("test-ocr")).read_text(encoding="utf-8")
     assert "hoàn thành 290 công trình" in repaired and "giải ngân" in repaired
     assert repaired.startswith("PHU LUC\nKHAI QUAT KET QUA")
 

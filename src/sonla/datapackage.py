@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import schema
 from .errors import SonlaError
-from .fidelity.alignment import error_classes
+from .fidelity.error_classes import error_classes
 from .schema import Table, TextFile
 from .sources import Source
 from .text.lexicon import load_rules

@@ -25,7 +25,7 @@ from .datapackage import stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
-from .fidelity.alignment import stage_alignment
+from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
 from .reconcile.findings import stage_findings
 from .sources import Source, load_sources

@@ -62,10 +62,6 @@ class Source:
     notes: str
     text: str
 
-    @property
-    def is_ocr(self) -> bool:
-        return self.text_layer == "ocr"
-
 
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file's bytes."""

@@ -7,6 +7,7 @@ from collections import Counter
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..fidelity.copies import copy_pairs
 from ..sources import Source
 from . import plots
 from .plots import PALETTE
@@ -54,31 +55,27 @@ def _same(a, b) -> bool:
 
 
 def compare_copies(claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
-    """For each document with a PDF text layer and an OCR copy, how many quantities agree.
+    """For each copy of a document and its reference, how many quantities agree.
 
-    Quantities are compared as a multiset of (value, unit); the copies are found from the
-    manifest (same ``document_id``, ``text_layer`` pdf-text and ocr).
+    The pairs are the manifest's (:func:`sonla.fidelity.copies.copy_pairs`: same ``document_id``,
+    the best text layer as reference); the reference is reported as ``pdf_source`` and the copy as
+    ``ocr_source`` (the pair the book has). Quantities are compared as a multiset of (value, unit).
     """
     rows = []
-    by_document: dict[str, dict[str, str]] = {}
-    for source in sources:
-        by_document.setdefault(source.document_id, {})[source.text_layer] = source.source_id
-    for document, layers in by_document.items():
-        if not {"pdf-text", "ocr"} <= set(layers):
-            continue
-        pdf, ocr = _quantities(claims, layers["pdf-text"]), _quantities(claims, layers["ocr"])
-        ocr_rows = claims[claims.source_id == layers["ocr"]]
+    for reference, copy in copy_pairs(sources):
+        pdf, ocr = _quantities(claims, reference.source_id), _quantities(claims, copy.source_id)
+        ocr_rows = claims[claims.source_id == copy.source_id]
+        pairs = pair_copies(claims, reference.source_id, copy.source_id)
         rows.append({
-            "document_id": document,
-            "pdf_source": layers["pdf-text"],
-            "ocr_source": layers["ocr"],
+            "document_id": reference.document_id,
+            "pdf_source": reference.source_id,
+            "ocr_source": copy.source_id,
             "pdf_quantities": sum(pdf.values()),
             "ocr_quantities": sum(ocr.values()),
             "found_in_both": sum((pdf & ocr).values()),
             "pdf_not_in_ocr": sum((pdf - ocr).values()),
             "ocr_letters_rejected": int((ocr_rows.kind == "ocr_letter").sum()),
-            **{f"pairs_same_{field}": sum(_same(getattr(p, field), getattr(o, field))
-                                          for p, o in pair_copies(claims, layers["pdf-text"], layers["ocr"]))
+            **{f"pairs_same_{field}": sum(_same(getattr(p, field), getattr(o, field)) for p, o in pairs)
                for field in ("indicator", "qualifier", "period", "geography")},
         })
     return pd.DataFrame(rows)
