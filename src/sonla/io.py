@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import SonlaError
+
 if TYPE_CHECKING:  # pandas is imported by callers that have frames; the runner need not pay for it
     import pandas as pd
 
@@ -46,11 +48,9 @@ def write_csv_atomic(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
 def read_yaml(path: str | os.PathLike) -> object:
     """Parse a YAML file safely, with libyaml's C parser when PyYAML has it (ten times faster).
 
-    Raises :class:`~sonla.errors.SonlaError` naming the file when it cannot be read or parsed.
+    Raises :class:`SonlaError` naming the file when it cannot be read or parsed.
     """
     import yaml
-
-    from .errors import SonlaError
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     path = Path(path)

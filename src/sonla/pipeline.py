@@ -27,7 +27,7 @@ from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
 from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
-from .reconcile.findings import stage_findings
+from .reconcile.stage import stage_findings
 from .sources import Source, load_sources
 
 __all__ = ["Stage", "STAGES", "run_stages", "run_pipeline", "write_if_changed"]

@@ -50,6 +50,7 @@ from pathlib import Path
 from .. import config
 from ..errors import SonlaError
 from ..io import read_yaml, write_text_atomic
+from ..sources import read_manifest
 from .markup import escape_markdown
 
 __all__ = ["Run", "RunError", "load_runs", "fingerprint", "code_fingerprint", "stale_runs",
@@ -128,8 +129,6 @@ def _fill(value, fields: dict[str, str]):
 
 def _expand(entry: dict, defaults: dict, where: str) -> list[Run]:
     """One run, or one per manifest row for ``foreach: source``; parameters checked."""
-    from ..sources import read_manifest
-
     foreach = entry.get("foreach")
     if foreach not in (None, "source"):
         raise RunError(f"{where}: foreach must be 'source', not {foreach!r}")

@@ -15,16 +15,18 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..io import read_yaml
-from ..reconcile.findings import Params, claim_interval, find_findings, fold, load_indicator_meta
+from ..reconcile.intervals import claim_interval
+from ..reconcile.params import Params
+from ..reconcile.registry import find_findings
 from ..sources import load_sources
-from . import book, plots, tables
+from ..text.fold import fold_words
+from ..text.lexicon import load_labels, rule_file
+from . import book, plots
+from .tables import READER_PREFIX, claim_link
 
 __all__ = [
     "STATUS_ORDER",
     "book_findings",
-    "claim_href",
-    "claim_link",
     "gloss",
     "clause_of",
     "gloss_clause",
@@ -43,12 +45,6 @@ __all__ = [
 STATUS_ORDER = ["contradiction", "unresolved", "explained", "consistent"]
 STATUS_COLOURS = {"contradiction": plots.PALETTE[3], "unresolved": plots.PALETTE[1],
                   "explained": plots.PALETTE[5], "consistent": plots.PALETTE[2]}
-QUALIFIER_EN = {"more_than": "more than", "nearly": "nearly", "about": "about", "estimated": "estimated",
-                "projected": "projected", "target": "target", "at_least": "at least",
-                "reached": "reached", "increase": "an increase of", "decrease": "a decrease of"}
-UNIT_EN = {"bn_vnd": "billion VND", "mn_vnd": "million VND", "vnd": "VND", "usd": "USD", "percent": "%",
-           "ha": "ha", "km2": "km²", "km": "km", "m2": "m²", "person": "people", "household": "households",
-           "visit": "visits", "project": "projects", "work": "works", "school": "schools", "times": "times"}
 
 
 def book_findings(claims: pd.DataFrame | None = None, **params: object) -> pd.DataFrame:
@@ -61,23 +57,9 @@ def book_findings(claims: pd.DataFrame | None = None, **params: object) -> pd.Da
     return find_findings(claims, load_sources(), chosen)
 
 
-def claim_href(claim_id: str, source_id: str, prefix: str = "") -> str:
-    """The link from a chapter to a claim on its source's reader page.
-
-    >>> claim_href("news-2024-004411", "news-2024")
-    'sources/news-2024.html#claim-news-2024-004411'
-    """
-    return tables.claim_href(claim_id, source_id, prefix=f"{prefix}{tables.READER_PREFIX}")
-
-
-def claim_link(claim_id: str, source_id: str, prefix: str = "") -> str:
-    """An HTML anchor to the claim, its text escaped.
-
-    >>> claim_link("a-000001", "a")
-    '<a href="sources/a.html#claim-a-000001"><code>a-000001</code></a>'
-    """
-    href = html.escape(claim_href(claim_id, source_id, prefix), quote=True)
-    return f'<a href="{href}"><code>{html.escape(claim_id)}</code></a>'
+def _link(claim_id: str, source_id: str, prefix: str = "") -> str:
+    """A claim id linked to its passage, as the finding tables show it (``prefix``: to ``book/``)."""
+    return claim_link(claim_id, source_id, prefix=f"{prefix}{READER_PREFIX}", code=True)
 
 
 def _num(x: float) -> str:
@@ -93,17 +75,18 @@ def gloss(claim: pd.Series | dict) -> str:
     ...        "indicator": "", "period": "2021-2025"})
     'more than 4,051 billion VND (2021-2025)'
     """
+    labels = load_labels()
     value = float(claim["value"])
     unit = str(claim.get("unit", "") or "")
     denominator = claim.get("denominator")
-    qualifier = QUALIFIER_EN.get(str(claim.get("qualifier", "") or ""), "")
+    qualifier = labels.qualifier_gloss.get(str(claim.get("qualifier", "") or ""), "")
     if denominator is not None and not (isinstance(denominator, float) and math.isnan(denominator)):
-        number = f"{_num(value)} of {_num(float(denominator))} {UNIT_EN.get(unit, unit)}".strip()
+        number = f"{_num(value)} of {_num(float(denominator))} {labels.unit_gloss.get(unit, unit)}".strip()
     elif unit == "percent":
         number = f"{_num(value)}%"
     else:
-        number = f"{_num(value)} {UNIT_EN.get(unit, unit.replace('_', ' '))}".strip()
-    label = load_indicator_meta().get(str(claim.get("indicator", "") or ""), {}).get("label_en", "")
+        number = f"{_num(value)} {labels.unit_gloss.get(unit, unit.replace('_', ' '))}".strip()
+    label = labels.indicator_label.get(str(claim.get("indicator", "") or ""), "")
     period = str(claim.get("period", "") or "")
     parts = [f"{qualifier} {number}".strip()]
     if label:
@@ -115,11 +98,9 @@ def gloss(claim: pd.Series | dict) -> str:
 
 @lru_cache(maxsize=1)
 def _glossary() -> list[tuple[str, str]]:
-
-    from .. import config
-
-    data = read_yaml(config.RULES_DIR / "gloss.yaml") or {}
-    pairs = [(fold(str(vi)), str(en)) for vi, en in (data.get("phrases") or {}).items()]
+    """The phrase glossary of ``rules/gloss.yaml``: (folded Vietnamese, English), longest first."""
+    data = rule_file("gloss.yaml")
+    pairs = [(fold_words(str(vi)), str(en)) for vi, en in (data.get("phrases") or {}).items()]
     return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
 
 
@@ -142,7 +123,7 @@ def gloss_clause(clause: str) -> str | None:
     >>> gloss_clause("một câu khác") is None
     True
     """
-    work = fold(clause)
+    work = fold_words(clause)
     found: list[str] = []
     for vi, en in _glossary():
         pattern = re.compile(rf"(?<![\w\x00]){re.escape(vi)}(?![\w\x01])")
@@ -165,7 +146,7 @@ def claims_html(claims: pd.DataFrame, prefix: str = "", sentence: bool = True) -
     for _, c in claims.iterrows():
         translated = gloss_clause(clause_of(c["sentence"], c["text"]))
         english = f"“{translated}”" if translated else gloss(c)
-        cells = [claim_link(c["claim_id"], c["source_id"], prefix), html.escape(str(c["source_id"])),
+        cells = [_link(c["claim_id"], c["source_id"], prefix), html.escape(str(c["source_id"])),
                  html.escape(re.sub(r"\s+", " ", str(c["text"]))), html.escape(english)]
         if sentence:
             cells.append(html.escape(str(c["sentence"])))
@@ -193,7 +174,7 @@ def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = ""
             if cid in by_id.index:
                 c = by_id.loc[cid]
                 quote = f" “{html.escape(str(c['text']))}”" if quotes else ""
-                links.append(claim_link(cid, str(c["source_id"]), prefix) + quote)
+                links.append(_link(cid, str(c["source_id"]), prefix) + quote)
         cells = [f"<code>{html.escape(str(f['finding_id']))}</code>", html.escape(str(f["kind"])),
                  html.escape(str(f["status"])), html.escape(str(f["severity"])),
                  html.escape(str(f["confidence"])), "<br>".join(links),
@@ -240,7 +221,7 @@ def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str
             ax.annotate("", xy=(right_edge, y), xytext=(right_edge - pad * 0.4, y),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 2})
         ax.plot([float(c["value"])], [y], marker="|", color="black", markersize=14)
-        word = QUALIFIER_EN.get(str(c["qualifier"]), "")
+        word = load_labels().qualifier_gloss.get(str(c["qualifier"]), "")
         shown = re.sub(r"\s+", " ", str(c["text"]))
         labels.append(f"{c['source_id']}: {word + ' ' if word else ''}{shown}")
     ax.set_yticks(range(len(labels)), labels)
@@ -262,11 +243,7 @@ def plot_theme_claims(claims: pd.DataFrame, title: str) -> plt.Figure:
 
 def load_notes() -> list[dict]:
     """The curated notes in ``rules/finding_notes.yaml`` (rationale only; they create no finding)."""
-
-    from .. import config
-
-    path = config.RULES_DIR / "finding_notes.yaml"
-    return list((read_yaml(path) or {}).get("notes", []))
+    return list(rule_file("finding_notes.yaml").get("notes", []))
 
 
 def note_for(kind: str, indicator: str) -> dict | None:

@@ -45,14 +45,19 @@ def claim_href(claim_id: str, source_id: str, prefix: str = READER_PREFIX) -> st
     return f"{prefix}{source_id}.html#claim-{claim_id}"
 
 
-def claim_link(claim_id: str, source_id: str, prefix: str = READER_PREFIX) -> str:
-    """An HTML link (escaped) whose text is the claim id.
+def claim_link(claim_id: str, source_id: str, prefix: str = READER_PREFIX, code: bool = False) -> str:
+    """An HTML link (escaped) to the claim's passage whose text is the claim id (in ``<code>`` if asked).
+
+    The one claim link of the book: the claim tables show the id plain, the finding tables as code.
 
     >>> claim_link("news-2024-000042", "news-2024")
     '<a href="sources/news-2024.html#claim-news-2024-000042">news-2024-000042</a>'
+    >>> claim_link("a-000001", "a", code=True)
+    '<a href="sources/a.html#claim-a-000001"><code>a-000001</code></a>'
     """
     href = html.escape(claim_href(claim_id, source_id, prefix), quote=True)
-    return f'<a href="{href}">{html.escape(claim_id)}</a>'
+    text = html.escape(claim_id)
+    return f'<a href="{href}">{f"<code>{text}</code>" if code else text}</a>'
 
 
 def claim_links(claim_ids: str | Iterable[str], source_of: dict[str, str],

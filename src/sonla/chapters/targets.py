@@ -22,13 +22,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
-from .. import config
-from ..io import read_yaml
 from ..sources import read_manifest
+from ..text.lexicon import rule_file
 
 __all__ = [
     "marker_number",
@@ -48,9 +46,8 @@ _MARKER = re.compile(r"^\(?\s*(\d{1,3})\s*[).]?$")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
-@lru_cache(maxsize=1)
 def _rules() -> dict:
-    return read_yaml(config.RULES_DIR / "feasibility.yaml")
+    return rule_file("feasibility.yaml")
 
 
 def marker_number(text: str) -> int | None:
@@ -184,7 +181,7 @@ def feasibility(change: float, measure: str, target: float, base: float, scope: 
     if scope == "part":
         note += f"; {rules['partial_note']}"
     elif scope == "wider":
-        note += "; baseline is for a wider area: indicative"
+        note += f"; {rules['wider_note']}"
     return note
 
 

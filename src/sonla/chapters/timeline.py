@@ -17,8 +17,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import config
-from ..io import read_yaml
+from ..sources import read_manifest
+from ..text.lexicon import rule_file
 
 __all__ = ["parse_event_date", "parse_document_number", "document_codes", "events", "documents",
            "years_mentioned"]
@@ -65,7 +65,7 @@ def parse_event_date(text: str, default_year: int | None = None) -> tuple[date, 
 @lru_cache(maxsize=1)
 def document_codes() -> tuple[dict[str, str], dict[str, str]]:
     """({type code: English}, {issuer code: English}) from ``rules/documents.yaml``."""
-    rules = read_yaml(config.RULES_DIR / "documents.yaml")
+    rules = rule_file("documents.yaml")
     return ({r["code"]: r["en"] for r in rules["types"]}, {r["code"]: r["en"] for r in rules["issuers"]})
 
 
@@ -97,8 +97,6 @@ def _excerpt(sentence: str, needle: str, width: int = 90) -> str:
 
 
 def _source_years() -> dict[str, int]:
-    from ..sources import read_manifest
-
     years = {}
     for row in read_manifest():
         found = _YEAR.findall(row["date"])

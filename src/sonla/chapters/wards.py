@@ -14,9 +14,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import config
-from ..io import read_yaml
 from ..sources import Source
+from ..text.lexicon import rule_file
 
 __all__ = ["OLD_SUFFIX", "place_labels", "heading_at", "ward_claims", "ward_matrix", "coverage"]
 
@@ -26,7 +25,7 @@ OLD_SUFFIX = "-old"
 @lru_cache(maxsize=1)
 def place_labels() -> dict[str, dict[str, str]]:
     """{geography key: {"vi": ..., "en": ...}} from ``rules/places.yaml``."""
-    rules = read_yaml(config.RULES_DIR / "places.yaml")
+    rules = rule_file("places.yaml")
     return {p["key"]: {"vi": p["vi"], "en": p["en"]} for p in rules["places"]}
 
 

@@ -1,4 +1,4 @@
-"""Tests for sonla.findings_views: links, glosses and tables the reconciliation chapters show."""
+"""Tests for sonla.chapters.findings_views: links, glosses and tables the reconciliation chapters show."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sonla.chapters import findings_views as views
+from sonla.chapters import tables
 
 matplotlib.use("Agg")
 
@@ -20,8 +21,9 @@ CLAIM = {"claim_id": "news-2024-004411", "source_id": "news-2024", "text": "42/5
 
 
 def test_claim_links_point_to_the_source_reader_page_and_escape():
-    link = views.claim_link('x"-000001', "a&b")
+    link = tables.claim_link('x"-000001', "a&b", code=True)
     assert 'href="sources/a&amp;b.html#claim-x&quot;-000001"' in link
+    assert "<code>x&quot;-000001</code>" in link
 
 
 GLOSS_CASES = [
@@ -69,7 +71,7 @@ def test_findings_table_links_each_cited_claim():
 
 def test_notes_never_name_a_finding_that_the_rules_do_not_produce():
     kinds = {note["kind"] for note in views.load_notes()}
-    from sonla.reconcile.findings import FINDING_KINDS
+    from sonla.schema import FINDING_KINDS
 
     assert kinds <= set(FINDING_KINDS)
     assert views.note_for("qualifier_conflict", "public_investment_total")["hypotheses"]
