@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -229,3 +230,18 @@ def test_pipeline_is_deterministic_and_matches_the_committed_record(tmp_path):
 def test_no_temporary_files_are_left_behind(tmp_path):
     pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def test_the_data_stamp_depends_on_the_pipeline_code_only():
+    """`make data` re-runs the pipeline when its code or rules change, not when a chapter helper does."""
+    database = subprocess.run(["make", "--no-print-directory", "-pnq", "_build/.data.stamp"], cwd=config.ROOT,
+                              capture_output=True, text=True).stdout
+    line = next(x for x in database.splitlines() if x.startswith("_build/.data.stamp:"))
+    prerequisites = set(line.split(":", 1)[1].replace("|", " ").split())
+    package = config.PACKAGE_DIR.relative_to(config.ROOT)
+    pipeline_code = {str(p.relative_to(config.ROOT)) for sub in ("text", "extract", "fidelity", "reconcile")
+                     for p in (config.PACKAGE_DIR / sub).glob("*.py")}
+    pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.PACKAGE_DIR.glob("*.py")}
+    pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.RULES_DIR.glob("*.yaml")}
+    assert pipeline_code <= prerequisites
+    assert not {p for p in prerequisites if p.startswith((f"{package}/chapters", f"{package}/build"))}

@@ -64,3 +64,31 @@ def test_a_claims_table_without_a_contract_column_is_refused():
     claims = make_claims(s, [("70,5%", 70.5, "percent", "", "r", "2025")]).drop(columns="qualifier")
     with pytest.raises(KeyError, match="qualifier"):
         find_findings(claims, [s])
+
+
+def test_every_kind_of_finding_has_a_rule_and_every_rule_says_what_it_finds():
+    from sonla.reconcile.registry import RULES
+    from sonla.schema import FINDING_KINDS
+
+    assert {kind for rule in RULES for kind in rule.kinds} == set(FINDING_KINDS)
+    assert len({rule.name for rule in RULES}) == len(RULES)
+    for rule in RULES:
+        assert rule.doc, f"rule {rule.name} has no docstring"
+        assert rule.reads in {"copies", "reference", "quantities", "observations"}, rule.name
+
+
+def test_a_rule_added_to_the_registry_runs_with_the_others(monkeypatch):
+    from sonla.reconcile import registry
+    from sonla.reconcile.finding import make_finding
+
+    def every_claim_twice(ev):
+        """A test rule: one finding per quantity claim."""
+        return [make_finding("consistent", "test:twice", [row], "consistent", "none", "", "a test")
+                for row in ev.reference.to_dict("records")]
+
+    monkeypatch.setattr(registry, "RULES", (*registry.RULES,
+                                            registry.Rule("twice", every_claim_twice, "reference",
+                                                          ("consistent",))))
+    s = make_source("s", "Năm 2025 có 12 hộ được hỗ trợ.")
+    found = find_findings(make_claims(s, [("12 hộ", 12, "household", "", "households_helped", "2025")]), [s])
+    assert list(found["rule"]) == ["test:twice"]
