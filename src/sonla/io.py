@@ -1,18 +1,14 @@
-"""Atomic writes: a file is either its old version or its complete new one, never half-written."""
+"""Atomic writes (a file is either its old version or its complete new one) and YAML reading."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import SonlaError
 
-if TYPE_CHECKING:  # pandas is imported by callers that have frames; the runner need not pay for it
-    import pandas as pd
-
-__all__ = ["read_yaml", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
+__all__ = ["read_yaml", "write_bytes_atomic", "write_text_atomic"]
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
@@ -38,11 +34,6 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     """Write UTF-8 text atomically, with ``\\n`` line endings whatever the platform."""
     return write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_csv_atomic(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
-    """Write a DataFrame as UTF-8 CSV (no index, ``\\n`` line endings) atomically."""
-    return write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def read_yaml(path: str | os.PathLike) -> object:

@@ -32,7 +32,6 @@ __all__ = [
     "gloss_clause",
     "claims_html",
     "findings_html",
-    "finding_claims",
     "kind_status_table",
     "plot_kind_status",
     "plot_intervals",
@@ -154,12 +153,6 @@ def claims_html(claims: pd.DataFrame, prefix: str = "", sentence: bool = True) -
     header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     return (f'<table class="dataframe claims-table"><thead><tr>{header}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
-
-
-def finding_claims(finding: pd.Series, claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims a finding cites, in the order of its ``claim_ids``."""
-    ids = [c for c in str(finding["claim_ids"]).split(";") if c]
-    return claims.set_index("claim_id").loc[ids].reset_index()
 
 
 def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = "",
