@@ -83,6 +83,14 @@ def test_datapackage_stage_validates_every_table(outputs):
         stage_datapackage([], broken)
 
 
+def test_the_descriptor_follows_the_data_package_standard():
+    """The pipeline builds frictionless schemas without re-checking the descriptor; this checks it."""
+    from frictionless import Package
+
+    report = Package.validate_descriptor(build_descriptor())
+    assert report.valid, report.flatten(["type", "note"])[:5]
+
+
 def test_descriptor_is_deterministic_json():
     text = descriptor_json(build_descriptor())
     assert text == descriptor_json(build_descriptor())

@@ -245,3 +245,17 @@ def test_the_data_stamp_depends_on_the_pipeline_code_only():
     pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.RULES_DIR.glob("*.yaml")}
     assert pipeline_code <= prerequisites
     assert not {p for p in prerequisites if p.startswith((f"{package}/chapters", f"{package}/build"))}
+
+
+def test_the_data_package_validates_the_bytes_that_are_written(monkeypatch, tmp_path):
+    seen = {}
+
+    def spy(sources, inputs):
+        seen.update(inputs)
+        return {}
+
+    stages = [stage for stage in pipeline.STAGES if stage.name in ("profiles",)]
+    stages.append(pipeline.Stage("spy", spy, reads=pipeline.ALL, published=True))
+    monkeypatch.setattr(pipeline, "STAGES", stages)
+    pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+    assert seen == {"source_profiles.csv": (tmp_path / "source_profiles.csv").read_bytes()}

@@ -120,27 +120,47 @@ def descriptor_json(descriptor: dict) -> str:
 
 @cache
 def _frictionless():
-    from frictionless import Resource, Schema
+    from frictionless import Resource, Schema, fields
 
-    return Resource, Schema
+    field_classes = {"string": fields.StringField, "integer": fields.IntegerField,
+                     "number": fields.NumberField, "boolean": fields.BooleanField}
+    return Resource, Schema, field_classes
 
 
-def validate_table(name: str, table: pd.DataFrame | str | Path, resource: dict | None = None) -> None:
-    """Validate a table (DataFrame, CSV text or path) against its resource schema.
+def _schema(table_schema: dict):
+    """A frictionless Schema for a table schema of this module, built from its fields directly.
+
+    (``Schema.from_descriptor`` also validates the descriptor against the Table Schema standard,
+    which cost more than validating a small table; the descriptors are static and a test checks
+    them with frictionless once: ``tests/test_datapackage.py``.)
+    """
+    _, schema_cls, field_classes = _frictionless()
+    if any(f["type"] not in field_classes for f in table_schema["fields"]):
+        return schema_cls.from_descriptor(table_schema)
+    columns = [field_classes[f["type"]](name=f["name"], constraints=dict(f.get("constraints", {})))
+               for f in table_schema["fields"]]
+    return schema_cls(fields=columns,
+                      primary_key=list(table_schema.get("primaryKey", [])),
+                      missing_values=list(table_schema.get("missingValues", [""])))
+
+
+def validate_table(name: str, table: pd.DataFrame | str | bytes | Path, resource: dict | None = None) -> None:
+    """Validate a table (DataFrame, CSV text or bytes, or a path) against its resource schema.
 
     ``resource`` defaults to the descriptor of ``name`` in :mod:`sonla.schema`. Raises
     :class:`SonlaError` naming the file, the row numbers (1 = header) and what failed.
     """
-    resource_cls, schema_cls = _frictionless()
+    resource_cls = _frictionless()[0]
     resource = resource or table_resource(schema.TABLES[name])
     if isinstance(table, pd.DataFrame):
         data = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
     elif isinstance(table, Path):
         data = table.read_bytes()
+    elif isinstance(table, bytes):
+        data = table
     else:
         data = table.encode("utf-8")
-    report = resource_cls(data, format="csv", encoding="utf-8",
-                          schema=schema_cls.from_descriptor(resource["schema"])).validate()
+    report = resource_cls(data, format="csv", encoding="utf-8", schema=_schema(resource["schema"])).validate()
     if not report.valid:
         errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
         shown = "; ".join(f"row {r} field {f}: {t} ({n})" for r, f, t, n in errors[:5])
@@ -150,11 +170,16 @@ def validate_table(name: str, table: pd.DataFrame | str | Path, resource: dict |
 def stage_datapackage(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
     """Pipeline stage (the last): validate every table produced so far and describe every file.
 
-    Raises :class:`SonlaError` if a table breaks its schema or a file is not described.
+    ``earlier`` holds every output of the stages before (as the bytes to be written, when the
+    pipeline runs it). Raises :class:`SonlaError` if a table breaks its schema or a file is not
+    described.
     """
     descriptor = build_descriptor(earlier)
-    for name in earlier:
+    for resource in descriptor["resources"]:
+        name = resource["path"]
         if name in schema.TABLES:
             table = earlier[name]
-            validate_table(name, table if isinstance(table, pd.DataFrame | str) else str(table))
+            if not isinstance(table, pd.DataFrame | str | bytes):
+                raise SonlaError(f"{name}: a table is a DataFrame or CSV text, not {type(table).__name__}")
+            validate_table(name, table, resource)
     return {DESCRIPTOR: descriptor_json(descriptor)}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 
 import pandas as pd
 
@@ -37,7 +38,9 @@ from .quantities import Claim
 __all__ = ["extract_claims", "extract_all", "check_offsets", "stage_claims"]
 
 
+@lru_cache(maxsize=1024)
 def _clean(text: str) -> str:
+    """White space collapsed (the claims of one sentence share its text: computed once)."""
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..sources import Source
 from ..text.fold import fold, fold_ocr, lower_text
@@ -59,6 +59,8 @@ class Layout:
     clean: bool
     footnotes: list[tuple[int, int, int]]
     source_year: str
+    # heading_stack() by the number of headings before a position, computed once each
+    stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -273,13 +275,16 @@ def sentence_index(layout: Layout, pos: int) -> int:
 
 
 def heading_stack(layout: Layout, pos: int) -> list[Heading]:
-    """Headings in scope at ``pos``, innermost first."""
-    stack: list[Heading] = []
-    for heading in layout.headings[:bisect.bisect_right(layout.heading_starts, pos)]:
-        while stack and stack[-1].level >= heading.level:
-            stack.pop()
-        stack.append(heading)
-    return stack[::-1]
+    """Headings in scope at ``pos``, innermost first (do not change the list: it is shared)."""
+    before = bisect.bisect_right(layout.heading_starts, pos)
+    if before not in layout.stacks:
+        stack: list[Heading] = []
+        for heading in layout.headings[:before]:
+            while stack and stack[-1].level >= heading.level:
+                stack.pop()
+            stack.append(heading)
+        layout.stacks[before] = stack[::-1]
+    return layout.stacks[before]
 
 
 

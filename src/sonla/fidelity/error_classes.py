@@ -139,12 +139,27 @@ def classify_edit(ref: str, ocr: str) -> Counter:
     return counts
 
 
+@cache
+def _class_order() -> dict[str, int]:
+    return {key: position for position, key in enumerate(error_classes())}
+
+
+def _present(counts: Counter) -> list[str]:
+    """The declared classes ``counts`` has, most specific first."""
+    order = _class_order()
+    return sorted((key for key, n in counts.items() if n and key in order), key=order.__getitem__)
+
+
 def primary_class(counts: Counter) -> str:
-    for key in error_classes():
-        if counts.get(key):
-            return key
-    return ""
+    """The most specific class of a span's edits ("" for none).
+
+    >>> primary_class(Counter({"diacritic_lost": 2, "letter_as_digit": 1}))
+    'letter_as_digit'
+    """
+    present = _present(counts)
+    return present[0] if present else ""
 
 
 def format_classes(counts: Counter) -> str:
-    return ";".join(f"{key}:{counts[key]}" for key in error_classes() if counts.get(key))
+    """``class:count;...`` for every class of a span's edits, most specific first."""
+    return ";".join(f"{key}:{counts[key]}" for key in _present(counts))

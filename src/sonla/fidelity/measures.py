@@ -22,6 +22,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
@@ -110,7 +111,9 @@ def alignment_table(al: Alignment, document_id: str, ref_id: str, ocr_id: str,
     return pd.DataFrame(rows, columns=OCR_ALIGNMENT.columns)
 
 
+@lru_cache(maxsize=16)
 def _level(text: str, level: str) -> str:
+    """``text`` at a folding level (see :func:`error_rate`); a reference is compared several times."""
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if level == "exact":
         return text
