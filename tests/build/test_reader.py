@@ -1,4 +1,4 @@
-"""Tests for sonla.reader: escaped source pages with anchored claim highlights."""
+"""Tests for sonla.build.reader: escaped source pages with anchored claim highlights."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for sonla.sphinxext: repeated scripts are dropped from a page's context."""
+"""Tests for sonla.build.sphinxext: repeated scripts are dropped from a page's context."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for sonla.glossary: the glossary data file and its occurrence counts."""
+"""Tests for sonla.chapters.glossary: the glossary data file and its occurrence counts."""
 
 from __future__ import annotations
 

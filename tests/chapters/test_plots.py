@@ -1,4 +1,4 @@
-"""Tests for sonla.plots: every figure helper carries its source note, and the book style gives
+"""Tests for sonla.chapters.plots: every figure helper carries its source note, and the book style gives
 byte-identical figures (no dates, fixed SVG ids)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tests for sonla.tables: escaped tables, claim links, deterministic interactive tables."""
+"""Tests for sonla.chapters.tables: escaped tables, claim links, deterministic interactive tables."""
 
 from __future__ import annotations
 

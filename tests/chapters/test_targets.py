@@ -1,4 +1,4 @@
-"""Tests for sonla.targets: the numbered target list, baselines, required change, feasibility."""
+"""Tests for sonla.chapters.targets: the numbered target list, baselines, required change, feasibility."""
 
 from __future__ import annotations
 

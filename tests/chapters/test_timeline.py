@@ -1,4 +1,4 @@
-"""Tests for sonla.timeline: events from date claims, documents from identifier claims."""
+"""Tests for sonla.chapters.timeline: events from date claims, documents from identifier claims."""
 
 from __future__ import annotations
 

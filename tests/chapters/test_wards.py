@@ -1,4 +1,4 @@
-"""Tests for sonla.wards: the old wards' claims matched by metric."""
+"""Tests for sonla.chapters.wards: the old wards' claims matched by metric."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Is the built HTML current? A content hash of everything the HTML is built from.
 
-``make html`` runs ``python -m sonla.htmlstamp check`` and builds only when it fails;
-after a build without warnings it runs ``python -m sonla.htmlstamp record``. Content
+``make html`` runs ``python -m sonla.build.htmlstamp check`` and builds only when it fails;
+after a build without warnings it runs ``python -m sonla.build.htmlstamp record``. Content
 hashes, not modification times, decide: a generator that rewrites a page with the same
 bytes, or a ``git checkout`` that touches files, does not trigger a rebuild, and a
 changed byte always does.

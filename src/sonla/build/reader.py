@@ -1,6 +1,6 @@
 """Source reader pages: each raw source as readable, escaped HTML with every claim highlighted.
 
-``python -m sonla.reader`` (run by ``make notebooks``) writes ``book/sources/<source_id>.md``
+``python -m sonla.build.reader`` (run by ``make notebooks``) writes ``book/sources/<source_id>.md``
 for every source in the manifest. Each page is a MyST file whose text sits inside one
 ``{raw} html`` block, so neither MyST nor Sphinx interprets anything in the source: every
 character of the source goes through :func:`html.escape` (and braces are written as entities),
