@@ -14,9 +14,14 @@ export PYTHONHASHSEED := 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 RAW := $(wildcard data/raw/*)
-PACKAGE := $(shell find src/sonla -type f \( -name '*.py' -o -path '*/rules/*' \) 2>/dev/null)
+# What the data pipeline is made of: the package's top-level modules (paths, sources, schema,
+# pipeline), its stage subpackages and the rules. Not the chapters' helpers or the book's build:
+# editing a figure or a table of a chapter never re-runs the pipeline.
+PIPELINE_CODE := $(wildcard src/sonla/*.py) \
+  $(shell find src/sonla/text src/sonla/extract src/sonla/fidelity src/sonla/reconcile src/sonla/rules \
+    -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
 # The pipeline's outputs in data/processed/ are committed; this untracked stamp records that
-# they are current for the raw data and package code on this machine.
+# they are current for the raw data and the pipeline's code on this machine.
 DATA_STAMP := _build/.data.stamp
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
 
@@ -47,32 +52,32 @@ $(CHROMIUM):
 verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
 	$(PY) -m sonla.sources
 
-data: verify $(DATA_STAMP) ## build data/processed/ from the verified raw sources (only if raw data or code changed)
+data: verify $(DATA_STAMP) ## build data/processed/ from the verified raw sources (only if raw data or pipeline code changed)
 
 # The pipeline writes a file only when its bytes change (so git and the notebook
 # fingerprints see only real changes); the stamp lets the next `make data` skip it.
-$(DATA_STAMP): $(RAW) $(PACKAGE) | verify
+$(DATA_STAMP): $(RAW) $(PIPELINE_CODE) | verify
 	$(PY) -m sonla.pipeline
 	@mkdir -p $(@D) && touch $@
 
 ##@ Book
 .PHONY: notebooks book html html-force open
 notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n in parallel)
-	$(PY) -m sonla.reader
+	$(PY) -m sonla.build.reader
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
 html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
-	@if $(PY) -m sonla.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
+	@if $(PY) -m sonla.build.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
 	else \
 	  echo "==> jupyter-book build --all -W -n --keep-going ."; \
 	  start=$${EPOCHREALTIME/./}; \
 	  $(BIN)/jupyter-book build --all -W -n --keep-going . ; \
-	  $(PY) -m sonla.htmlstamp record; \
+	  $(PY) -m sonla.build.htmlstamp record; \
 	  t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"; \
 	fi
 
 html-force: venv ## rebuild the HTML even if nothing changed
-	$(PY) -m sonla.htmlstamp forget
+	$(PY) -m sonla.build.htmlstamp forget
 	$(MAKE) --no-print-directory html
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)

@@ -172,7 +172,7 @@ def make_book(root: Path, jobs: int) -> None:
 
 def make_clean(root: Path) -> None:
     """Remove every built thing: executed notebooks, build manifest, processed data, HTML."""
-    from sonla.runner import load_runs
+    from sonla.build.runner import load_runs
 
     for run in load_runs(root / "notebooks" / "runs.yml"):
         (root / run.output).unlink(missing_ok=True)
@@ -297,10 +297,11 @@ def run_corpus(raw_dir: Path, out_dir: Path) -> dict[str, float]:
     started = time.perf_counter()
     sources = pipeline.load_sources(raw_dir / "sources.csv", raw_dir)
     steps = {"verify": time.perf_counter() - started}
-    results = pipeline.run_stages(sources, steps)
+    published: dict[str, bytes] = {}  # the outputs' bytes, encoded once (as run_pipeline writes them)
+    results = pipeline.run_stages(sources, steps, published)
     written = time.perf_counter()
     for name, content in results.items():
-        pipeline.write_if_changed(out_dir / name, content)
+        pipeline.write_if_changed(out_dir / name, published.get(name, content))
     steps["write"] = time.perf_counter() - written
     steps["total"] = time.perf_counter() - started
     return steps

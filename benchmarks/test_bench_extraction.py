@@ -9,9 +9,9 @@ time CPU rather than wall-clock (which a busy machine inflates).
 
 from __future__ import annotations
 
-from sonla.claims import extract_all
-from sonla.lexicon import load_rules
+from sonla.extract.claims import extract_all
 from sonla.sources import load_sources
+from sonla.text.lexicon import load_rules
 
 
 def test_extract_all_sources(benchmark):

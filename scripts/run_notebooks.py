@@ -5,7 +5,7 @@
     python scripts/run_notebooks.py --only profile-report
 """
 
-from sonla.runner import main
+from sonla.build.runner import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

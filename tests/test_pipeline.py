@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -152,7 +153,8 @@ def test_a_failing_stage_writes_nothing(monkeypatch, tmp_path):
     def second(sources, earlier):
         raise SonlaError("second stage: cannot go on")
 
-    monkeypatch.setattr(pipeline, "STAGES", [("first", first), ("second", second)])
+    stages = [pipeline.Stage("first", first), pipeline.Stage("second", second)]
+    monkeypatch.setattr(pipeline, "STAGES", stages)
     with pytest.raises(SonlaError, match="second stage"):
         pipeline.run_pipeline(out_dir=out, verbose=False)
     assert snapshot(out) == {"first.csv": STALE}
@@ -168,7 +170,7 @@ def test_stages_run_with_fewer_collections_and_restore_the_collector(monkeypatch
         seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
         raise SonlaError("stop")
 
-    monkeypatch.setattr(pipeline, "STAGES", [("only", stage)])
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("only", stage)])
     with pytest.raises(SonlaError, match="stop"):
         pipeline.run_stages([])
     assert seen == [(100_000, True)]
@@ -179,9 +181,31 @@ def test_two_stages_cannot_write_one_file(monkeypatch, tmp_path):
     def stage(sources, earlier):
         return {"same.csv": "x\n"}
 
-    monkeypatch.setattr(pipeline, "STAGES", [("a", stage), ("b", stage)])
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("a", stage), pipeline.Stage("b", stage)])
     with pytest.raises(SonlaError, match="stage 'b' writes same.csv, already written by an earlier stage"):
         pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+
+
+def test_a_stage_gets_only_what_it_declares_it_reads(monkeypatch):
+    seen = {}
+
+    def first(sources, inputs):
+        return {"a.csv": "a\n", "b.csv": "b\n"}
+
+    def second(sources, inputs):
+        seen.update(inputs)
+        return {}
+
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("first", first),
+                                             pipeline.Stage("second", second, reads=("b.csv",))])
+    pipeline.run_stages([])
+    assert seen == {"b.csv": "b\n"}
+
+
+def test_a_stage_that_reads_what_nobody_wrote_is_an_error(monkeypatch):
+    monkeypatch.setattr(pipeline, "STAGES", [pipeline.Stage("lonely", lambda s, i: {}, reads=("x.csv",))])
+    with pytest.raises(SonlaError, match="stage 'lonely' reads x.csv, which no earlier stage wrote"):
+        pipeline.run_stages([])
 
 
 def test_unchanged_outputs_are_not_rewritten(tmp_path):
@@ -206,3 +230,32 @@ def test_pipeline_is_deterministic_and_matches_the_committed_record(tmp_path):
 def test_no_temporary_files_are_left_behind(tmp_path):
     pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def test_the_data_stamp_depends_on_the_pipeline_code_only():
+    """`make data` re-runs the pipeline when its code or rules change, not when a chapter helper does."""
+    database = subprocess.run(["make", "--no-print-directory", "-pnq", "_build/.data.stamp"], cwd=config.ROOT,
+                              capture_output=True, text=True).stdout
+    line = next(x for x in database.splitlines() if x.startswith("_build/.data.stamp:"))
+    prerequisites = set(line.split(":", 1)[1].replace("|", " ").split())
+    package = config.PACKAGE_DIR.relative_to(config.ROOT)
+    pipeline_code = {str(p.relative_to(config.ROOT)) for sub in ("text", "extract", "fidelity", "reconcile")
+                     for p in (config.PACKAGE_DIR / sub).glob("*.py")}
+    pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.PACKAGE_DIR.glob("*.py")}
+    pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.RULES_DIR.glob("*.yaml")}
+    assert pipeline_code <= prerequisites
+    assert not {p for p in prerequisites if p.startswith((f"{package}/chapters", f"{package}/build"))}
+
+
+def test_the_data_package_validates_the_bytes_that_are_written(monkeypatch, tmp_path):
+    seen = {}
+
+    def spy(sources, inputs):
+        seen.update(inputs)
+        return {}
+
+    stages = [stage for stage in pipeline.STAGES if stage.name in ("profiles",)]
+    stages.append(pipeline.Stage("spy", spy, reads=pipeline.ALL, published=True))
+    monkeypatch.setattr(pipeline, "STAGES", stages)
+    pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
+    assert seen == {"source_profiles.csv": (tmp_path / "source_profiles.csv").read_bytes()}

@@ -19,7 +19,7 @@ import pytest
 from conftest import add_source
 from tempproject import copy_project, run_in
 
-from sonla.markup import escape_markdown
+from sonla.build.markup import escape_markdown
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '<img src="x" onerror="alert(2)">'
@@ -51,7 +51,7 @@ def built(tmp_path_factory) -> Path:
                title_vi=f"Kiểm thử {IMAGE}", notes=MARKUP, issuer=SCRIPT)
     result = run_in(root, "-m", "sonla.pipeline")
     assert result.returncode == 0, result.stderr
-    result = run_in(root, "-m", "sonla.reader")  # the new source's reader page
+    result = run_in(root, "-m", "sonla.build.reader")  # the new source's reader page
     assert result.returncode == 0, result.stderr
     # Every chapter that depends on the new source (its profile, and any per-source page).
     result = run_in(root, "scripts/run_notebooks.py", "--only", SOURCE_ID)

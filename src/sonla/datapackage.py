@@ -1,142 +1,115 @@
-"""The Frictionless data package of ``data/processed/``: descriptor and validation.
+"""The data-package stage: describe and validate every file the pipeline writes.
 
-Each published table is a *resource*: a file name, a title, a description and a
-Table Schema whose field descriptions are the data dictionary. Resources are
-registered in :data:`RESOURCES` (file name → function returning the resource
-descriptor), so a later stage adds its table with one entry in its own module::
+It runs last (see :data:`sonla.pipeline.STAGES`), in memory, before anything is written: every
+CSV an earlier stage produced is validated with frictionless against its schema in
+:mod:`sonla.schema`, and ``datapackage.json`` describes every produced file. An output that
+:mod:`sonla.schema` does not describe is an error, so a new table cannot be published without
+its data dictionary.
 
-    from sonla.datapackage import RESOURCES
-    RESOURCES["findings.csv"] = findings_resource
-
-and then re-emits the descriptor from its stage, or appends
-:func:`stage_datapackage` as the last pipeline stage, which describes and validates
-every registered table the build produced.
-
-:func:`build_descriptor` builds ``datapackage.json`` from the registered resources
-whose files a build produced; :func:`validate_table` checks a table against its
-schema with frictionless and raises :class:`~sonla.errors.SonlaError` naming the
-file and the first failing rows.
+:func:`validate_table` raises :class:`~sonla.errors.SonlaError` naming the file and the first
+failing rows.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from . import schema
 from .errors import SonlaError
-from .lexicon import load_rules
+from .fidelity.error_classes import error_classes
+from .schema import Table, TextFile
+from .sources import Source
+from .text.lexicon import load_rules
 
-__all__ = ["RESOURCES", "claims_resource", "build_descriptor", "validate_table", "descriptor_json",
-           "stage_datapackage"]
+__all__ = ["VOCABULARIES", "table_resource", "text_resource", "build_descriptor", "descriptor_json",
+           "validate_table", "stage_datapackage"]
 
 PACKAGE_NAME = "sonla-claims"
+DESCRIPTOR = "datapackage.json"
 
 
-def _enum(values) -> list[str]:
+def _enum(values: Iterable[str]) -> list[str]:
     return sorted({v for v in values if v})
 
 
-def claims_resource() -> dict:
-    """Resource descriptor of ``claims.csv``; its field descriptions are the data dictionary."""
-    from .claims import CLAIM_COLUMNS, KINDS
-
+def _geographies() -> list[str]:
     rules = load_rules()
-    geographies = _enum(g.key for g in rules.geographies) + _enum(g.old_key for g in rules.geographies)
-    fields = [
-        {"name": "claim_id", "type": "string", "constraints": {"required": True, "unique": True,
-                                                               "pattern": r"[a-z0-9-]+-\d{6}"},
-         "description": "Stable id: the source id and the start offset (six digits). "
-                        "The book's HTML anchor for a claim is `claim-<claim_id>`."},
-        {"name": "source_id", "type": "string", "constraints": {"required": True},
-         "description": "The source (row of data/raw/sources.csv) the claim stands in."},
-        {"name": "start", "type": "integer", "constraints": {"required": True, "minimum": 0},
-         "description": "Start offset: a Python string index into the raw file decoded as UTF-8."},
-        {"name": "end", "type": "integer", "constraints": {"required": True, "minimum": 1},
-         "description": "End offset (exclusive): raw[start:end] == text."},
-        {"name": "text", "type": "string", "constraints": {"required": True},
-         "description": "The claim exactly as written, with its unit and any range or denominator."},
-        {"name": "kind", "type": "string", "constraints": {"required": True, "enum": list(KINDS)},
-         "description": "quantity, or what else the number is: date (also years and year spans), "
-                        "identifier (document numbers), section_number, list_marker, footnote_marker, "
-                        "name_number (numbers in names: tổ 12, QL6), ocr_letter (an OCR copy's letter "
-                        "read as a digit). Findings use kind == quantity."},
-        {"name": "value", "type": "number",
-         "description": "Quantities only: the value in the unit as written (4.051 tỷ đồng → 4051 bn_vnd; "
-                        "1,2 triệu lượt → 1200000 visit; 87,7% → 87.7 percent); the low end of a range; "
-                        "the numerator of a fraction."},
-        {"name": "value_high", "type": "number", "description": "The high end of a range (7-8% → 8)."},
-        {"name": "denominator", "type": "number", "description": "The b of a fraction a/b (42/63 → 63)."},
-        {"name": "unit", "type": "string", "constraints": {"enum": _enum(rules.unit_labels)},
-         "description": "Canonical unit from src/sonla/rules/units.yaml; empty when none is written."},
-        {"name": "qualifier", "type": "string", "constraints": {"enum": _enum(rules.qualifier_labels)},
-         "description": "The strongest qualifier (src/sonla/rules/qualifiers.yaml): more_than, nearly, "
-                        "about, at_least, target, projected, estimated, increase, decrease, reached; "
-                        "empty when none."},
-        {"name": "indicator", "type": "string",
-         "constraints": {"enum": _enum(i.key for i in rules.indicators)},
-         "description": "Canonical indicator key from src/sonla/rules/indicators.yaml; empty if unmapped."},
-        {"name": "period", "type": "string", "constraints": {"pattern": r"\d{4}(-\d{4})?"},
-         "description": "YYYY or YYYY-YYYY the claim refers to, from its clause or sentence, paragraph, "
-                        "heading or the source title (a date: its own year, or the source's year for a "
-                        "day and month); empty if unknown."},
-        {"name": "geography", "type": "string", "constraints": {"enum": geographies},
-         "description": "son-la-city, to-hieu-ward (the new ward), the old wards (chieng-le-old, "
-                        "to-hieu-old, quyet-thang-old, quyet-tam-old) or son-la-province; empty if unknown."},
-        {"name": "sentence", "type": "string", "constraints": {"required": True},
-         "description": "The sentence the claim stands in, whitespace collapsed (identical for claims "
-                        "of the same sentence)."},
-        {"name": "decimals", "type": "integer", "constraints": {"minimum": 0},
-         "description": "Quantities only: decimal places as written (98,89% → 2), the reported precision "
-                        "for GRIM-style checks."},
-        {"name": "qualifiers", "type": "string",
-         "description": "Every qualifier found, strongest first, separated by ';'."},
-    ]
-    assert [f["name"] for f in fields] == CLAIM_COLUMNS
-    return {
-        "name": "claims",
-        "path": "claims.csv",
-        "title": "Numeric claims of the five sources",
-        "description": "Every digit group of every source, classified; quantities with value, unit, "
-                       "qualifier, indicator, period and geography. Produced by sonla.claims.",
-        "format": "csv",
-        "encoding": "utf-8",
-        "schema": {"fields": fields, "primaryKey": ["claim_id"], "missingValues": [""]},
-    }
+    return _enum(g.key for g in rules.geographies) + _enum(g.old_key for g in rules.geographies)
 
 
-def findings_resource() -> dict:
-    """Resource descriptor of ``findings.csv`` (defined in :mod:`sonla.findings`)."""
-    from .findings import findings_resource as resource
-
-    return resource()
+def _error_classes() -> list[str]:
+    return list(error_classes())
 
 
-def indicators_resource() -> dict:
-    """Resource descriptor of ``indicators.csv`` (defined in :mod:`sonla.findings`)."""
-    from .findings import indicators_resource as resource
-
-    return resource()
-
-
-RESOURCES: dict[str, Callable[[], dict]] = {
-    "claims.csv": claims_resource,
-    "findings.csv": findings_resource,
-    "indicators.csv": indicators_resource,
+# The rule vocabularies a field can take its enum from: {name: function returning the keys}.
+VOCABULARIES: dict[str, Callable[[], list[str]]] = {
+    "units": lambda: _enum(load_rules().unit_labels),
+    "qualifiers": lambda: _enum(load_rules().qualifier_labels),
+    "indicators": lambda: _enum(i.key for i in load_rules().indicators),
+    "geographies": _geographies,
+    "ocr_error_classes": _error_classes,
 }
 
 
-def build_descriptor(files: list[str] | None = None) -> dict:
-    """The data package descriptor for the registered resources (only ``files`` if given)."""
-    names = [n for n in RESOURCES if files is None or n in files]
+def _field(spec: schema.Field) -> dict:
+    constraints = dict(spec.constraints)
+    if spec.vocabulary:
+        constraints["enum"] = VOCABULARIES[spec.vocabulary]()
+    field: dict = {"name": spec.name, "type": spec.type}
+    if constraints:
+        field["constraints"] = constraints
+    field["description"] = spec.description
+    return field
+
+
+def table_resource(table: Table) -> dict:
+    """The Frictionless resource descriptor of one table (its data dictionary)."""
+    table_schema: dict = {"fields": [_field(f) for f in table.fields]}
+    if table.primary_key:
+        table_schema["primaryKey"] = list(table.primary_key)
+    table_schema["missingValues"] = [""]
+    return {"name": table.name, "path": table.path, "title": table.title, "description": table.description,
+            "format": "csv", "encoding": "utf-8", "schema": table_schema}
+
+
+def text_resource(spec: TextFile, path: str) -> dict:
+    """The resource descriptor of one plain-text file of the family ``spec``."""
+    return {"name": path.replace("_", "-").lower(), "path": path,
+            "title": f"{spec.title}: {spec.source_of(path)}", "description": spec.description,
+            "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
+
+
+def _resource_for(path: str) -> dict | None:
+    if path in schema.TABLES:
+        return table_resource(schema.TABLES[path])
+    for spec in schema.TEXT_FILES:
+        if spec.source_of(path):
+            return text_resource(spec, path)
+    return None
+
+
+def build_descriptor(files: Iterable[str] | None = None) -> dict:
+    """The data package descriptor of ``files`` (default: every table of :mod:`sonla.schema`).
+
+    Tables come in the order of :data:`sonla.schema.TABLES`, then the text files by name.
+    Raises :class:`SonlaError` naming a file that :mod:`sonla.schema` does not describe.
+    """
+    names = list(schema.TABLES) if files is None else [f for f in files if f != DESCRIPTOR]
+    undescribed = sorted(n for n in names if _resource_for(n) is None)
+    if undescribed:
+        raise SonlaError(f"{', '.join(undescribed)}: produced but not described in sonla.schema "
+                         "(add the table there before publishing it)")
+    ordered = [n for n in schema.TABLES if n in names] + sorted(n for n in names if n not in schema.TABLES)
     return {
         "name": PACKAGE_NAME,
         "title": "Sơn La in numbers: processed data",
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
-        "resources": [RESOURCES[n]() for n in names],
+        "resources": [_resource_for(n) for n in ordered],
     }
 
 
@@ -145,34 +118,68 @@ def descriptor_json(descriptor: dict) -> str:
     return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 
-def validate_table(name: str, table: pd.DataFrame | str | Path, resource: dict | None = None) -> None:
-    """Validate a table (DataFrame, CSV text or path) against its resource schema.
+@cache
+def _frictionless():
+    from frictionless import Resource, Schema, fields
 
-    Raises :class:`SonlaError` naming the file, the row numbers (1 = header) and what failed.
+    field_classes = {"string": fields.StringField, "integer": fields.IntegerField,
+                     "number": fields.NumberField, "boolean": fields.BooleanField}
+    return Resource, Schema, field_classes
+
+
+def _schema(table_schema: dict):
+    """A frictionless Schema for a table schema of this module, built from its fields directly.
+
+    (``Schema.from_descriptor`` also validates the descriptor against the Table Schema standard,
+    which cost more than validating a small table; the descriptors are static and a test checks
+    them with frictionless once: ``tests/test_datapackage.py``.)
     """
-    from frictionless import Resource, Schema
+    _, schema_cls, field_classes = _frictionless()
+    if any(f["type"] not in field_classes for f in table_schema["fields"]):
+        return schema_cls.from_descriptor(table_schema)
+    columns = [field_classes[f["type"]](name=f["name"], constraints=dict(f.get("constraints", {})))
+               for f in table_schema["fields"]]
+    return schema_cls(fields=columns,
+                      primary_key=list(table_schema.get("primaryKey", [])),
+                      missing_values=list(table_schema.get("missingValues", [""])))
 
-    resource = resource or RESOURCES[name]()
-    with tempfile.TemporaryDirectory(prefix="sonla-validate-") as tmp:
-        path = Path(tmp) / name
-        if isinstance(table, pd.DataFrame):
-            path.write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
-        elif isinstance(table, Path):
-            path.write_bytes(table.read_bytes())
-        else:
-            path.write_text(table, encoding="utf-8")
-        report = Resource(path=name, basepath=tmp, schema=Schema.from_descriptor(resource["schema"]),
-                          format="csv", encoding="utf-8").validate()
+
+def validate_table(name: str, table: pd.DataFrame | str | bytes | Path, resource: dict | None = None) -> None:
+    """Validate a table (DataFrame, CSV text or bytes, or a path) against its resource schema.
+
+    ``resource`` defaults to the descriptor of ``name`` in :mod:`sonla.schema`. Raises
+    :class:`SonlaError` naming the file, the row numbers (1 = header) and what failed.
+    """
+    resource_cls = _frictionless()[0]
+    resource = resource or table_resource(schema.TABLES[name])
+    if isinstance(table, pd.DataFrame):
+        data = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    elif isinstance(table, Path):
+        data = table.read_bytes()
+    elif isinstance(table, bytes):
+        data = table
+    else:
+        data = table.encode("utf-8")
+    report = resource_cls(data, format="csv", encoding="utf-8", schema=_schema(resource["schema"])).validate()
     if not report.valid:
         errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
         shown = "; ".join(f"row {r} field {f}: {t} ({n})" for r, f, t, n in errors[:5])
         raise SonlaError(f"{name}: {len(errors)} schema error(s): {shown}")
 
 
-def stage_datapackage(sources: list, earlier: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: validate every registered table built so far and describe them all."""
-    produced = [name for name in RESOURCES if name in earlier]
-    for name in produced:
-        table = earlier[name]
-        validate_table(name, table if isinstance(table, pd.DataFrame | str) else str(table))
-    return {"datapackage.json": descriptor_json(build_descriptor(produced))}
+def stage_datapackage(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage (the last): validate every table produced so far and describe every file.
+
+    ``earlier`` holds every output of the stages before (as the bytes to be written, when the
+    pipeline runs it). Raises :class:`SonlaError` if a table breaks its schema or a file is not
+    described.
+    """
+    descriptor = build_descriptor(earlier)
+    for resource in descriptor["resources"]:
+        name = resource["path"]
+        if name in schema.TABLES:
+            table = earlier[name]
+            if not isinstance(table, pd.DataFrame | str | bytes):
+                raise SonlaError(f"{name}: a table is a DataFrame or CSV text, not {type(table).__name__}")
+            validate_table(name, table, resource)
+    return {DESCRIPTOR: descriptor_json(descriptor)}

@@ -1,16 +1,14 @@
-"""Atomic writes: a file is either its old version or its complete new one, never half-written."""
+"""Atomic writes (a file is either its old version or its complete new one) and YAML reading."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pandas is imported by callers that have frames; the runner need not pay for it
-    import pandas as pd
+from .errors import SonlaError
 
-__all__ = ["read_yaml", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
+__all__ = ["read_yaml", "write_bytes_atomic", "write_text_atomic"]
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
@@ -38,19 +36,12 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_csv_atomic(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
-    """Write a DataFrame as UTF-8 CSV (no index, ``\\n`` line endings) atomically."""
-    return write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
-
-
 def read_yaml(path: str | os.PathLike) -> object:
     """Parse a YAML file safely, with libyaml's C parser when PyYAML has it (ten times faster).
 
-    Raises :class:`~sonla.errors.SonlaError` naming the file when it cannot be read or parsed.
+    Raises :class:`SonlaError` naming the file when it cannot be read or parsed.
     """
     import yaml
-
-    from .errors import SonlaError
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     path = Path(path)

@@ -15,28 +15,38 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import config
-from .alignment import align_sources
-from .claims import stage_claims
+from .datapackage import stage_datapackage
 from .errors import SonlaError
-from .findings import stage_findings
+from .extract.claims import stage_claims
+from .extract.profiles import stage_profiles
+from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
-from .profiles import profile_sources
+from .reconcile.stage import stage_findings
 from .sources import Source, load_sources
 
-__all__ = ["STAGES", "run_stages", "run_pipeline", "write_if_changed"]
+__all__ = ["Stage", "STAGES", "encode", "run_stages", "run_pipeline", "write_if_changed"]
+
+
+def encode(content: object) -> bytes:
+    """The bytes an output is published as: a DataFrame as CSV (UTF-8, no index, ``\\n``), text as UTF-8."""
+    if isinstance(content, pd.DataFrame):
+        content = content.to_csv(index=False, lineterminator="\n")
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if not isinstance(content, bytes):
+        raise SonlaError(f"an output must be a DataFrame, text or bytes, not {type(content).__name__}")
+    return content
 
 
 def write_if_changed(path: Path, data: bytes | str | pd.DataFrame) -> bool:
     """Atomically write ``data`` unless the file already holds exactly these bytes."""
-    if isinstance(data, pd.DataFrame):
-        data = data.to_csv(index=False, lineterminator="\n")
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    data = encode(data)
     path = Path(path)
     if path.is_file() and path.read_bytes() == data:
         return False
@@ -44,23 +54,34 @@ def write_if_changed(path: Path, data: bytes | str | pd.DataFrame) -> bool:
     return True
 
 
-def stage_profiles(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    return {"source_profiles.csv": profile_sources(sources)}
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline: ``run(sources, inputs)`` → ``{file name in data/processed: content}``.
+
+    ``reads`` names the earlier outputs the stage needs (``inputs`` holds exactly those), or is
+    ``ALL`` for a stage that looks at every earlier output; content is a DataFrame (written as
+    CSV), str or bytes. A stage is a function of the verified sources and its inputs only, so it
+    can run wherever they are (per source, per copy pair or on the whole corpus). A stage that
+    reads ``published`` inputs gets them as the bytes that will be written (:func:`encode`, done
+    once per output), so that what it checks is exactly what is published.
+    """
+
+    name: str
+    run: Callable[[list[Source], dict[str, object]], dict[str, object]]
+    reads: tuple[str, ...] | None = ()
+    published: bool = False
 
 
-def stage_alignment(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    return align_sources(sources)
+ALL = None  # Stage.reads for a stage that reads every earlier output
 
-
-# A stage maps the verified sources and the outputs of the stages before it
-# ({file name: content}) to its own outputs {file name in data/processed: content}.
-# Content is a DataFrame (written as CSV), str or bytes. Stages run in this order.
-Stage = Callable[[list[Source], dict[str, object]], dict[str, object]]
-STAGES: list[tuple[str, Stage]] = [
-    ("profiles", stage_profiles),
-    ("claims", stage_claims),
-    ("findings", stage_findings),
-    ("alignment", stage_alignment),
+# The stages in the order they run. The data package runs last: it validates and describes
+# everything the others produced, before anything is written.
+STAGES: list[Stage] = [
+    Stage("profiles", stage_profiles),
+    Stage("claims", stage_claims),
+    Stage("findings", stage_findings, reads=("claims.csv",)),
+    Stage("alignment", stage_alignment),
+    Stage("datapackage", stage_datapackage, reads=ALL, published=True),
 ]
 
 
@@ -84,25 +105,44 @@ def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
         gc.unfreeze()
 
 
-def run_stages(sources: list[Source], timings: dict[str, float] | None = None) -> dict[str, object]:
+def run_stages(sources: list[Source], timings: dict[str, float] | None = None,
+               published: dict[str, bytes] | None = None) -> dict[str, object]:
     """Run every stage in memory; return all outputs ``{file name: content}``.
 
-    ``timings``, if given, receives the seconds each stage took (by stage name).
-    Raises :class:`SonlaError` if two stages claim the same output file.
+    ``timings``, if given, receives the seconds each stage took (by stage name); ``published``
+    receives the bytes of the outputs that were encoded for a stage that reads published inputs
+    (the writer reuses them). Raises :class:`SonlaError` if two stages claim the same output file.
     """
     results: dict[str, object] = {}
+    published = {} if published is None else published
     with fewer_collections():
-        for name, stage in STAGES:
+        for stage in STAGES:
             started = time.perf_counter()
-            outputs = stage(sources, results)
+            inputs = _inputs(stage, results)
+            if stage.published:
+                for name, content in inputs.items():
+                    if name not in published:
+                        published[name] = encode(content)
+                inputs = {name: published[name] for name in inputs}
+            outputs = stage.run(sources, inputs)
             clash = sorted(set(outputs) & set(results))
             if clash:
-                raise SonlaError(f"stage {name!r} writes {', '.join(clash)}, "
+                raise SonlaError(f"stage {stage.name!r} writes {', '.join(clash)}, "
                                  "already written by an earlier stage")
             results.update(outputs)
             if timings is not None:
-                timings[name] = time.perf_counter() - started
+                timings[stage.name] = time.perf_counter() - started
     return results
+
+
+def _inputs(stage: Stage, results: dict[str, object]) -> dict[str, object]:
+    """What ``stage`` declared it reads; :class:`SonlaError` if an earlier stage did not write it."""
+    if stage.reads is ALL:
+        return dict(results)
+    missing = [name for name in stage.reads if name not in results]
+    if missing:
+        raise SonlaError(f"stage {stage.name!r} reads {', '.join(missing)}, which no earlier stage wrote")
+    return {name: results[name] for name in stage.reads}
 
 
 def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
@@ -121,11 +161,12 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
         print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
               f"({time.perf_counter() - started:.2f} s)", flush=True)
     timings: dict[str, float] = {}
-    results = run_stages(sources, timings)
+    published: dict[str, bytes] = {}
+    results = run_stages(sources, timings, published)
     if verbose:
         for name, seconds in timings.items():
             print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
-    changed = {str(out_dir / name): write_if_changed(out_dir / name, content)
+    changed = {str(out_dir / name): write_if_changed(out_dir / name, published.get(name, content))
                for name, content in results.items()}
     if verbose:
         for path, was_changed in changed.items():

@@ -27,14 +27,12 @@ __all__ = [
     "read_manifest",
     "verify_source",
     "load_sources",
-    "sha256_file",
 ]
 
 REQUIRED_FIELDS = (
     "source_id", "file", "sha256", "title_vi", "title_en", "kind",
     "issuer", "date", "language", "text_layer", "document_id",
 )
-OPTIONAL_FIELDS = ("notes",)
 KINDS = ("report", "appendix-pdf-text", "appendix-ocr", "news")
 # How the text reached us; extraction adapts to it (OCR look-alikes, PDF line breaks).
 TEXT_LAYERS = ("clean", "pdf-text", "ocr")
@@ -61,15 +59,6 @@ class Source:
     document_id: str
     notes: str
     text: str
-
-    @property
-    def is_ocr(self) -> bool:
-        return self.text_layer == "ocr"
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def read_manifest(manifest: Path | None = None) -> list[dict[str, str]]:

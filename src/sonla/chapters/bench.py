@@ -1,0 +1,154 @@
+"""Read the committed benchmark results (``data/bench/``) for the performance chapters.
+
+The results are measured by ``make bench`` (``benchmarks/run_bench.py``); this module
+never measures anything, it only reads, checks targets and extrapolates, so that a
+chapter built from it shows the numbers of the last benchmark run, on the machine
+recorded beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config
+
+__all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
+           "synthetic", "repeats_sentence", "best_per_mb_column", "targets", "extrapolate_hours",
+           "readable_duration"]
+
+BENCH_DIR = config.ROOT / "data" / "bench"
+
+
+def _read(name: str, bench_dir: Path | None) -> Path:
+    path = Path(bench_dir or BENCH_DIR) / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: run `make bench` first")
+    return path
+
+
+def load_results(bench_dir: Path | None = None) -> pd.DataFrame:
+    """``results.csv``: one row per benchmark (and corpus size), with median and minimum seconds."""
+    frame = pd.read_csv(_read("results.csv", bench_dir), keep_default_na=False, na_values=[""])
+    frame["projected"] = frame["projected"].astype(str).eq("True")
+    return frame
+
+
+def load_stages(bench_dir: Path | None = None) -> pd.DataFrame:
+    """``stages.csv``: seconds of each pipeline step at each synthetic corpus size."""
+    frame = pd.read_csv(_read("stages.csv", bench_dir), keep_default_na=False, na_values=[""])
+    frame["projected"] = frame["projected"].astype(str).eq("True")
+    return frame
+
+
+def load_machine(bench_dir: Path | None = None) -> dict[str, object]:
+    """``machine.json``: CPU model, logical cores, RAM, Python, OS and date of the run."""
+    return json.loads(_read("machine.json", bench_dir).read_text(encoding="utf-8"))
+
+
+def machine_sentence(machine: dict[str, object]) -> str:
+    """The machine in one line.
+
+    >>> machine_sentence({"cpu_model": "Xeon", "logical_cores": 2, "ram_gib": 23.4,
+    ...                   "python": "3.11.2", "os": "Linux 6.1", "measured_on": "2026-11-22"})
+    'Xeon, 2 logical cores, 23.4 GiB RAM, Python 3.11.2 on Linux 6.1 (measured 2026-11-22)'
+    """
+    return (f"{machine['cpu_model']}, {machine['logical_cores']} logical cores, "
+            f"{machine['ram_gib']} GiB RAM, Python {machine['python']} on {machine['os']} "
+            f"(measured {machine['measured_on']})")
+
+
+def synthetic(results: pd.DataFrame) -> pd.DataFrame:
+    """The pipeline rows: the five sources (size 1) and each synthetic corpus, by size."""
+    rows = results[results["benchmark"].isin(["pipeline-5-sources", "pipeline-synthetic"])]
+    return rows.sort_values("size_factor").reset_index(drop=True)
+
+
+def repeats_sentence(rows: pd.DataFrame) -> str:
+    """How often each synthetic size was run, in words (sizes with the same count together).
+
+    >>> r = pd.DataFrame({"size_factor": [10, 100, 1000], "repeats": [3, 3, 1]})
+    >>> repeats_sentence(r)
+    'the 10× and 100× corpora were run 3 times each, the 1,000× corpus once'
+    """
+    by_count: dict[int, list[int]] = {}
+    for size, count in zip(rows["size_factor"].astype(int), rows["repeats"].astype(int), strict=True):
+        by_count.setdefault(count, []).append(size)
+    parts = []
+    for count, sizes in sorted(by_count.items(), key=lambda item: min(item[1])):
+        names = " and ".join(f"{size:,}×" for size in sorted(sizes))
+        plural = len(sizes) > 1
+        times = "once" if count == 1 else f"{count} times" + (" each" if plural else "")
+        parts.append(f"the {names} {'corpora were' if plural else 'corpus was'} run {times}"
+                     if not parts else f"the {names} {'corpora' if plural else 'corpus'} {times}")
+    return ", ".join(parts)
+
+
+def _seconds(results: pd.DataFrame, benchmark: str, size_factor: int = 0) -> float:
+    row = results[(results["benchmark"] == benchmark) & (results["size_factor"] == size_factor)]
+    return float(row["seconds_median"].iloc[0]) if len(row) else math.nan
+
+
+def best_per_mb_column(results: pd.DataFrame) -> str:
+    """The column with the best-of-repeats seconds per MB (older result files have only the median)."""
+    return "seconds_per_mb_min" if "seconds_per_mb_min" in results.columns else "seconds_per_mb"
+
+
+def targets(results: pd.DataFrame) -> pd.DataFrame:
+    """The issue's three targets: measured value, limit and whether it holds.
+
+    Build and pipeline times are medians of the repeats; the growth of the time per
+    MB compares the best of the repeats at each size, the estimate least disturbed by
+    other work on a shared machine.
+
+    >>> r = pd.DataFrame({"benchmark": ["build-clean", "build-noop", "pipeline-5-sources-cli",
+    ...                                 "pipeline-synthetic", "pipeline-synthetic"],
+    ...                   "size_factor": [0, 0, 1, 10, 1000], "seconds_median": [30, 1.5, 0.9, 1, 10],
+    ...                   "seconds_per_mb": [None, None, None, 0.30, 0.40]})
+    >>> targets(r)[["measured", "limit", "holds"]].values.tolist()
+    [[0.05, 0.1, True], [0.9, 2.0, True], [1.333, 1.5, True]]
+    """
+    synthetic_rows = results[results["benchmark"] == "pipeline-synthetic"].set_index("size_factor")
+    per_mb = synthetic_rows[best_per_mb_column(results)]
+    sizes = sorted(per_mb.index)
+    growth = float(per_mb[sizes[-1]]) / float(per_mb[sizes[0]]) if len(sizes) > 1 else math.nan
+    rows = [
+        ("no-op `make book` / clean build",
+         _seconds(results, "build-noop") / _seconds(results, "build-clean"), 0.1, "ratio"),
+        ("pipeline on the five sources (command, s)", _seconds(results, "pipeline-5-sources-cli", 1), 2.0,
+         "seconds"),
+        (f"time per MB at {sizes[-1] if sizes else '?'}× / at {sizes[0] if sizes else '?'}×", growth, 1.5,
+         "ratio"),
+    ]
+    frame = pd.DataFrame(rows, columns=["target", "measured", "limit", "unit"])
+    frame["measured"] = frame["measured"].round(3)
+    frame["holds"] = frame["measured"] <= frame["limit"]
+    return frame
+
+
+def extrapolate_hours(seconds_per_mb: float, megabytes: float, workers: int = 1,
+                      overhead_seconds: float = 0.0) -> float:
+    """Hours to process ``megabytes`` at ``seconds_per_mb``, split evenly over ``workers``.
+
+    Assumes the work is per source and independent (no cross-source step), so it
+    divides by the number of workers; ``overhead_seconds`` is added once.
+
+    >>> round(extrapolate_hours(0.4, 9000, workers=1), 2), round(extrapolate_hours(0.4, 9000, workers=8), 3)
+    (1.0, 0.125)
+    """
+    return (seconds_per_mb * megabytes / max(workers, 1) + overhead_seconds) / 3600
+
+
+def readable_duration(seconds: float) -> str:
+    """A duration in the unit a reader expects: seconds, minutes, hours or days.
+
+    >>> [readable_duration(s) for s in (4.2, 150, 5400, 200000)]
+    ['4.2 s', '2.5 min', '1.5 h', '2.3 days']
+    """
+    for limit, unit, size in ((90, "s", 1), (5400, "min", 60), (172800, "h", 3600)):
+        if seconds < limit:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds / 86400:.1f} days"

@@ -1,0 +1,145 @@
+"""Every number in every source as a provenance-tracked claim (``data/processed/claims.csv``).
+
+:func:`extract_claims` is a pure function of one verified source: it lays the text out
+(:mod:`~sonla.extract.layout`), finds every digit group (and every bracketed Roman list
+marker) and decides what kind of number it is (:mod:`~sonla.extract.classify`), reads each
+quantity's value, range, denominator and unit (:mod:`~sonla.extract.quantities`), then its
+qualifier, indicator, period and geography (:mod:`~sonla.extract.context`). What it knows
+about Vietnamese lives in ``src/sonla/rules/`` (see :mod:`sonla.text.lexicon`); what differs
+between sources is read from the manifest (``text_layer``: OCR look-alikes apply only to
+``ocr``), never from a ``source_id``.
+
+Kinds (column ``kind``): ``quantity``; ``date`` (dates and year references such as
+``năm 2020`` or ``2020-2025``); ``identifier`` (``353-KL/TU``, ``Nghị quyết số 12``);
+``section_number`` (``1.2.1.``, ``II-``); ``list_marker`` (``(1)``, ``(ii)``);
+``footnote_marker`` (``thành phố1;``); ``name_number`` (``tổ 12``, ``QL6``, ``bão số 2``);
+``ocr_letter`` (an OCR copy's letter read as a digit: ``s6``, ``1a``, ``ty 18``).
+
+Run ``python -m sonla.extract.claims`` to print counts for the verified sources.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+
+import pandas as pd
+
+from ..errors import SonlaError
+from ..schema import CLAIM_COLUMNS, CLAIMS
+from ..sources import Source, load_sources
+from ..text.lexicon import Rules, load_rules
+from .classify import scan_numbers
+from .context import clause_bounds, geography_of, indicator_of, period_of, qualify
+from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds
+from .quantities import Claim
+
+__all__ = ["extract_claims", "extract_all", "check_offsets", "stage_claims"]
+
+
+@lru_cache(maxsize=1024)
+def _clean(text: str) -> str:
+    """White space collapsed (the claims of one sentence share its text: computed once)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str, object]:
+    """One row of ``claims.csv``: the claim read in its context.
+
+    (A further reading of each quantity — its frame, base, each year — belongs here, as one
+    more step over ``claim`` in its ``layout``: it sees the same context.)
+    """
+    bounds = clause_bounds(layout, claim)
+    anchor = anchor_of(layout, claim.start)
+    stack = heading_stack(layout, anchor)
+    sentence = layout.text[bounds[0]:bounds[3]]
+    if claim.kind == "section_number":
+        line_start, line_end = line_bounds(layout.text, claim.start)
+        sentence = layout.text[line_start:line_end]
+    indicator = ""
+    if claim.kind == "quantity":
+        qualify(claim, layout, rules, bounds, stack)
+        indicator = indicator_of(claim, layout, rules, bounds)
+    return {
+        "claim_id": f"{source_id}-{claim.start:06d}",
+        "source_id": source_id,
+        "start": claim.start,
+        "end": claim.end,
+        "text": layout.text[claim.start:claim.end],
+        "kind": claim.kind,
+        "value": claim.value,
+        "value_high": claim.value_high,
+        "denominator": claim.denominator,
+        "unit": claim.unit,
+        "qualifier": claim.qualifiers[0] if claim.qualifiers else "",
+        "indicator": indicator,
+        "period": period_of(claim, layout, bounds, stack, anchor),
+        "geography": geography_of(claim, layout, rules, bounds, stack, anchor),
+        "sentence": _clean(sentence),
+        "decimals": claim.decimals,
+        "qualifiers": ";".join(claim.qualifiers),
+    }
+
+
+def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
+    """Every numeric claim of one source, one row per claim, columns ``CLAIM_COLUMNS`` (:mod:`sonla.schema`).
+
+    Rows are sorted by ``start``; ``source.text[start:end] == text`` for every row.
+
+    >>> from sonla.sources import load_sources
+    >>> report = next(s for s in load_sources() if s.source_id == "report")
+    >>> df = extract_claims(report)
+    >>> row = df[df.text == "4.051 tỷ đồng"].iloc[0]
+    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period
+    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total', '2021-2025')
+    >>> df[df.text == "353-KL/TU"].kind.tolist()
+    ['identifier', 'identifier']
+    """
+    rules = rules or load_rules(exact=source.text_layer != "ocr")
+    layout = build_layout(source, rules)
+    rows = [_row(source.source_id, claim, layout, rules) for claim in scan_numbers(layout, rules)]
+    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    for column in ("start", "end", "decimals"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def extract_all(sources: list[Source], rules: Rules | None = None) -> pd.DataFrame:
+    """Claims of every source, in manifest order then by start."""
+    frames = [extract_claims(source, rules) for source in sources]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+
+
+def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
+    """Raise :class:`SonlaError` naming the row if ``raw[start:end] != text`` or an id repeats."""
+    texts = {s.source_id: s.text for s in sources}
+    for row_number, row in enumerate(claims.itertuples(index=False), start=2):
+        if texts[row.source_id][row.start:row.end] != row.text:
+            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): "
+                             "text does not match the raw file")
+    duplicated = claims.claim_id[claims.claim_id.duplicated()]
+    if len(duplicated):
+        raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")
+
+
+def stage_claims(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage: ``claims.csv``, every source's claims with their offsets checked."""
+    claims = extract_all(sources)
+    check_offsets(claims, sources)
+    return {CLAIMS.path: claims}
+
+
+def main() -> int:
+    """Print claim counts by source and kind for the verified sources."""
+    try:
+        claims = extract_all(load_sources())
+    except SonlaError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(claims.groupby(["source_id", "kind"], sort=False).size().unstack(fill_value=0).to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

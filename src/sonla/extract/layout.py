@@ -1,0 +1,295 @@
+"""The layout of one source's text: sentences, paragraphs, headings, footnotes, context mentions.
+
+:func:`build_layout` reads one verified source once (a pure function of the source and the
+compiled rules) and gives the rest of the extraction what it asks of every claim: the sentence
+and paragraph it stands in, the headings in scope, the periods and places mentioned around it,
+and, for a footnote body, the marker it belongs to.
+
+In clean text a line break ends a sentence and a paragraph; in a PDF or OCR text layer a line
+break is only a wrap, unless the line ends a sentence or the next line is a heading.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..sources import Source
+from ..text.fold import fold, fold_ocr, lower_text
+from ..text.lexicon import Rules
+
+__all__ = ["Heading", "Layout", "build_layout", "is_heading_line", "next_line_starts_upper", "line_bounds",
+           "sentence_index", "heading_stack", "anchor_of", "first_geo", "FULL_DATE"]
+
+FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
+                       r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
+HEADING_START = re.compile(r"^\s*(?:phan thu \S+|[ivx]{1,4}[-.]\s|\d{1,2}(?:\.\d{1,2})*\.?\s)")
+SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*(?=\s+[\"“(]?[A-ZĐÀ-Ỹ(\d])")
+
+
+@dataclass
+class Heading:
+    start: int
+    end: int
+    level: int
+    geography: str
+    old_wards: bool
+    period: str
+    target: bool
+
+
+@dataclass
+class Layout:
+    """Where sentences, paragraphs and headings are in one text, and the context mentions."""
+
+    text: str
+    folded: str  # what the rules match: lower_text() of a clean or PDF text, fold_ocr() of an OCR copy
+    loose: str  # fully folded text (fold_ocr() of an OCR copy): what indicator wordings match
+    ocr: bool
+    sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
+    paragraph_of: list[int]
+    headings: list[Heading]
+    heading_starts: list[int]
+    periods: list[tuple[int, int, str]]
+    geos: list[tuple[int, str, str]]
+    default_geography: str
+    default_period: str
+    clean: bool
+    footnotes: list[tuple[int, int, int]]
+    source_year: str
+    # heading_stack() by the number of headings before a position, computed once each
+    stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def is_heading_line(line: str, folded_line: str, rules: Rules, next_starts_upper: bool = True) -> int:
+    """Heading level of a line (0: not a heading).
+
+    A numbered line is a heading only if the next non-blank line starts a new sentence
+    (upper case, a digit or a bracket): in a PDF text layer "1.6. Hoàn thành … Thành phố là
+    đơn" continues on the next line and is a numbered paragraph, not a heading.
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > rules.heading_max_chars:
+        return 0
+    if folded_line.strip().startswith("phan thu "):
+        return 1
+    letters = [c for c in stripped if c.isalpha()]
+    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return 1
+    match = HEADING_START.match(folded_line)
+    if not match or stripped.endswith((",", ";")) or not next_starts_upper:
+        return 0
+    head = match.group(0).strip()
+    if re.match(r"[ivx]", head):
+        return 2
+    if re.fullmatch(r"\d{1,2}\.?", head) and not head.endswith("."):
+        return 0
+    return 2 + head.rstrip(".").count(".") + 1
+
+
+def next_line_starts_upper(text: str, line_end: int) -> bool:
+    rest = text[line_end:line_end + 400].lstrip()
+    return not rest or rest[0].isupper() or rest[0].isdigit() or rest[0] in "(“\"-–"
+
+
+def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
+    found: dict[int, tuple[int, int, str]] = {}
+    for m in rules.period_range.finditer(folded):
+        if not rules.not_period.search(folded[max(0, m.start() - 30):m.start()]):
+            found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
+    for m in rules.period_year.finditer(folded):
+        start = m.start(1)
+        if any(s <= start < e for s, e, _ in found.values()):
+            continue
+        if rules.not_period.search(folded[max(0, m.start() - 30):m.start()] + folded[m.start():start]):
+            continue
+        found[start] = (start, m.end(1), m.group(1))
+    return sorted(found.values())
+
+
+def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
+                  sentence_starts: list[int] | None = None) -> list[tuple[int, str, str]]:
+    """Geography mentions (position, key, old key).
+
+    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml counts only
+    among the first words of its sentence or clause (it is then what the sentence is about).
+    """
+    hits = []
+    for geo in rules.geographies:
+        for m in geo.regex.finditer(folded):
+            if m.start() and folded[m.start() - 1].isalpha():
+                continue
+            if subjects_only and geo.subject_only and sentence_starts is not None:
+                i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
+                lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
+                parts = re.split(r"[;:]", lead)
+                limit = rules.subject_words if len(parts) == 1 else 2
+                if len(parts[-1].split()) > limit:
+                    continue
+            hits.append((m.start(), geo.key, geo.old_key))
+    hits.sort()
+    # A mention inside a longer one ("thành phố" in "thành phố sơn la") counts once.
+    kept: list[tuple[int, str, str]] = []
+    for hit in hits:
+        if kept and hit[0] < kept[-1][0] + 4:
+            continue
+        kept.append(hit)
+    return kept
+
+
+def first_geo(geos, start: int, end: int, old: bool) -> str:
+    i = bisect.bisect_left(geos, (start, "", ""))
+    if i < len(geos) and geos[i][0] < end:
+        return geos[i][2] if old else geos[i][1]
+    return ""
+
+
+def _sentences(text: str, folded: str, lines: list[tuple[int, int]], heading_lines: set[int],
+               paragraph_lines: bool) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sentence spans and, for each, a paragraph number.
+
+    In clean text a line break ends a sentence and a paragraph; in a PDF or OCR text layer a
+    line break is only a wrap, unless the line ends a sentence or the next line is a heading.
+    """
+    breaks, paragraphs = set(), {}
+    for number, (s, e) in enumerate(lines):
+        line = text[s:e].rstrip()
+        next_is_heading = number + 1 in heading_lines
+        ends_sentence = line.endswith((".", ":", "!", "?"))
+        if paragraph_lines or number in heading_lines or next_is_heading or ends_sentence:
+            breaks.add(e)
+    for m in SENTENCE_END.finditer(text):
+        breaks.add(m.end())
+    spans, start, paragraph = [], 0, 0
+    paragraph_ends = {e for n, (s, e) in enumerate(lines) if paragraph_lines or n in heading_lines}
+    for cut in sorted(breaks | {len(text)}):
+        segment = text[start:cut]
+        lead = len(segment) - len(segment.lstrip())
+        if segment.strip():
+            spans.append((start + lead, cut))
+            paragraphs[len(spans) - 1] = paragraph
+        if cut in paragraph_ends:
+            paragraph += 1
+        start = cut
+    return spans, [paragraphs[i] for i in range(len(spans))]
+
+
+FOOTNOTE_BODY_NUMBERED = re.compile(r"[ \t]*(\d{1,2}) +[A-ZĐÀ-Ỹ]")
+FOOTNOTE_MARK_GLUED = re.compile(r"(?<=[a-zà-ỹđ])(\d{1,2})(?=[\s;,.:)]|$)")
+FOOTNOTE_TRACE = re.compile(r"(?<=\S)\n(?=[;.,:])")
+
+
+def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: set[int]):
+    """(body start, body end, anchor) for each footnote body linked to where its marker stands.
+
+    A footnote body takes its context (headings, paragraph) from its marker, not from where the
+    page break or the end of the document put it. Numbered bodies ("4 Đến nay …") link to the
+    last glued marker with the same number before them ("học tập4;"). Bodies marked by U+FFFD
+    link, in order, to the traces their removed markers left in the text (a line break right
+    before punctuation), when the counts agree. Unlinked bodies keep their own position.
+    """
+    anchors, unnumbered = [], []
+    markers = [(m.start(), m.group(1)) for m in FOOTNOTE_MARK_GLUED.finditer(text)]
+    for number, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if line.lstrip().startswith("\ufffd"):
+            unnumbered.append((s, e))
+            continue
+        body = FOOTNOTE_BODY_NUMBERED.match(line)
+        if body and number not in heading_lines:
+            before = [pos for pos, n in markers if n == body.group(1) and pos < s]
+            if before:
+                anchors.append((s, e, before[-1]))
+    traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
+    # A U+FFFD body runs on to the next one (the last one to the end of the text).
+    unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
+                  for i, (s, _) in enumerate(unnumbered)]
+    if unnumbered and len(traces) == len(unnumbered):
+        anchors += [(s, e, t) for (s, e), t in zip(unnumbered, traces, strict=True)]
+    return sorted(anchors)
+
+
+def anchor_of(layout: Layout, pos: int) -> int:
+    for start, end, anchor in layout.footnotes:
+        if start <= pos < end:
+            return anchor
+    return pos
+
+
+def build_layout(source: Source, rules: Rules) -> Layout:
+    """Sentences, headings and context mentions of one source's text."""
+    text = source.text
+    ocr = source.text_layer == "ocr"
+    # The text the rules match: folded for an OCR copy, lowered (marks kept) otherwise.
+    folded = fold_ocr(text, rules.ocr_symbols, rules.ocr_digit_letters, rules.ocr_contexts,
+                      rules.ocr_word_readings) if ocr else lower_text(text)
+    lines = _lines(text)
+    periods = _period_mentions(folded, rules)
+    geos = _geo_mentions(folded, rules)
+    headings, heading_lines = [], set()
+    for number, (s, e) in enumerate(lines):
+        level = is_heading_line(text[s:e], fold(text[s:e]), rules, next_line_starts_upper(text, e))
+        if not level:
+            continue
+        heading_lines.add(number)
+        line_periods = [p for p in periods if s <= p[0] < e]
+        # A heading dated by a full date ("… từ ngày 01.7.2025") covers that year.
+        dated = FULL_DATE.search(text, s, e)
+        if not line_periods and dated:
+            line_periods = [(dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])]
+        old = bool(rules.old_ward.search(folded[s:e]))
+        headings.append(Heading(s, e, level, first_geo(geos, s, e, old), old,
+                                line_periods[-1][2] if line_periods else "",
+                                bool(rules.target_heading.search(folded[s:e]))))
+    sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
+    subject_geos = _geo_mentions(folded, rules, subjects_only=True,
+                                 sentence_starts=[s for s, _ in sentences])
+    title = fold(source.title_vi) if ocr else lower_text(source.title_vi)
+    title_periods = _period_mentions(title, rules)
+    title_geos = _geo_mentions(title, rules)
+    return Layout(
+        text=text, folded=folded, loose=folded if ocr else fold(text), ocr=ocr, sentences=sentences,
+        sentence_starts=[s for s, _ in sentences], paragraph_of=paragraph_of,
+        headings=headings, heading_starts=[h.start for h in headings],
+        periods=periods, geos=subject_geos,
+        default_geography=title_geos[0][1] if title_geos else "",
+        default_period=title_periods[-1][2] if title_periods else "",
+        clean=source.text_layer == "clean",
+        footnotes=_footnote_anchors(text, lines, heading_lines),
+        source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
+    )
+
+
+def sentence_index(layout: Layout, pos: int) -> int:
+    return max(0, bisect.bisect_right(layout.sentence_starts, pos) - 1)
+
+
+def heading_stack(layout: Layout, pos: int) -> list[Heading]:
+    """Headings in scope at ``pos``, innermost first (do not change the list: it is shared)."""
+    before = bisect.bisect_right(layout.heading_starts, pos)
+    if before not in layout.stacks:
+        stack: list[Heading] = []
+        for heading in layout.headings[:before]:
+            while stack and stack[-1].level >= heading.level:
+                stack.pop()
+            stack.append(heading)
+        layout.stacks[before] = stack[::-1]
+    return layout.stacks[before]
+
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, len(text) if e < 0 else e
+
