@@ -57,8 +57,9 @@ $(DATA_STAMP): $(RAW) $(PACKAGE) | verify
 
 ##@ Book
 .PHONY: notebooks book html html-force open
-notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n in parallel)
+notebooks: data ## write the source reader pages and the per-source _toc.yml entries, execute the chapters that changed (papermill; JOBS=n in parallel)
 	$(PY) -m sonla.reader
+	$(PY) scripts/sync_toc.py
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
 html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
