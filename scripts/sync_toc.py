@@ -125,7 +125,8 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST) -> str:
             try:
                 file = pattern.format_map(rows[source_id])
             except KeyError as err:
-                raise TocError(f"{TOC.name}: pattern {pattern!r} names {err}, not a manifest column") from None
+                raise TocError(f"{TOC.name}: pattern {pattern!r} names {err}, "
+                               "not a manifest column") from None
             out.append(f"{indent}- file: {file}\n")
             out.append(f"{indent}  title: {json.dumps(titles[source_id], ensure_ascii=False)}\n")
     return "".join(out)

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import scriptmodules
 import yaml
 
 from sonla import config
 
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("sync_toc", config.ROOT / "scripts" / "sync_toc.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sync_toc = _load_script()
+sync_toc = scriptmodules.load("sync_toc")
 
 
 def _manifest(tmp_path: Path, edit) -> Path:
@@ -130,4 +122,5 @@ def test_a_pattern_naming_no_column_is_an_error(tmp_path):
 
 def test_an_unclosed_block_is_an_error():
     with pytest.raises(sync_toc.TocError, match="end per source"):
-        sync_toc.render_toc("      # per source: book/profiles/{source_id}\n      - file: x\n", config.MANIFEST)
+        toc = "      # per source: book/profiles/{source_id}\n      - file: x\n"
+        sync_toc.render_toc(toc, config.MANIFEST)
