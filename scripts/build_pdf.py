@@ -50,11 +50,13 @@ from pathlib import Path
 
 import yaml
 
+from sonla import config
+
 # pypdf warns that Chromium's trailer undercounts its objects; the file reads correctly.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILD_DIR = ROOT / "_build"
+ROOT = config.ROOT  # honours SONLA_ROOT, like every other stage
+BUILD_DIR = config.BUILD_DIR
 OUT_DIR = BUILD_DIR / "pdf"
 PDF_NAME = "sonla-book.pdf"
 PDF = OUT_DIR / PDF_NAME
@@ -175,7 +177,8 @@ def cover(root: Path = ROOT, ed: Edition | None = None) -> dict[str, object]:
     """What the title page says, from _config.yml, CITATION.cff, the manifest and git."""
     ed = ed or edition(root)
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    cff_path = root / "CITATION.cff"
+    cff = yaml.safe_load(cff_path.read_text(encoding="utf-8")) if cff_path.is_file() else {}
     full_title = str(cff.get("title") or config["title"])
     title, _, subtitle = full_title.partition(": ")
     names = [a.get("name") or " ".join(filter(None, [a.get("given-names"), a.get("family-names")]))
@@ -212,7 +215,9 @@ def pdf_inputs(root: Path = ROOT) -> list[Path]:
     for folder in ("_static", "_extra", "data/processed"):
         files += [p for p in (root / folder).rglob("*") if p.is_file()]
     files += [root / name for name in ("_toc.yml", "_config.yml", "CITATION.cff", "requirements.txt",
-                                       "data/raw/sources.csv", "src/sonla/sphinxext.py")]
+                                       "data/raw/sources.csv")]
+    # The package's code (its Sphinx extension shapes the pages), wherever it sits in the package.
+    files += sorted(config.PACKAGE_DIR.rglob("*.py"))
     files += [Path(__file__).resolve(), PREPARE_JS]
     return sorted(p for p in files if p.is_file() and not p.name.startswith("."))
 

@@ -32,9 +32,11 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-MANIFEST = ROOT / "data" / "raw" / "sources.csv"
-TOC = ROOT / "_toc.yml"
+from sonla import config
+
+# The project root honours SONLA_ROOT (sonla.config), like every other stage.
+MANIFEST = config.MANIFEST
+TOC = config.ROOT / "_toc.yml"
 MAX_LENGTH = 48
 TEXT_LAYER_LABELS = {"clean": "", "pdf-text": "PDF text layer", "ocr": "OCR"}
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# per source: (?P<pattern>\S+)")
