@@ -78,8 +78,9 @@ html-force: venv ## rebuild the HTML even if nothing changed
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)
 
-open: ## print where the built book is
+open: ## print where the built book (and the PDF, once made) is
 	@echo "open file://$(CURDIR)/_build/html/index.html"
+	@if [ -f _build/pdf/sonla-book.pdf ]; then echo "PDF: $(CURDIR)/_build/pdf/sonla-book.pdf"; fi
 
 ##@ PDF
 .PHONY: pdf pdf-force

@@ -1,6 +1,6 @@
 // Prepares the single-page build of the book for printing (run by scripts/build_pdf.py with
 // Playwright's page.evaluate). It only adds to and rewires the page; the looks are in
-// _static/print.css. Argument: {root, parts: [{caption, docnames}], cover: {...}, pdfName}.
+// _static/print.css. Argument: {root, parts: [{caption, docnames}], cover: {...}}.
 // Returns what the Python side needs: the chapters with their sections (for the PDF outline)
 // and counts of the links it rewrote.
 (spec) => {

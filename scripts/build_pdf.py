@@ -246,7 +246,7 @@ def build_single_page(root: Path = ROOT) -> Path:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", "--all", "-W", "-n", "--keep-going", "--builder", "singlehtml",
                "--path-output", str(SINGLE_OUTPUT), str(root)]
-    print("==> " + " ".join(command[1:]), flush=True)
+    print("==> jupyter-book " + " ".join(command[1:]), flush=True)
     done = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
@@ -498,8 +498,7 @@ def render(page: Path, root: Path = ROOT, ed: Edition | None = None) -> tuple[by
     parts = toc_parts(root)
     spec = {"root": parts[0].docnames[0],
             "parts": [{"caption": p.caption, "docnames": p.docnames} for p in parts],
-            "cover": {k: meta[k] for k in ("title", "subtitle", "authors", "edition", "citation", "licence")},
-            "pdfName": PDF_NAME}
+            "cover": {k: meta[k] for k in ("title", "subtitle", "authors", "edition", "citation", "licence")}}
     pdf, found, dests, browser = print_book(page, spec, meta["title"])
     if found["missing"]:
         raise SystemExit(f"error: chapters not found in the single page: {', '.join(found['missing'])}")
