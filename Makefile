@@ -62,8 +62,9 @@ $(DATA_STAMP): $(RAW) $(PIPELINE_CODE) | verify
 
 ##@ Book
 .PHONY: notebooks book html html-force open
-notebooks: data ## write the source reader pages, execute the chapters that changed (papermill; JOBS=n in parallel)
+notebooks: data ## write the source reader pages and the per-source _toc.yml entries, execute the chapters that changed (papermill; JOBS=n in parallel)
 	$(PY) -m sonla.build.reader
+	$(PY) scripts/sync_toc.py
 	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
 
 html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
@@ -82,19 +83,34 @@ html-force: venv ## rebuild the HTML even if nothing changed
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)
 
-open: ## print where the built book is
+open: ## print where the built book (and the PDF, once made) is
 	@echo "open file://$(CURDIR)/_build/html/index.html"
+	@if [ -f _build/pdf/sonla-book.pdf ]; then echo "PDF: $(CURDIR)/_build/pdf/sonla-book.pdf"; fi
+
+##@ PDF
+.PHONY: pdf pdf-force
+# The single-page build and the print are scripts/build_pdf.py; it skips both when nothing the
+# PDF is built from (pages, _toc, _config, _static, data, the script, the commit) changed.
+pdf: html $(CHROMIUM) ## print the whole book to _build/pdf/sonla-book.pdf (single-page build, headless Chromium) and copy it into _build/html/
+	$(PY) scripts/build_pdf.py
+
+pdf-force: html $(CHROMIUM) ## rebuild the PDF even if nothing changed
+	$(PY) scripts/build_pdf.py --force
 
 ##@ Checks
-.PHONY: test test-unit test-notebooks test-browser lint bench
-test: data ## the whole test suite: unit tests, nbval on every executed notebook, browser tests over the HTML, lint
-	$(PY) -m pytest -q -m "not browser" tests src/sonla
+.PHONY: test test-unit test-notebooks test-pdf test-browser lint bench
+test: data ## the whole test suite: unit tests, nbval on every executed notebook, the PDF, browser tests over the HTML, lint
+	$(PY) -m pytest -q -m "not browser and not pdf" tests src/sonla scripts
 	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory test-pdf
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory lint
 
 test-unit: venv ## unit tests and doctests only
-	$(PY) -m pytest -q -m "not browser" tests src/sonla
+	$(PY) -m pytest -q -m "not browser and not pdf" tests src/sonla scripts
+
+test-pdf: pdf ## check the PDF: a section per chapter, every figure, links, page numbers, metadata (makes the PDF first)
+	$(PY) -m pytest -q -p no:cacheprovider -m pdf tests/test_pdf.py
 
 test-browser: html $(CHROMIUM) ## headless Chromium over _build/html (builds the HTML first if a page changed)
 	$(PY) -m pytest -q -p no:cacheprovider -m browser tests/test_browser.py
@@ -112,7 +128,7 @@ bench: data ## run every benchmark in benchmarks/ (slow; writes data/bench/); `m
 
 ##@ Housekeeping
 .PHONY: clean help
-clean: ## remove the built HTML (not the venv, not the committed outputs)
+clean: ## remove the built HTML and PDF (not the venv, not the committed outputs)
 	rm -rf _build
 
 help: ## list the targets

@@ -17,12 +17,15 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+import scriptmodules
 
 from sonla import config
 
 pytestmark = pytest.mark.browser
 
 HTML_DIR = config.BUILD_DIR / "html"
+# `make pdf` copies the printed book here; the front page and "How to cite" link to it.
+PDF_NAME = "sonla-book.pdf"
 CHROMIUM = Path(os.environ.get("SONLA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -149,6 +152,8 @@ def _missing_links(tab, site: str, hrefs: list[str]) -> list[str]:
         if not href.startswith(site):
             continue
         parts = urlsplit(href)
+        if parts.path == f"/{PDF_NAME}" and not (HTML_DIR / PDF_NAME).is_file():
+            continue  # the PDF is added by `make pdf`; test_pages_link_to_the_pdf checks it when built
         status = tab.request.get(urljoin(href, parts.path)).status
         if status != 200:
             missing.append(f"{href} (HTTP {status})")
@@ -221,3 +226,69 @@ def test_search_finds_a_vietnamese_word(site, page, word):
     titles = " ".join(results.all_inner_texts())
     assert "Source text" in titles, titles
     assert problems == []
+
+
+@pytest.mark.parametrize("path", ["book/intro.html", "book/how-to-cite.html"])
+def test_pages_link_to_the_pdf(site, page, path):
+    """The front page and "How to cite" link to the PDF at the root of the site (make pdf puts it there)."""
+    problems = open_page(page, site + path)
+    links = page.locator(f'article a[href$="{PDF_NAME}"]')
+    assert links.count() >= 1, f"{path}: no link to {PDF_NAME}"
+    assert links.first.is_visible()
+    href = links.first.evaluate("a => a.href")
+    assert href == site + PDF_NAME
+    assert problems == []
+    built = HTML_DIR / PDF_NAME
+    if not built.is_file():
+        pytest.skip(f"{built} not there: run `make pdf` (make test does it) to check the link's target")
+    response = page.request.get(href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body() == (config.BUILD_DIR / "pdf" / PDF_NAME).read_bytes()
+
+
+def _source_rows() -> list[dict[str, str]]:
+    import csv
+
+    with config.MANIFEST.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+SOURCES = [row["source_id"] for row in _source_rows()]
+
+
+def _sidebar(page) -> dict[str, str]:
+    """{link target without fragment: link text} of the book's navigation sidebar."""
+    links = page.eval_on_selector_all(
+        "nav.bd-docs-nav a.reference", "ls => ls.map(a => [a.href.split('#')[0], a.innerText.trim()])")
+    return dict(links)
+
+
+@pytest.mark.parametrize("source_id", SOURCES)
+def test_sidebar_shows_short_titles_and_the_page_the_full_one(site, page, source_id):
+    """The sidebar names a source by its short title; the page heading keeps the full title."""
+    short = scriptmodules.load("sync_toc").short_titles()[source_id]
+    full = next(row["title_en"] for row in _source_rows() if row["source_id"] == source_id)
+    for path, heading in ((f"book/profiles/{source_id}.html", f"Source profile: {full}"),
+                          (f"book/sources/{source_id}.html", f"Source text: {full}")):
+        problems = open_page(page, site + path)
+        sidebar = _sidebar(page)
+        assert sidebar[site + f"book/profiles/{source_id}.html"] == short
+        assert sidebar[site + f"book/sources/{source_id}.html"] == short
+        assert full not in " ".join(sidebar.values()), "a full source title in the sidebar"
+        h1 = page.locator("article h1").first.evaluate(
+            "h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
+            " return c.textContent.trim(); }")
+        assert h1 == heading
+        assert problems == []
+
+
+def test_sidebar_entries_fit_on_two_lines(site, page):
+    """No entry of the sidebar wraps over more than two lines at 1280 px."""
+    open_page(page, site + "book/intro.html")
+    heights = page.eval_on_selector_all(
+        "nav.bd-docs-nav a.reference",
+        "ls => ls.map(a => [a.innerText.trim(), a.getClientRects().length,"
+        " a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)])")
+    too_tall = [text for text, _, lines in heights if lines > 2.5]
+    assert heights and not too_tall, too_tall

@@ -48,11 +48,13 @@ def built(tmp_path_factory) -> Path:
     """The temporary project with the markup source added and the book built."""
     root = copy_project(tmp_path_factory.mktemp("safety") / "project")
     add_source(root / "data/raw", SOURCE_ID, TEXT, title_en=f"Markup test {SCRIPT} {{glue}}`x` {{{{ x }}}}",
-               title_vi=f"Kiểm thử {IMAGE}", notes=MARKUP, issuer=SCRIPT)
+               title_vi=f"Kiểm thử {IMAGE}", notes=MARKUP, issuer=SCRIPT, short_title=f"Markup {SCRIPT}")
     result = run_in(root, "-m", "sonla.pipeline")
     assert result.returncode == 0, result.stderr
     result = run_in(root, "-m", "sonla.build.reader")  # the new source's reader page
     assert result.returncode == 0, result.stderr
+    result = run_in(root, "scripts/sync_toc.py")  # its pages' _toc.yml entries (sidebar short title)
+    assert result.returncode == 0, result.stdout + result.stderr
     # Every chapter that depends on the new source (its profile, and any per-source page).
     result = run_in(root, "scripts/run_notebooks.py", "--only", SOURCE_ID)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -85,6 +87,7 @@ def test_the_profile_page_shows_the_markup_as_text(built):
     html = page.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, escaped
     assert "{glue}" in html and "{{ x }}" in html  # not interpreted: still there as text
+    assert "Markup &lt;script&gt;alert(1)&lt;/script&gt;" in html  # the sidebar's short title, as text
 
 
 @pytest.mark.slow
