@@ -19,7 +19,7 @@ optional ``short_title`` column; an empty one is derived from the row as
 "<first word of kind>[ (<text layer>)], <date>", e.g. "News, December 2024" or
 "Appendix (OCR), 2025". A short title is one line of at most MAX_LENGTH characters without
 surrounding spaces, and no two sources may share one. Errors name the manifest row.
-``make notebooks`` runs this next to ``python -m sonla.reader``; tests/test_toc.py runs the check.
+``make notebooks`` runs this next to ``python -m sonla.build.reader``; tests/test_toc.py runs the check.
 """
 
 from __future__ import annotations
