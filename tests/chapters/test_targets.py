@@ -47,7 +47,7 @@ CASES_FROM_SOURCES = [
     (5, "50%", 2025, "already met at baseline"),
     (20, "150 đảng viên", 2025, "modest"),
     (4, "2%", None, "no other claim in the sources measures this indicator"),
-    (10, "100%", None, "the target's wording maps to no indicator key"),
+    (10, "100%", None, "every other claim of this indicator is itself a target"),
 ]
 
 

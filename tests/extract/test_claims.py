@@ -100,7 +100,7 @@ CASES_FROM_SOURCES = [
     ("new-ward-delegates", "news-congress-2025", "với 150 đại biểu chính thức", "150",
      dict(unit="delegate", indicator="congress_delegates", geography="to-hieu-ward")),
     ("footnote-takes-its-markers-context", "report", "thành phố có 52.442 công dân", "52.442",
-     dict(period="2020-2025", indicator="learning_citizens_share", qualifier="", geography="son-la-city")),
+     dict(period="2020-2025", indicator="learning_citizens", qualifier="", geography="son-la-city")),
     ("year-of-another-clause-not-the-period", "appendix-pdf", "70,5%,  tăng 3,4%", "70,5",
      dict(period="2020-2025", indicator="urbanisation_rate")),
     ("private-enterprise-party-orgs", "report", "100% tổ chức Đảng trong doanh nghiệp tư nhân", "100",
