@@ -1,4 +1,4 @@
-"""Write the per-source entries of _toc.yml, with their short sidebar titles, from the manifest.
+"""Write the per-source and per-indicator entries of _toc.yml, with their short sidebar titles.
 
     python scripts/sync_toc.py          # validate the short titles, rewrite the entries
     python scripts/sync_toc.py --check  # exit 1 if _toc.yml is out of date (or a title is invalid)
@@ -19,6 +19,14 @@ optional ``short_title`` column; an empty one is derived from the row as
 "<first word of kind>[ (<text layer>)], <date>", e.g. "News, December 2024" or
 "Appendix (OCR), 2025". A short title is one line of at most MAX_LENGTH characters without
 surrounding spaces, and no two sources may share one. Errors name the manifest row.
+
+The indicator pages (one per indicator with at least two claims or any finding, the same list
+as ``foreach: indicator`` in ``notebooks/runs.yml``: :func:`sonla.reconcile.pages.indicator_pages`)
+are listed the same way between ``# per indicator: book/indicators/{indicator}`` and
+``# end per indicator``, in the order of that list (theme, then label); each sidebar title is the
+indicator's English label without its parenthesis, cut at a word to at most MAX_LENGTH
+characters ("…" marks the cut). The page keeps the full label as its heading.
+
 ``make notebooks`` runs this next to ``python -m sonla.build.reader``; tests/test_toc.py runs the check.
 """
 
@@ -33,14 +41,16 @@ import sys
 from pathlib import Path
 
 from sonla import config
+from sonla.errors import SonlaError
+from sonla.reconcile.pages import indicator_pages
 
 # The project root honours SONLA_ROOT (sonla.config), like every other stage.
 MANIFEST = config.MANIFEST
 TOC = config.ROOT / "_toc.yml"
 MAX_LENGTH = 48
 TEXT_LAYER_LABELS = {"clean": "", "pdf-text": "PDF text layer", "ocr": "OCR"}
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)# per source: (?P<pattern>\S+)")
-END = re.compile(r"^[ \t]*# end per source\b")
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)# per (?P<what>source|indicator): (?P<pattern>\S+)")
+END = re.compile(r"^[ \t]*# end per (?P<what>source|indicator)\b")
 
 
 class TocError(Exception):
@@ -103,11 +113,65 @@ def short_titles(manifest: Path = MANIFEST) -> dict[str, str]:
     return titles
 
 
-def render_toc(toc_text: str, manifest: Path = MANIFEST) -> str:
-    """``toc_text`` with every per-source block rewritten from the manifest."""
+def _plain_label(label: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\s*\([^)]*\)", "", label)).strip()
+
+
+def indicator_title(label: str, keep_end: bool = False) -> str:
+    """The sidebar title of an indicator page: its label without parentheses, cut at a word.
+
+    ``keep_end`` keeps the label's last words instead of its middle (for labels that differ only
+    at the end).
+
+    >>> indicator_title("Party cells directly under the ward party committee (chi bộ trực thuộc)")
+    'Party cells directly under the ward party…'
+    >>> indicator_title("Households affected by site clearance for the Bản Mòng reservoir project", True)
+    'Households affected … Bản Mòng reservoir project'
+    >>> indicator_title("Urbanisation rate")
+    'Urbanisation rate'
+    """
+    title = _plain_label(label)
+    if len(title) <= MAX_LENGTH:
+        return title
+    if not keep_end:
+        return title[:MAX_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+    words = title.split(" ")
+    head, tail = words[:2], []
+    while len(" ".join(head)) + 3 + len(" ".join([words[-len(tail) - 1], *tail])) <= MAX_LENGTH:
+        tail.insert(0, words[-len(tail) - 1])
+    return " ".join(head) + " … " + " ".join(tail)
+
+
+def indicator_titles(processed_dir: Path | None = None) -> list[tuple[dict[str, str], str]]:
+    """(row, sidebar title) per indicator page, in page order.
+
+    Labels whose cut titles would be equal keep their ends instead; TocError if two titles are
+    still equal.
+    """
+    try:
+        rows = indicator_pages(processed_dir)
+    except SonlaError as err:
+        raise TocError(str(err)) from None
+    cut = [indicator_title(row["label_en"]) for row in rows]
+    titles = [indicator_title(row["label_en"], keep_end=cut.count(t) > 1)
+              for row, t in zip(rows, cut, strict=True)]
+    seen: dict[str, str] = {}
+    for row, title in zip(rows, titles, strict=True):
+        if title in seen:
+            raise TocError(f"indicators {seen[title]} and {row['indicator']} get the same sidebar title "
+                           f"{title!r}: make their label_en in indicators.yaml differ")
+        seen[title] = row["indicator"]
+    return list(zip(rows, titles, strict=True))
+
+
+def render_toc(toc_text: str, manifest: Path = MANIFEST, processed_dir: Path | None = None) -> str:
+    """``toc_text`` with every per-source block rewritten from the manifest, and every
+    per-indicator block from the indicator pages."""
     titles = short_titles(manifest)
     with manifest.open(encoding="utf-8", newline="") as handle:
         rows = {row["source_id"]: row for row in csv.DictReader(handle)}
+    sources = [(rows[source_id], titles[source_id]) for source_id in sorted(rows)]
+    indicators: list[tuple[dict[str, str], str]] | None = None
     out: list[str] = []
     lines = toc_text.splitlines(keepends=True)
     index = 0
@@ -118,19 +182,22 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST) -> str:
         begin = BEGIN.match(line)
         if not begin:
             continue
-        while index < len(lines) and not END.match(lines[index]):
+        what = begin.group("what")
+        while index < len(lines) and not ((end := END.match(lines[index])) and end["what"] == what):
             index += 1
         if index == len(lines):
-            raise TocError(f"{TOC.name}: '# per source:' without '# end per source' after it")
+            raise TocError(f"{TOC.name}: '# per {what}:' without '# end per {what}' after it")
         indent, pattern = begin.group("indent"), begin.group("pattern")
-        for source_id in sorted(rows):
+        if what == "indicator" and indicators is None:
+            indicators = indicator_titles(processed_dir)
+        for row, title in (sources if what == "source" else indicators or []):
             try:
-                file = pattern.format_map(rows[source_id])
+                file = pattern.format_map(row)
             except KeyError as err:
-                raise TocError(f"{TOC.name}: pattern {pattern!r} names {err}, "
-                               "not a manifest column") from None
+                column = "a manifest column" if what == "source" else "a field of an indicator page"
+                raise TocError(f"{TOC.name}: pattern {pattern!r} names {err}, not {column}") from None
             out.append(f"{indent}- file: {file}\n")
-            out.append(f"{indent}  title: {json.dumps(titles[source_id], ensure_ascii=False)}\n")
+            out.append(f"{indent}  title: {json.dumps(title, ensure_ascii=False)}\n")
     return "".join(out)
 
 
@@ -151,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if current != expected:
         TOC.write_text(expected, encoding="utf-8")
-        print("  toc          _toc.yml (per-source entries written)")
+        print("  toc          _toc.yml (per-source and per-indicator entries written)")
     else:
         print("  toc          _toc.yml (unchanged)")
     return 0

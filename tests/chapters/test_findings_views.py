@@ -47,7 +47,7 @@ def test_clause_of_picks_the_part_with_the_claim():
 
 
 def test_gloss_from_fields_when_no_translation():
-    assert views.gloss(dict(CLAIM, indicator="")) == "reached 42 of 59 criterion (2024)"
+    assert views.gloss(dict(CLAIM, indicator="")) == "reached 42/59 criteria or targets (2024)"
     assert views.gloss({"value": 4000.0, "unit": "bn_vnd", "qualifier": "nearly", "denominator": math.nan,
                         "indicator": "", "period": ""}) == "nearly 4,000 billion VND"
 

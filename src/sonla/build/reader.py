@@ -174,7 +174,7 @@ def render_page(source: Source, claims: pd.DataFrame) -> str:
     """The MyST text of one source's reader page (deterministic for the same inputs)."""
     good, bad = _claims_of(source, claims)
     counts = pd.Series([c.kind for c in good], dtype="object").value_counts().sort_index()
-    legend = ", ".join(f"{count:,} {kind}" for kind, count in counts.items()) or "none"
+    legend = ", ".join(f"{count:,} {kind.replace('_', ' ')}" for kind, count in counts.items()) or "none"
     body = (f'<div class="source-text" lang="{escape_text(source.language)}">'
             f"{highlight_claims(source.text, good)}</div>")
     fence = _fence(body)

@@ -6,7 +6,10 @@ the data files it reads (globs, relative to the project root) and optionally a
 page title. A run with ``foreach: source`` is expanded into one run per row of
 the source manifest; ``{field}`` in its output, parameters, inputs and title is
 filled from that row (``{source_id}``, ``{file}``, ``{title_en}``, ...), so a new
-source gets its pages from one manifest row.
+source gets its pages from one manifest row. ``foreach: indicator`` runs once per
+indicator the reconciliation has something to say about (at least two claims or
+any finding: :func:`sonla.reconcile.pages.indicator_pages`), with the fields
+``{indicator}``, ``{label_en}``, ``{theme}``, ``{claims}`` and ``{findings}``.
 
 A run is executed only when its *fingerprint* changed: the sha256 of the
 template, the parameters and title, the package code and rules, the pinned
@@ -20,6 +23,9 @@ some of its rows with ``path#column=value`` (for example
 ``data/raw/sources.csv#source_id={source_id}``): only the header and the rows
 whose ``column`` equals ``value`` enter the fingerprint, so a profile page
 re-executes when *its* manifest row changes, not when another source's does.
+``path#column~=value`` keeps the rows whose ``;``-separated ``column`` lists
+``value`` (a finding names all its indicators); it may keep none, since an
+indicator need not have a finding, whereas ``=`` must match a row.
 
 Executed notebooks are post-processed so that two runs give identical bytes:
 papermill's timings are stripped and the injected-parameters cell is hidden
@@ -50,6 +56,7 @@ from pathlib import Path
 from .. import config
 from ..errors import SonlaError
 from ..io import read_yaml, write_text_atomic
+from ..reconcile.pages import indicator_pages
 from ..sources import read_manifest
 from .markup import escape_markdown
 
@@ -65,6 +72,8 @@ REQUIREMENTS = "requirements.txt"
 HIDDEN_TAGS = ("remove-cell",)
 # Seconds a kernel may take to start (papermill's default, 60, is too short on a loaded machine).
 KERNEL_START_TIMEOUT = 300
+# What `foreach:` may expand over: a name and the rows (dicts of text fields) it gives.
+FOREACH = {"source": read_manifest, "indicator": indicator_pages}
 
 
 class RunError(SonlaError):
@@ -128,11 +137,14 @@ def _fill(value, fields: dict[str, str]):
 
 
 def _expand(entry: dict, defaults: dict, where: str) -> list[Run]:
-    """One run, or one per manifest row for ``foreach: source``; parameters checked."""
+    """One run, or one per row of a ``foreach`` (:data:`FOREACH`); parameters checked."""
     foreach = entry.get("foreach")
-    if foreach not in (None, "source"):
-        raise RunError(f"{where}: foreach must be 'source', not {foreach!r}")
-    rows = read_manifest() if foreach else [{}]
+    if foreach is not None and foreach not in FOREACH:
+        raise RunError(f"{where}: foreach must be one of {', '.join(map(repr, FOREACH))}, not {foreach!r}")
+    try:
+        rows = FOREACH[foreach]() if foreach else [{}]
+    except SonlaError as err:
+        raise RunError(f"{where}: foreach {foreach}: {err}") from None
     runs = []
     for row in rows:
         try:
@@ -197,15 +209,21 @@ def check_parameters(run: Run, where: str = "") -> None:
 def _csv_rows(path: Path, column: str, value: str) -> bytes:
     """The header and the rows of a CSV whose ``column`` equals ``value``, as CSV bytes.
 
-    Raises :class:`RunError` if the column does not exist or no row matches.
+    ``column~`` (from ``path#column~=value``) keeps the rows whose ``;``-separated ``column``
+    lists ``value``, and may keep none. Raises :class:`RunError` if the column does not exist,
+    or if ``=`` matches no row.
     """
+    listed = column.endswith("~")
+    column = column.removesuffix("~")
+    operator = "~=" if listed else "="
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if column not in (reader.fieldnames or []):
-            raise RunError(f"input {path}#{column}={value}: {path.name} has no column {column!r}")
-        rows = [row for row in reader if row[column] == value]
+            raise RunError(f"input {path}#{column}{operator}{value}: {path.name} has no column {column!r}")
+        rows = [row for row in reader
+                if (value in row[column].split(";") if listed else row[column] == value)]
         header = list(reader.fieldnames or [])
-    if not rows:
+    if not rows and not listed:
         raise RunError(f"input {path}#{column}={value}: no row with {column} = {value!r}")
     out = io.StringIO()
     writer = csv.DictWriter(out, header, lineterminator="\n")

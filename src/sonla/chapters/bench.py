@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
+from .book import as_bool
 
 __all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
            "synthetic", "repeats_sentence", "best_per_mb_column", "targets", "extrapolate_hours",
@@ -33,14 +34,14 @@ def _read(name: str, bench_dir: Path | None) -> Path:
 def load_results(bench_dir: Path | None = None) -> pd.DataFrame:
     """``results.csv``: one row per benchmark (and corpus size), with median and minimum seconds."""
     frame = pd.read_csv(_read("results.csv", bench_dir), keep_default_na=False, na_values=[""])
-    frame["projected"] = frame["projected"].astype(str).eq("True")
+    frame["projected"] = as_bool(frame["projected"], "results.csv, column projected")
     return frame
 
 
 def load_stages(bench_dir: Path | None = None) -> pd.DataFrame:
     """``stages.csv``: seconds of each pipeline step at each synthetic corpus size."""
     frame = pd.read_csv(_read("stages.csv", bench_dir), keep_default_na=False, na_values=[""])
-    frame["projected"] = frame["projected"].astype(str).eq("True")
+    frame["projected"] = as_bool(frame["projected"], "stages.csv, column projected")
     return frame
 
 

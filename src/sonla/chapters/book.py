@@ -1,15 +1,21 @@
-"""Small helpers the chapters share: parameter captions, source lookups, glue."""
+"""Small helpers the chapters share: parameter captions, the typed loader, the reconciliation's
+parameters, source lookups."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 
 import pandas as pd
 
 from .. import config
-from ..sources import Source, load_sources
+from ..reconcile.params import Params
+from ..schema import TABLES
+from ..sources import Source, load_sources, read_manifest
+from . import labels
 
-__all__ = ["parameter_caption", "load_processed", "source_by_id", "manifest_table", "source_card"]
+__all__ = ["parameter_caption", "load_processed", "reconcile_params", "source_by_id", "manifest_table",
+           "source_card", "as_bool", "source_ids"]
 
 
 def parameter_caption(**parameters: object) -> str:
@@ -22,15 +28,60 @@ def parameter_caption(**parameters: object) -> str:
     return f"*Executed with parameters:* {parts}"
 
 
-def load_processed(name: str) -> pd.DataFrame:
-    """Read a CSV from ``data/processed/`` with text columns kept as strings.
+def as_bool(column: pd.Series, where: str = "") -> pd.Series:
+    """A column of ``True``/``False`` (as written in a CSV, or already booleans) as booleans.
 
-    Raises FileNotFoundError naming the file and the command that makes it.
+    Raises ValueError naming ``where`` and the first value that is neither.
+
+    >>> as_bool(pd.Series(["True", "False", True])).tolist()
+    [True, False, True]
+    """
+    mapped = column.map(lambda v: v if isinstance(v, bool) else {"true": True, "false": False}.get(
+        str(v).strip().lower()))
+    bad = column[mapped.isna()]
+    if len(bad):
+        raise ValueError(f"{where or column.name}: {bad.iloc[0]!r} is not True or False")
+    return mapped.astype(bool)
+
+
+def load_processed(name: str) -> pd.DataFrame:
+    """Read a CSV from ``data/processed/`` with its columns typed as ``sonla.schema`` declares them.
+
+    Text columns stay strings (an empty cell is missing); ``boolean`` columns become booleans,
+    so no chapter compares with the string "True". Raises FileNotFoundError naming the file and
+    the command that makes it.
     """
     path = config.PROCESSED_DIR / name
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: run `make data` first")
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    table = TABLES.get(name)
+    for field in table.fields if table else ():
+        if field.type == "boolean" and field.name in frame:
+            frame[field.name] = as_bool(frame[field.name], f"{name}, column {field.name}")
+    return frame
+
+
+def reconcile_params(tolerances: dict | None = None) -> Params:
+    """The reconciliation's :class:`~sonla.reconcile.params.Params`, with ``tolerances`` (a
+    chapter's parameter: the fields to change) applied to the defaults.
+
+    Raises ValueError naming an unknown field and the known ones.
+
+    >>> reconcile_params({"nearly_tol": 0.1}).nearly_tol, reconcile_params().nearly_tol
+    (0.1, 0.05)
+    """
+    known = {f.name for f in dataclasses.fields(Params)}
+    unknown = sorted(set(tolerances or {}) - known)
+    if unknown:
+        raise ValueError(f"tolerances: unknown field(s) {', '.join(unknown)}; "
+                         f"Params has {', '.join(sorted(known))}")
+    return Params(**(tolerances or {}))
+
+
+def source_ids() -> list[str]:
+    """The source ids in manifest order (the order of every per-source colour and table)."""
+    return [row["source_id"] for row in read_manifest()]
 
 
 def source_by_id(source_id: str) -> Source:
@@ -42,10 +93,14 @@ def source_by_id(source_id: str) -> Source:
 
 
 def manifest_table() -> pd.DataFrame:
-    """The manifest as a table for readers (without the long notes)."""
+    """The manifest as a table for readers: short title, date, text layer, full English title
+    (without the long notes), and how many copies of its document the book has."""
+    sources = load_sources()
+    copies = pd.Series([s.document_id for s in sources]).value_counts()
     rows = [
-        {"source_id": s.source_id, "kind": s.kind, "date": s.date, "text layer": s.text_layer,
-         "document": s.document_id, "title (English)": html.unescape(s.title_en)}
+        {"source": labels.source_label(s.source_id), "date": s.date, "text layer": s.text_layer,
+         "copies of the document": int(copies[s.document_id]),
+         "title (English)": html.unescape(s.title_en)}
         for s in load_sources()
     ]
     return pd.DataFrame(rows)

@@ -20,9 +20,9 @@ from ..reconcile.params import Params
 from ..reconcile.registry import find_findings
 from ..sources import load_sources
 from ..text.fold import fold_words
-from ..text.lexicon import load_labels, rule_file
-from . import book, plots
-from .tables import READER_PREFIX, claim_link
+from ..text.lexicon import rule_file
+from . import book, labels, plots
+from .tables import READER_PREFIX, claim_link, html_table, indicator_link
 
 __all__ = [
     "STATUS_ORDER",
@@ -39,6 +39,8 @@ __all__ = [
     "load_notes",
     "note_for",
     "hypotheses_html",
+    "english_of",
+    "verdict",
 ]
 
 STATUS_ORDER = ["contradiction", "unresolved", "explained", "consistent"]
@@ -46,10 +48,10 @@ STATUS_COLOURS = {"contradiction": plots.PALETTE[3], "unresolved": plots.PALETTE
                   "explained": plots.PALETTE[5], "consistent": plots.PALETTE[2]}
 
 
-def book_findings(claims: pd.DataFrame | None = None, **params: object) -> pd.DataFrame:
+def book_findings(claims: pd.DataFrame | None = None, params: Params | None = None) -> pd.DataFrame:
     """The findings for these parameters: the published ``findings.csv`` when they are the
     pipeline's defaults, otherwise recomputed from ``claims.csv`` with the given tolerances."""
-    chosen = Params(**params)  # type: ignore[arg-type]
+    chosen = params or Params()
     if chosen == Params():
         return book.load_processed("findings.csv")
     claims = claims if claims is not None else book.load_processed("claims.csv")
@@ -61,33 +63,16 @@ def _link(claim_id: str, source_id: str, prefix: str = "") -> str:
     return claim_link(claim_id, source_id, prefix=f"{prefix}{READER_PREFIX}", code=True)
 
 
-def _num(x: float) -> str:
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.6g}"
-
-
 def gloss(claim: pd.Series | dict) -> str:
     """An English gloss of one claim, built from its fields (not a translation of the sentence).
 
     >>> gloss({"value": 4051.0, "unit": "bn_vnd", "qualifier": "more_than", "denominator": float("nan"),
     ...        "indicator": "", "period": "2021-2025"})
-    'more than 4,051 billion VND (2021-2025)'
+    'more than 4,051 billion VND (2021–2025)'
     """
-    labels = load_labels()
-    value = float(claim["value"])
-    unit = str(claim.get("unit", "") or "")
-    denominator = claim.get("denominator")
-    qualifier = labels.qualifier_gloss.get(str(claim.get("qualifier", "") or ""), "")
-    if denominator is not None and not (isinstance(denominator, float) and math.isnan(denominator)):
-        number = f"{_num(value)} of {_num(float(denominator))} {labels.unit_gloss.get(unit, unit)}".strip()
-    elif unit == "percent":
-        number = f"{_num(value)}%"
-    else:
-        number = f"{_num(value)} {labels.unit_gloss.get(unit, unit.replace('_', ' '))}".strip()
-    label = labels.indicator_label.get(str(claim.get("indicator", "") or ""), "")
-    period = str(claim.get("period", "") or "")
-    parts = [f"{qualifier} {number}".strip()]
+    parts = [labels.claim_value(claim)]
+    label = labels.indicator_label(claim.get("indicator"))
+    period = labels.period_label(claim.get("period"))
     if label:
         parts.append(f"— {label}")
     if period:
@@ -137,29 +122,53 @@ def gloss_clause(clause: str) -> str | None:
     return out[:1].upper() + out[1:] if out else None
 
 
+def english_of(claim: pd.Series | dict) -> str:
+    """The English of a claim: its clause translated by the phrase glossary (in quotation marks)
+    where the glossary covers every word, else :func:`gloss`."""
+    translated = gloss_clause(clause_of(claim["sentence"], claim["text"]))
+    return f"“{translated}”" if translated else gloss(claim)
+
+
 def claims_html(claims: pd.DataFrame, prefix: str = "", sentence: bool = True) -> str:
-    """A table of claims: linked id, source, the number as written, the sentence, an English gloss."""
-    head = ["claim", "source", "as written", "English gloss"]
-    head += ["sentence (Vietnamese)"] if sentence else []
-    rows = []
-    for _, c in claims.iterrows():
-        translated = gloss_clause(clause_of(c["sentence"], c["text"]))
-        english = f"“{translated}”" if translated else gloss(c)
-        cells = [_link(c["claim_id"], c["source_id"], prefix), html.escape(str(c["source_id"])),
-                 html.escape(re.sub(r"\s+", " ", str(c["text"]))), html.escape(english)]
-        if sentence:
-            cells.append(html.escape(str(c["sentence"])))
-        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
-    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    return (f'<table class="dataframe claims-table"><thead><tr>{header}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    """A table of claims: linked id, source, the number as written, an English gloss, the sentence.
+
+    ``prefix`` leads from the chapter's folder to ``book/`` ("" or "../").
+    """
+    table = pd.DataFrame({
+        "claim": [_link(c, s, prefix) for c, s in zip(claims["claim_id"], claims["source_id"], strict=True)],
+        "source": claims["source_id"].map(labels.source_label),
+        "as written": [re.sub(r"\s+", " ", str(t)) for t in claims["text"]],
+        "English gloss": [english_of(c) for _, c in claims.iterrows()],
+    })
+    if sentence:
+        table["sentence (Vietnamese)"] = claims["sentence"].astype(str).tolist()
+    return html_table(table, escaped=["claim"], classes="claims-table")
+
+
+def verdict(finding: pd.Series | dict) -> str:
+    """A finding's verdict in words: status, severity and confidence.
+
+    >>> verdict({"status": "contradiction", "severity": "high", "confidence": "medium"})
+    'contradiction (high severity, medium confidence)'
+    >>> verdict({"status": "consistent", "severity": "none", "confidence": "high"})
+    'consistent (high confidence)'
+    """
+    severity = str(finding.get("severity", "") or "")
+    detail = [f"{severity} severity"] if severity and severity != "none" else []
+    detail += [f"{finding['confidence']} confidence"] if finding.get("confidence") else []
+    return f"{finding['status']}" + (f" ({', '.join(detail)})" if detail else "")
 
 
 def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = "",
-                  quotes: bool = True) -> str:
-    """A table of findings with their linked claims (and the quoted numbers) and explanations."""
+                  quotes: bool = True, catalogue: str | None = None) -> str:
+    """A table of findings, each row anchored ``finding-<finding_id>``: what was compared (kind
+    and indicators, linked to their pages), the claims (linked, with their numbers as written),
+    the verdict and preferred value, and the explanation in words.
+
+    ``catalogue`` (the findings catalogue's page, e.g. ``../findings-catalogue.html``) links each
+    finding's id to its entry there; without it the ids are plain (the catalogue itself).
+    """
     by_id = claims.set_index("claim_id")
-    head = ["finding", "kind", "status", "severity", "confidence", "claims", "preferred", "explanation"]
     rows = []
     for _, f in findings.iterrows():
         links = []
@@ -168,20 +177,29 @@ def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = ""
                 c = by_id.loc[cid]
                 quote = f" “{html.escape(str(c['text']))}”" if quotes else ""
                 links.append(_link(cid, str(c["source_id"]), prefix) + quote)
-        cells = [f"<code>{html.escape(str(f['finding_id']))}</code>", html.escape(str(f["kind"])),
-                 html.escape(str(f["status"])), html.escape(str(f["severity"])),
-                 html.escape(str(f["confidence"])), "<br>".join(links),
-                 html.escape(str(f["preferred_value"])), html.escape(str(f["explanation"]))]
-        anchor = html.escape(str(f["finding_id"]), quote=True)
-        rows.append(f'<tr id="finding-{anchor}">' + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
-    header = "".join(f"<th>{h}</th>" for h in head)
-    return (f'<table class="dataframe findings-table"><thead><tr>{header}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        keys = [k for k in str(f.get("indicator", "") or "").split(";") if k]
+        what = "<br>".join(indicator_link(k, f"{prefix}indicators/") for k in keys)
+        preferred = labels.preferred_value(f.get("preferred_value"))
+        ident = f"<code>{html.escape(str(f['finding_id']))}</code>"
+        if catalogue:
+            href = html.escape(f"{catalogue}#finding-{f['finding_id']}", quote=True)
+            ident = f'<a href="{href}">{ident}</a>'
+        rows.append({
+            "finding": f"<strong>{html.escape(labels.kind_label(f['kind']))}</strong><br>{ident}",
+            "indicator": what,
+            "claims": "<br>".join(links),
+            "verdict": html.escape(verdict(f))
+                       + (f"<br>preferred: {html.escape(preferred)}" if preferred else ""),
+            "explanation": html.escape(labels.plain_text(f["explanation"])),
+        })
+    table = pd.DataFrame(rows, columns=["finding", "indicator", "claims", "verdict", "explanation"])
+    return html_table(table, escaped=list(table.columns), classes="findings-table",
+                      row_ids=[f"finding-{i}" for i in findings["finding_id"]])
 
 
 def kind_status_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Counts of findings by kind (rows) and status (columns), with totals."""
-    table = pd.crosstab(findings["kind"], findings["status"])
+    """Counts of findings by kind (rows, in words) and status (columns), with totals."""
+    table = pd.crosstab(findings["kind"].map(labels.kind_label).rename("kind"), findings["status"])
     table = table.reindex(columns=[s for s in STATUS_ORDER if s in table.columns], fill_value=0)
     table["total"] = table.sum(axis=1)
     return table.sort_values("total", ascending=False)
@@ -204,7 +222,7 @@ def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str
     lo, hi = min(finite), max(finite)
     pad = max((hi - lo) * 0.25, abs(hi) * 0.01, 1e-9)
     right_edge = hi + pad
-    labels = []
+    ticks = []
     for y, (_, c) in enumerate(claims.iterrows()):
         iv = claim_interval(float(c["value"]), str(c["qualifier"]), str(c["text"]), params)
         end = right_edge if math.isinf(iv.hi) else iv.hi
@@ -214,12 +232,12 @@ def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str
             ax.annotate("", xy=(right_edge, y), xytext=(right_edge - pad * 0.4, y),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 2})
         ax.plot([float(c["value"])], [y], marker="|", color="black", markersize=14)
-        word = load_labels().qualifier_gloss.get(str(c["qualifier"]), "")
+        word = labels.qualifier_label(c["qualifier"])
         shown = re.sub(r"\s+", " ", str(c["text"]))
-        labels.append(f"{c['source_id']}: {word + ' ' if word else ''}{shown}")
-    ax.set_yticks(range(len(labels)), labels)
+        ticks.append(f"{labels.source_label(c['source_id'])}: {word + ' ' if word else ''}{shown}")
+    ax.set_yticks(range(len(ticks)), ticks)
     ax.set_xlim(lo - pad, right_edge)
-    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_ylim(-0.7, len(ticks) - 0.3)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title)
@@ -227,11 +245,19 @@ def plot_intervals(claims: pd.DataFrame, params: Params, title: str, xlabel: str
     return fig
 
 
-def plot_theme_claims(claims: pd.DataFrame, title: str) -> plt.Figure:
-    """Quantity claims of a theme: count per indicator (most on top), stacked by source."""
-    table = pd.crosstab(claims["indicator"], claims["source_id"])
+def plot_theme_claims(claims: pd.DataFrame, title: str, width: int = 45) -> plt.Figure:
+    """Quantity claims of a theme: count per indicator (most on top, labels cut to ``width``
+    characters), stacked by source."""
+    names = claims["indicator"].map(lambda k: _cut(labels.indicator_label(k), width))
+    sources = claims["source_id"].map(labels.source_label).rename("source")
+    table = pd.crosstab(names.rename("indicator"), sources)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     return plots.stacked_bars(table, title, "quantity claims")
+
+
+def _cut(text: str, width: int) -> str:
+    """Text cut at a word to at most ``width`` characters ("…" marks the cut)."""
+    return text if len(text) <= width else text[:width - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def load_notes() -> list[dict]:
@@ -251,10 +277,7 @@ def hypotheses_html(note: dict | None) -> str:
     """The note's competing hypotheses as an HTML table (claim, against, what would settle it)."""
     if not note or not note.get("hypotheses"):
         return "<p>No curated hypotheses for this finding.</p>"
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(h.get(k, '')))}</td>"
-                         for k in ("claim", "against", "would_settle")) + "</tr>"
-        for h in note["hypotheses"])
-    return ('<table class="dataframe hypotheses-table"><thead><tr><th>hypothesis</th>'
-            "<th>what speaks against it</th><th>evidence that would settle it</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    table = pd.DataFrame([{"hypothesis": h.get("claim", ""), "what speaks against it": h.get("against", ""),
+                           "evidence that would settle it": h.get("would_settle", "")}
+                          for h in note["hypotheses"]])
+    return html_table(table, classes="hypotheses-table")

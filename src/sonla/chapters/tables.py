@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from collections.abc import Iterable
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .. import config
+from ..reconcile.pages import indicator_page_keys
+from . import labels
 
 __all__ = [
     "claim_href",
     "claim_link",
     "claim_links",
+    "indicator_href",
+    "indicator_link",
     "escape_cell",
     "escape_frame",
     "linked_claims",
@@ -29,11 +36,16 @@ __all__ = [
     "interactive_table",
     "download_links",
     "html_table",
+    "show",
+    "scrollable",
     "claims_html_table",
+    "readable_claims",
+    "CLAIM_COLUMNS",
     "source_of_claim",
 ]
 
 READER_PREFIX = "sources/"
+INDICATOR_PREFIX = "indicators/"
 
 
 def claim_href(claim_id: str, source_id: str, prefix: str = READER_PREFIX) -> str:
@@ -58,6 +70,36 @@ def claim_link(claim_id: str, source_id: str, prefix: str = READER_PREFIX, code:
     href = html.escape(claim_href(claim_id, source_id, prefix), quote=True)
     text = html.escape(claim_id)
     return f'<a href="{href}">{f"<code>{text}</code>" if code else text}</a>'
+
+
+@lru_cache(maxsize=1)
+def _indicator_pages() -> frozenset[str]:
+    return frozenset(indicator_page_keys())
+
+
+def indicator_href(key: str, prefix: str = INDICATOR_PREFIX) -> str:
+    """The link to an indicator's page (``prefix``: from the chapter's folder to ``book/indicators/``).
+
+    >>> indicator_href("urbanisation_rate", "../indicators/")
+    '../indicators/urbanisation_rate.html'
+    """
+    return f"{prefix}{key}.html"
+
+
+def indicator_link(key: str, prefix: str = INDICATOR_PREFIX, pages: Iterable[str] | None = None) -> str:
+    """An indicator's English label (escaped), linked to its page when it has one.
+
+    ``pages`` are the indicators with a page (default: :func:`sonla.reconcile.pages.indicator_page_keys`).
+
+    >>> indicator_link("urbanisation_rate", pages={"urbanisation_rate"})
+    '<a href="indicators/urbanisation_rate.html">Urbanisation rate</a>'
+    >>> indicator_link("urbanisation_rate", pages=())
+    'Urbanisation rate'
+    """
+    label = html.escape(labels.indicator_label(key))
+    if key not in (_indicator_pages() if pages is None else set(pages)):
+        return label
+    return f'<a href="{html.escape(indicator_href(key, prefix), quote=True)}">{label}</a>'
 
 
 def claim_links(claim_ids: str | Iterable[str], source_of: dict[str, str],
@@ -132,7 +174,8 @@ def init_offline() -> None:
 def interactive_table(table: pd.DataFrame, table_id: str, page_length: int = 10, **options: object):
     """An itables searchable, sortable table with a fixed id (deterministic HTML).
 
-    ``table`` must already be escaped: cells are shown as HTML (so links work).
+    ``table`` must already be escaped: cells are shown as HTML (so links work). The table sits in
+    a sideways-scrolling box (:func:`scrollable`): it may be wider than the text column.
     """
     from IPython.display import HTML
     from itables import to_html_datatable
@@ -145,13 +188,60 @@ def interactive_table(table: pd.DataFrame, table_id: str, page_length: int = 10,
                 "bottomEnd": "paging"},
     )
     settings.update(options)
-    return HTML(to_html_datatable(table, **settings))
+    return HTML(scrollable(to_html_datatable(table, **settings)))
 
 
-def html_table(table: pd.DataFrame, escaped: Iterable[str] = ()) -> str:
-    """A plain HTML table; every column is escaped except those listed in ``escaped``."""
-    safe = escape_frame(table, keep=escaped)
-    return safe.to_html(index=False, escape=False, border=0, classes="sonla-table", na_rep="")
+def _cell(value: object) -> str:
+    """One cell for a reader: numbers formatted (:func:`~sonla.chapters.labels.number`), booleans
+    as yes/no, missing values empty, anything else as its text."""
+    if isinstance(value, bool | np.bool_):
+        return labels.yes_no(bool(value))
+    if value is None or value is pd.NA or (isinstance(value, numbers.Real) and math.isnan(value)):
+        return ""
+    if isinstance(value, numbers.Real):
+        return labels.number(value)
+    return str(value)
+
+
+def html_table(table: pd.DataFrame, escaped: Iterable[str] = (), row_ids: Iterable[str] | None = None,
+               classes: str = "", index: bool = False) -> str:
+    """The book's table for readers: every cell escaped except in the columns ``escaped`` (already
+    HTML), numbers with thousands separators, booleans as yes/no, long text wrapped within the text
+    column (``_static/sonla.css``, class ``sonla-table``). ``row_ids`` gives each row an anchor
+    (``id``); ``index`` shows the index as the first column.
+
+    >>> page = html_table(pd.DataFrame({"a": [4051.0], "b": ["<i>x</i>"], "c": [True]}), row_ids=["r1"])
+    >>> page[page.index("<tbody>"):]
+    '<tbody><tr id="r1"><td>4,051</td><td>&lt;i&gt;x&lt;/i&gt;</td><td>yes</td></tr></tbody></table>'
+    """
+    if index:
+        table = table.reset_index()
+    keep = set(escaped)
+    ids = list(row_ids) if row_ids is not None else [None] * len(table)
+    if len(ids) != len(table):
+        raise ValueError(f"html_table: {len(ids)} row ids for {len(table)} rows")
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    rows = []
+    for row_id, values in zip(ids, table.itertuples(index=False, name=None), strict=True):
+        cells = "".join(f"<td>{_cell(v) if c in keep else html.escape(_cell(v), quote=False)}</td>"
+                        for c, v in zip(table.columns, values, strict=True))
+        attr = f' id="{html.escape(str(row_id), quote=True)}"' if row_id else ""
+        rows.append(f"<tr{attr}>{cells}</tr>")
+    css = " ".join(["sonla-table", *classes.split()])
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def show(table: pd.DataFrame, escaped: Iterable[str] = (), **options: object):
+    """:func:`html_table` as a notebook output (IPython ``HTML``)."""
+    from IPython.display import HTML
+
+    return HTML(html_table(table, escaped, **options))  # type: ignore[arg-type]
+
+
+def scrollable(markup: str) -> str:
+    """Wrap a table that is deliberately wider than the text column in a sideways-scrolling box
+    (class ``sonla-scroll``; the browser tests let it, and only it, overflow)."""
+    return f'<div class="sonla-scroll">{markup}</div>'
 
 
 def source_of_claim(claim_id: str) -> str:
@@ -163,22 +253,62 @@ def source_of_claim(claim_id: str) -> str:
     return claim_id.rsplit("-", 1)[0]
 
 
-def claims_html_table(claims: pd.DataFrame, prefix: str = READER_PREFIX) -> str:
-    """A plain HTML table of claims, every cell escaped and ``claim_id`` linked to its passage.
+# The columns a reader can be shown of a claim, and how each is made (see readable_claims).
+CLAIM_COLUMNS = ("claim", "source", "as written", "context", "kind", "value", "indicator", "period", "place",
+                 "sentence")
 
-    ``claims`` needs a ``claim_id`` column; the source comes from ``source_id`` when present.
 
-    >>> frame = pd.DataFrame({"claim_id": ["report-000001"], "text": ["<b>4.051</b>"]})
-    >>> page = claims_html_table(frame, prefix="../sources/")
+def readable_claims(claims: pd.DataFrame,
+                    columns: Iterable[str] = ("claim", "as written", "value", "indicator", "period", "place"),
+                    prefix: str = READER_PREFIX) -> pd.DataFrame:
+    """Claims as a reader reads them, one column per name in ``columns`` (of :data:`CLAIM_COLUMNS`),
+    every cell HTML: the claim id linked to its passage, the source's short title, the number as
+    written, the claim in its ``context`` (a column of ``claims``), its kind in words, its value
+    with qualifier and unit, its indicator's label linked to its page, the period, the place, the
+    sentence. ``prefix`` leads to the reader pages (``sources/`` from ``book/``); the indicator
+    pages sit beside them (``indicators/``).
+    """
+    def text(column: str) -> list[str]:
+        return [html.escape(" ".join(str(v).split())) if isinstance(v, str) else "" for v in claims[column]]
+
+    sources = claims["source_id"] if "source_id" in claims else claims["claim_id"].map(source_of_claim)
+    to_indicators = prefix.removesuffix(READER_PREFIX) + INDICATOR_PREFIX
+    makers = {
+        "claim": lambda: [claim_link(c, s, prefix) for c, s in zip(claims["claim_id"], sources, strict=True)],
+        "source": lambda: [html.escape(labels.source_label(s)) for s in sources],
+        "as written": lambda: text("text"),
+        "context": lambda: text("context"),
+        "kind": lambda: [html.escape(labels.kind_label(k)) for k in claims["kind"]],
+        "value": lambda: [html.escape(labels.claim_value(c)) for _, c in claims.iterrows()],
+        "indicator": lambda: [indicator_link(k, to_indicators) if isinstance(k, str) and k else ""
+                              for k in claims["indicator"]],
+        "period": lambda: [html.escape(labels.period_label(p)) for p in claims["period"]],
+        "place": lambda: [html.escape(labels.place_label(g)) for g in claims["geography"]],
+        "sentence": lambda: text("sentence"),
+    }
+    unknown = [c for c in columns if c not in makers]
+    if unknown:
+        raise ValueError(f"readable_claims: unknown column(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(makers)}")
+    return pd.DataFrame({c: makers[c]() for c in columns}, index=claims.index)
+
+
+def claims_html_table(claims: pd.DataFrame, prefix: str = READER_PREFIX,
+                      columns: Iterable[str] = ("claim", "as written", "value", "indicator", "period",
+                                                "place")) -> str:
+    """A table of claims for readers (:func:`readable_claims`), every cell escaped, ``claim``
+    linked to its passage.
+
+    >>> frame = pd.DataFrame({"claim_id": ["report-000001"], "text": ["<b>4.051</b>"], "value": [4051.0],
+    ...                       "unit": ["bn_vnd"], "qualifier": ["more_than"]})
+    >>> page = claims_html_table(frame, prefix="../sources/", columns=["claim", "as written", "value"])
     >>> '<td><a href="../sources/report.html#claim-report-000001">report-000001</a></td>' in page
     True
-    >>> "<td>&lt;b&gt;4.051&lt;/b&gt;</td>" in page
-    True
+    >>> "<td>&lt;b&gt;4.051&lt;/b&gt;</td>" in page, "<td>more than 4,051 billion VND</td>" in page
+    (True, True)
     """
-    table = claims.copy()
-    sources = table["source_id"] if "source_id" in table else table["claim_id"].map(source_of_claim)
-    table["claim_id"] = [claim_link(c, s, prefix) for c, s in zip(table["claim_id"], sources, strict=True)]
-    return html_table(table, escaped=["claim_id"])
+    table = readable_claims(claims, list(columns), prefix)
+    return html_table(table, escaped=list(table.columns), classes="claims-table")
 
 
 def download_links(names: Iterable[str], from_doc: str = "..") -> str:

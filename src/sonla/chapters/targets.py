@@ -19,14 +19,18 @@ Rules (all general, no source named in code):
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..sources import read_manifest
+from ..sources import Source, read_manifest
 from ..text.lexicon import rule_file
+from . import labels
+from .tables import claim_href, html_table, source_of_claim
+from .wards import heading_at
 
 __all__ = [
     "marker_number",
@@ -39,6 +43,11 @@ __all__ = [
     "nearest_baseline",
     "target_table",
     "SHARE_UNITS",
+    "target_groups",
+    "announced_count",
+    "targets_html",
+    "unmatched_html",
+    "target_label",
 ]
 
 SHARE_UNITS = {"percent", "percent_per_year", "percentage_point"}
@@ -286,3 +295,83 @@ def target_table(claims: pd.DataFrame, source_years: dict[str, int] | None = Non
                "baseline_geography", "baseline_scope", "baseline_source", "baseline_ids", "baseline_text",
                "years", "annual_change", "measure", "feasibility", "reason", "sentence"]
     return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def target_groups(table: pd.DataFrame, claims: pd.DataFrame, sources: dict[str, Source]) -> list[str]:
+    """The heading of the target list's part each target stands in (economy, society, …), as written."""
+    if table.empty:
+        return []
+    source_id = table["source_id"].iloc[0]
+    own = claims[claims["source_id"] == source_id]
+    starts = sorted(own.loc[own["kind"] == "section_number", "start"])
+    at = claims.set_index("claim_id").loc[table["marker_id"], "start"]
+    return [heading_at(sources[source_id].text, starts, int(s)) for s in at]
+
+
+def announced_count(table: pd.DataFrame, claims: pd.DataFrame, window: int = 400) -> int:
+    """How many targets the list's heading announces: the largest count of criteria stated in the
+    ``window`` characters before the first marker (the number of items found when none is)."""
+    if table.empty:
+        return 0
+    first = int(claims.set_index("claim_id").loc[table["marker_id"].iloc[0], "start"])
+    own = claims[claims["source_id"] == table["source_id"].iloc[0]]
+    declared = own[(own["kind"] == "quantity") & (own["unit"] == "criterion")
+                   & (own["start"] < first) & (own["start"] > first - window)]["value"]
+    return int(declared.max()) if len(declared) else len(table)
+
+
+def _link(claim_id: object, text: str, prefix: str) -> str:
+    if not isinstance(claim_id, str) or not claim_id:
+        return ""
+    href = html.escape(claim_href(claim_id, source_of_claim(claim_id), prefix), quote=True)
+    return f'<a href="{href}">{html.escape(text)}</a>'
+
+
+def target_label(number: object, indicator: object, width: int = 50) -> str:
+    """A target for a figure: its number and its indicator's label, cut at a word to ``width``.
+
+    >>> target_label(7, "urbanisation_rate")
+    '(7) Urbanisation rate'
+    """
+    text = f"({number}) {labels.indicator_label(indicator) or 'no indicator'}"
+    return text if len(text) <= width else text[:width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def targets_html(table: pd.DataFrame, claims: pd.DataFrame, prefix: str = "sources/") -> str:
+    """The numbered targets against their baselines: number, target (as written, linked), what it
+    measures, the baseline (each claim linked; their sum for a whole-ward baseline), its year,
+    place and source, the change needed a year and the verdict of the rules."""
+    values = claims.set_index("claim_id")["value"]
+    rows = []
+    for t in table.to_dict("records"):
+        base_ids = str(t["baseline_ids"]).split(";") if isinstance(t["baseline_ids"], str) else []
+        baseline = " + ".join(_link(i, labels.number(values[i]), prefix) for i in base_ids)
+        if len(base_ids) > 1:
+            baseline += f" = {html.escape(labels.number(t['baseline_value']))}"
+        change = "" if pd.isna(t["annual_change"]) else f"{t['annual_change']:+.2f} {t['measure']}"
+        rows.append({
+            "no.": t["number"],
+            "target": _link(t["target_id"], str(t.get("target_text") or ""), prefix),
+            "measures": html.escape(labels.indicator_label(t["indicator"]) or "—"),
+            "baseline": baseline,
+            "year, place, source": html.escape(", ".join(x for x in (
+                "" if pd.isna(t["baseline_year"]) else str(int(t["baseline_year"])),
+                labels.place_label(t["baseline_geography"]), labels.source_label(t["baseline_source"]))
+                if x)),
+            "change needed": html.escape(change),
+            "verdict (by rule)": html.escape(t["feasibility"] if isinstance(t["feasibility"], str)
+                                             else "no baseline"),
+        })
+    frame = pd.DataFrame(rows)
+    return html_table(frame, escaped=list(frame.columns), classes="targets-table")
+
+
+def unmatched_html(table: pd.DataFrame, prefix: str = "sources/", chars: int = 220) -> str:
+    """The targets without a comparable baseline: number, target (linked), its wording, the reason."""
+    missing = table[table["baseline_value"].isna()]
+    frame = pd.DataFrame([{"no.": t["number"],
+                           "target": _link(t["target_id"], str(t.get("target_text") or ""), prefix),
+                           "wording (Vietnamese, verbatim)": html.escape(str(t["sentence"])[:chars]),
+                           "reason": html.escape(str(t["reason"]))} for t in missing.to_dict("records")],
+                         columns=["no.", "target", "wording (Vietnamese, verbatim)", "reason"])
+    return html_table(frame, escaped=list(frame.columns), classes="targets-table")

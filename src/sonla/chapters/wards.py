@@ -6,18 +6,32 @@ the section it stands in (the heading line of the nearest section number before 
 unit — the ward-by-ward part of a report repeats the same sections for every ward, so claims of
 one unit in one section measure the same kind of thing. Where a ward gives several values for
 one metric, the first is compared and the others are counted.
+
+For readers, a metric is named by its indicator's English label (indicators.yaml), or, without
+an indicator, by its unit and the number of its section; values are shown with their units
+(:mod:`sonla.chapters.labels`). Amounts of money are also divided by the counts of businesses or
+people a ward reports (:func:`per_unit`), so that a value out of scale with the other wards'
+stands out (:func:`out_of_scale`).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 
 import pandas as pd
 
 from ..sources import Source
 from ..text.lexicon import rule_file
+from . import labels
+from .tables import claim_href, html_table, source_of_claim
 
-__all__ = ["OLD_SUFFIX", "place_labels", "heading_at", "ward_claims", "ward_matrix", "coverage"]
+__all__ = ["OLD_SUFFIX", "place_labels", "heading_at", "ward_claims", "ward_matrix", "coverage",
+           "metric_label", "metric_labels", "MONEY_FAMILY", "per_unit", "out_of_scale", "ward_table_html"]
+
+# The unit family of amounts of money (units.yaml `family`): the values divided per business or person.
+MONEY_FAMILY = "money"
 
 OLD_SUFFIX = "-old"
 
@@ -76,6 +90,84 @@ def ward_matrix(wards: pd.DataFrame, order: list[str]) -> tuple[pd.DataFrame, pd
     units = firsts.groupby("metric")["unit"].first().fillna("")
     values.insert(0, "unit", units)
     return values, ids
+
+
+def metric_label(metric: str, unit: str = "") -> str:
+    """A metric for readers: its indicator's English label, or (no indicator) its unit and section.
+
+    >>> metric_label("business_households")
+    'Household businesses'
+    >>> metric_label("3.3. Công tác Y tế, chăm sóc sức khoẻ nhân dân [age]", "age")
+    'years of age, report section 3.3 (no indicator)'
+    """
+    match = re.match(r"^(.*) \[([^\]]*)\]$", metric)
+    if not match:
+        return labels.indicator_label(metric)
+    number = re.match(r"^\s*([\d.]*\d)", match[1])
+    where = f", report section {number[1]}" if number else ""
+    return f"{labels.unit_label(unit) or 'numbers without a unit'}{where} (no indicator)"
+
+
+def metric_labels(values: pd.DataFrame) -> dict[str, str]:
+    """{metric: its label} for the rows of :func:`ward_matrix`'s values (with their ``unit``)."""
+    return {m: metric_label(m, str(values.loc[m, "unit"])) for m in values.index}
+
+
+def _families() -> dict[str, str]:
+    return {u["key"]: u["family"] for u in rule_file("units.yaml")["units"]}
+
+
+def per_unit(values: pd.DataFrame, order: list[str], denominators: list[str]) -> pd.DataFrame:
+    """Every amount of money (unit family :data:`MONEY_FAMILY`) divided by each metric of
+    ``denominators`` (counts such as household businesses or population), per ward, where the ward
+    reports both; rows that no ward can fill are left out.
+
+    Columns: ``metric``, ``per`` (the denominator metric), ``unit`` (the amount's unit), then one
+    column per ward.
+    """
+    families = _families()
+    money = [m for m in values.index if families.get(str(values.loc[m, "unit"])) == MONEY_FAMILY]
+    rows = []
+    for per in (d for d in denominators if d in values.index):
+        for metric in money:
+            ratio = values.loc[metric, order].astype(float) / values.loc[per, order].astype(float)
+            if ratio.notna().any():
+                rows.append({"metric": metric, "per": per, "unit": values.loc[metric, "unit"],
+                             **ratio.to_dict()})
+    return pd.DataFrame(rows, columns=["metric", "per", "unit", *order])
+
+
+def out_of_scale(row: pd.Series, factor: float = 3.0) -> pd.Series:
+    """True where a value is more than ``factor`` times above or below the median of the row's
+    values (at least three wards reporting, all positive).
+
+    >>> out_of_scale(pd.Series([1.0, 1.2, 9.0, None])).tolist()
+    [False, False, True, False]
+    """
+    given = row.dropna().astype(float)
+    if len(given) < 3 or (given <= 0).any():
+        return pd.Series(False, index=row.index, dtype=bool)
+    ratio = row.astype(float) / float(given.median())
+    return ((ratio > factor) | (ratio < 1 / factor)).fillna(False).astype(bool)
+
+
+def ward_table_html(values: pd.DataFrame, ids: pd.DataFrame, order: list[str], metrics: list[str],
+                    prefix: str = "sources/") -> str:
+    """The comparable metrics side by side: the metric's label, then each ward's first value with
+    its unit, linked to its passage ("not reported" where a ward gives none)."""
+    names = metric_labels(values)
+
+    def cell(metric: str, ward: str) -> str:
+        value = values.loc[metric, ward]
+        if pd.isna(value):
+            return '<span class="not-reported">not reported</span>'
+        claim_id = str(ids.loc[metric, ward])
+        href = html.escape(claim_href(claim_id, source_of_claim(claim_id), prefix), quote=True)
+        return f'<a href="{href}">{html.escape(labels.quantity(value, values.loc[metric, "unit"]))}</a>'
+
+    table = pd.DataFrame([{"metric": html.escape(names[m]), **{w: cell(m, w) for w in order}}
+                          for m in metrics], columns=["metric", *order])
+    return html_table(table, escaped=list(table.columns), classes="wards-table")
 
 
 def coverage(values: pd.DataFrame, order: list[str]) -> pd.DataFrame:
