@@ -119,9 +119,54 @@ def test_the_book_has_pages():
     assert len(PAGES) >= 12, PAGES
 
 
+# The visible text of a page's article: every text node shown on screen, outside code (a literal
+# the text means to show: a file name, a command, an id) and outside table cells (given apart).
+VISIBLE_TEXT_JS = """() => {
+  const article = document.querySelector("article.bd-article");
+  if (!article) return {text: [], cells: []};
+  const shown = (el) => el && el.getClientRects().length > 0;
+  const text = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || !shown(parent)) continue;
+    if (parent.closest("code, pre, kbd, samp, script, style, .headerlink")) continue;
+    text.push(node.textContent);
+  }
+  const cells = [...article.querySelectorAll("td, th")].filter(shown).map((c) => c.innerText.trim());
+  return {text, cells};
+}"""
+
+# Block elements of the article wider than the text column at 1280 px. A box of class sonla-scroll
+# (a table that is deliberately wider, scrolling sideways) and code listings (div.highlight) may
+# scroll; nothing inside them counts, but they must themselves fit.
+OVERFLOW_JS = """() => {
+  const article = document.querySelector("article.bd-article");
+  if (!article) return [];
+  const style = getComputedStyle(article);
+  const right = article.getBoundingClientRect().right - parseFloat(style.paddingRight) + 1;
+  const out = [];
+  for (const el of article.querySelectorAll("table, img, svg, figure, pre, div, p, ul, ol, h1, h2, h3")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const inside = el.parentElement && el.parentElement.closest(".sonla-scroll, div.highlight");
+    if (inside) continue;
+    const own = getComputedStyle(el);
+    const clipped = el.scrollWidth > el.clientWidth + 1 && !el.matches(".sonla-scroll, div.highlight");
+    const scrolls = ["auto", "scroll", "hidden"].includes(own.overflowX) && clipped;
+    if (box.right > right || scrolls) {
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+      out.push(`${name}: right edge ${Math.round(box.right)} > ${Math.round(right)}, `
+               + `scroll width ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+  }
+  return out;
+}"""
+
+
 @pytest.fixture(scope="session")
 def visited(site, browser):
-    """Load each page once and remember what the tests ask of it (console, images, links)."""
+    """Load each page once and remember what the tests ask of it (console, images, links, text, widths)."""
     cache: dict[str, dict[str, list[str]]] = {}
 
     def visit(path: str) -> dict[str, list[str]]:
@@ -132,8 +177,11 @@ def visited(site, browser):
                 broken = tab.eval_on_selector_all(
                     "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
                 hrefs = tab.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+                visible = tab.evaluate(VISIBLE_TEXT_JS)
                 cache[path] = {"problems": problems, "broken": broken,
-                               "missing": _missing_links(tab, site, hrefs)}
+                               "missing": _missing_links(tab, site, hrefs),
+                               "text": visible["text"], "cells": visible["cells"],
+                               "overflow": tab.evaluate(OVERFLOW_JS)}
             finally:
                 tab.close()
         return cache[path]
@@ -292,3 +340,95 @@ def test_sidebar_entries_fit_on_two_lines(site, page):
         " a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)])")
     too_tall = [text for text, _, lines in heights if lines > 2.5]
     assert heights and not too_tall, too_tall
+
+
+# --- what a reader sees: plain labels, tables that fit, indicator pages, key discrepancies ---------
+
+# Pages that show the data's keys on purpose: the data dictionary explains them, the claim explorer
+# shows the raw columns (and offers the downloads).
+KEYS_SHOWN_ON_PURPOSE = {"book/data-dictionary.html", "book/claim-explorer.html"}
+INDICATOR_PAGES = [p for p in PAGES if p.startswith("book/indicators/") and p != "book/indicators/index.html"]
+
+
+@functools.cache
+def _key_pattern() -> re.Pattern:
+    from sonla.chapters import book, labels
+
+    keys = labels.internal_keys(book.load_processed("claims.csv"))
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
+                      + r")(?![\w-])")
+
+
+def test_the_key_pattern_finds_keys_and_not_words():
+    pattern = _key_pattern()
+    assert pattern.findall("4,051 bn_vnd in son-la-city: qualifier_conflict") == \
+        ["bn_vnd", "son-la-city", "qualifier_conflict"]
+    assert pattern.findall("87.7 percent of the population; claim report-013328; bn_vnd_x") == []
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p not in KEYS_SHOWN_ON_PURPOSE])
+def test_no_internal_key_in_visible_text(visited, path):
+    """Unit codes, geography slugs, indicator keys, kinds with underscores and True/False cells are
+    for the data dictionary and the claim explorer; every other page says them in words."""
+    page = visited(path)
+    found = sorted({m for chunk in page["text"] + page["cells"] for m in _key_pattern().findall(chunk)})
+    booleans = sorted({c for c in page["cells"] if c in ("True", "False")})
+    assert not found and not booleans, f"{path}: keys {found[:10]}, boolean cells {booleans}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_overflows_the_text_column(visited, path):
+    """At 1280 px every table, figure and block fits the text column; only boxes of class
+    sonla-scroll (and code listings) may scroll sideways."""
+    assert visited(path)["overflow"] == [], path
+
+
+def test_there_is_a_page_per_indicator_with_two_claims_or_a_finding():
+    from sonla.reconcile.pages import indicator_pages
+
+    expected = {f"book/indicators/{p['indicator']}.html" for p in indicator_pages()}
+    assert len(expected) >= 15
+    assert set(INDICATOR_PAGES) == expected
+
+
+@pytest.mark.parametrize("path", INDICATOR_PAGES[:: max(1, len(INDICATOR_PAGES) // 12)])
+def test_an_indicator_page_has_its_figure_findings_preferred_value_and_claims(site, page, path):
+    problems = open_page(page, site + path)
+    headings = page.locator("article h2").all_inner_texts()
+    for wanted in ("What it measures", "Every claim over time", "What the rules found",
+                   "The value the book prefers", "The claims"):
+        assert any(h.startswith(wanted) for h in headings), f"{path}: no section {wanted!r} in {headings}"
+    assert page.locator("article figure img").count() == 1
+    assert page.locator('article table.claims-table a[href*="../sources/"][href*="#claim-"]').count() >= 1
+    assert page.locator("article table.indicators-table tbody tr").count() >= 1
+    assert problems == []
+
+
+def test_the_indicator_index_lists_every_indicator_page(site, page):
+    open_page(page, site + "book/indicators/index.html")
+    hrefs = set(page.eval_on_selector_all("article table a", "ls => ls.map(a => a.href)"))
+    assert {site + p for p in INDICATOR_PAGES} <= hrefs
+
+
+def test_the_front_page_links_its_key_discrepancies_to_the_catalogue(site, page):
+    """At least five discrepancies, one sentence each, every one linked to an existing finding anchor."""
+    problems = open_page(page, site + "book/intro.html")
+    items = page.locator("article ol.key-discrepancies > li")
+    assert items.count() >= 5
+    anchors = _ids_in(HTML_DIR / "book/findings-catalogue.html")
+    for index in range(items.count()):
+        item = items.nth(index)
+        assert re.search(r"\d", item.inner_text()), "a discrepancy without its numbers"
+        links = item.locator('a[href*="findings-catalogue.html#finding-"]').evaluate_all(
+            "ls => ls.map(a => a.href)")
+        assert links, f"discrepancy {index + 1} links no finding"
+        for link in links:
+            assert urlsplit(link).fragment in anchors, link
+    assert page.locator("article table.headline-figures tbody tr").count() >= 5
+    assert problems == []
+
+
+def test_theme_chapters_and_the_catalogue_link_to_indicator_pages():
+    for path in ["book/findings-catalogue.html", *(p for p in PAGES if p.startswith("book/theme-"))]:
+        text = (HTML_DIR / path).read_text(encoding="utf-8")
+        assert re.search(r'href="indicators/[a-z0-9_]+\.html"', text), f"{path} links no indicator page"

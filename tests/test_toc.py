@@ -124,3 +124,53 @@ def test_an_unclosed_block_is_an_error():
     with pytest.raises(sync_toc.TocError, match="end per source"):
         toc = "      # per source: book/profiles/{source_id}\n      - file: x\n"
         sync_toc.render_toc(toc, config.MANIFEST)
+
+
+# --- per indicator ---------------------------------------------------------------------------------
+
+
+def test_every_indicator_page_is_listed_under_the_index_with_a_short_title():
+    from sonla.reconcile.pages import indicator_pages
+
+    toc = yaml.safe_load((config.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    index = next(entry for part in toc["parts"] for entry in part["chapters"]
+                 if entry.get("file") == "book/indicators/index")
+    listed = [(entry["file"], entry["title"]) for entry in index["sections"]]
+    assert [f for f, _ in listed] == [f"book/indicators/{p['indicator']}" for p in indicator_pages()]
+    titles = [t for _, t in listed]
+    assert len(set(titles)) == len(titles)
+    assert all(len(t) <= sync_toc.MAX_LENGTH and "(" not in t for t in titles)
+
+
+CASES_INDICATOR_TITLES = [
+    # (label_en of indicators.yaml, keep_end, sidebar title)
+    ("Urbanisation rate", False, "Urbanisation rate"),
+    ("Party cells directly under the ward party committee (chi bộ trực thuộc)", False,
+     "Party cells directly under the ward party…"),
+    ("Households affected by site clearance for the Bản Mòng reservoir project", True,
+     "Households affected … Bản Mòng reservoir project"),
+]
+
+
+@pytest.mark.parametrize("label,keep_end,expected", CASES_INDICATOR_TITLES,
+                         ids=[c[2] for c in CASES_INDICATOR_TITLES])
+def test_an_indicator_title_is_its_label_cut_at_a_word(label, keep_end, expected):
+    assert sync_toc.indicator_title(label, keep_end) == expected
+
+
+def test_labels_that_differ_only_at_the_end_keep_their_ends(tmp_path):
+    (tmp_path / "claims.csv").write_text("claim_id,kind,indicator\nc1,quantity,a\nc2,quantity,a\n"
+                                         "c3,quantity,b\nc4,quantity,b\n", encoding="utf-8")
+    (tmp_path / "findings.csv").write_text("finding_id,indicator\n", encoding="utf-8")
+    (tmp_path / "indicators.csv").write_text(
+        "indicator,label_en,theme\n"
+        "a,Households affected by site clearance for the Bản Mòng reservoir project,economy\n"
+        "b,Households affected by site clearance for the city's National Road 6 bypass,economy\n",
+        encoding="utf-8")
+    titles = [title for _, title in sync_toc.indicator_titles(tmp_path)]
+    assert titles == ["Households affected … Bản Mòng reservoir project",
+                      "Households affected … National Road 6 bypass"]
+    toc = "      # per indicator: book/indicators/{indicator}\n      # end per indicator\n"
+    rendered = sync_toc.render_toc(toc, config.MANIFEST, tmp_path)
+    assert "- file: book/indicators/a\n" in rendered
+    assert sync_toc.render_toc(rendered, config.MANIFEST, tmp_path) == rendered

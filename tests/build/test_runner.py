@@ -302,3 +302,61 @@ def test_executing_a_chapter_twice_gives_identical_bytes(tmp_path):
     assert b"start_time" not in outputs[0]
     # The committed chapter is what executing its template gives.
     assert outputs[0] == (config.ROOT / f"{PROFILES}news-congress-2025.ipynb").read_bytes()
+
+
+# --- foreach: indicator ---------------------------------------------------------------------------
+INDICATORS = "book/indicators/"
+
+
+def test_one_run_per_indicator_page_from_the_data(project):
+    from sonla.reconcile.pages import indicator_pages
+
+    pages = indicator_pages()
+    runs = [r for r in runner.load_runs()
+            if r.output.startswith(INDICATORS) and not r.output.endswith("index.ipynb")]
+    assert [r.output for r in runs] == [f"{INDICATORS}{p['indicator']}.ipynb" for p in pages]
+    assert len(runs) >= 15
+    first = runs[0]
+    assert first.parameters["indicator"] == pages[0]["indicator"]
+    assert first.title == pages[0]["label_en"]
+
+
+def _edit_claim_sentence(indicator: str):
+    """Change the sentence of the first claims.csv row of ``indicator`` (nothing else)."""
+    def change(project: Path) -> None:
+        import csv
+
+        path = project / "data/processed/claims.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header, rows = list(reader.fieldnames or []), list(reader)
+        row = next(r for r in rows if r["indicator"] == indicator)
+        row["sentence"] += " (edited)"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    return change
+
+
+def test_a_changed_claim_re_executes_its_indicator_page_only(project):
+    stale = _stale_after(project, _edit_claim_sentence("urbanisation_rate"))
+    pages = {o for o in stale if o.startswith(INDICATORS) and not o.endswith("index.ipynb")}
+    assert pages == {f"{INDICATORS}urbanisation_rate.ipynb"}
+
+
+@pytest.mark.parametrize(("value", "rows"), [("b", 2), ("a", 1), ("z", 0)],
+                         ids=["in-two-lists", "one", "none"])
+def test_a_list_selector_keeps_the_rows_that_list_the_value(tmp_path, value, rows):
+    path = tmp_path / "findings.csv"
+    path.write_text("finding_id,indicator\nf1,a;b\nf2,b\nf3,c\n", encoding="utf-8")
+    kept = runner._csv_rows(path, "indicator~", value).decode().splitlines()
+    assert kept[0] == "finding_id,indicator" and len(kept) == 1 + rows
+
+
+def test_an_unknown_foreach_is_named(project):
+    spec = yaml.safe_load((project / "notebooks/runs.yml").read_text(encoding="utf-8"))
+    spec["runs"][0]["foreach"] = "theme"
+    (project / "notebooks/runs.yml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    with pytest.raises(RunError, match=r"run 1: foreach must be one of 'source', 'indicator', not 'theme'"):
+        runner.load_runs()

@@ -109,7 +109,7 @@ def manifest_table() -> pd.DataFrame:
 def source_card(source: Source) -> pd.DataFrame:
     """The manifest row of one source as a two-column table for its profile page."""
     fields = [
-        ("source_id", source.source_id), ("title (Vietnamese)", source.title_vi),
+        ("source id", source.source_id), ("title (Vietnamese)", source.title_vi),
         ("title (English)", source.title_en), ("kind", source.kind), ("issuer", source.issuer),
         ("date", source.date), ("language", source.language), ("text layer", source.text_layer),
         ("document", source.document_id), ("raw file", f"data/raw/{source.file}"),

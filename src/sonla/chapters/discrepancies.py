@@ -93,33 +93,44 @@ def _join(items: list[str]) -> str:
 
 def sentence(row: pd.Series | dict, claims: pd.DataFrame, sources: list[Source], catalogue: str,
              prefix: str = "") -> str:
-    """One discrepancy in one sentence (HTML): the indicators (linked to their pages), period and
-    place, each value with the sources that state it, the kind and verdict, the preferred value,
-    and links to the findings in the catalogue (``catalogue``: its page, from this chapter)."""
+    """One discrepancy in one sentence (HTML): what (the indicator of its first claim, linked to its
+    page, and how many more it involves), period and place, each value with the sources that state
+    it, the kind and verdict, the preferred value, and links to the findings in the catalogue
+    (``catalogue``: its page, from this chapter)."""
     weaker = {copy.source_id: reference.source_id for reference, copy in copy_pairs(sources)}
     mine = claims.set_index("claim_id").loc[row["claim_ids"]].reset_index()
+    cited = set(mine["source_id"])
     said: dict[str, list[str]] = {}
     for _, claim in mine.iterrows():
-        value = labels.claim_value(claim)
-        names = said.setdefault(value, [])
-        if weaker.get(claim["source_id"]) in set(mine["source_id"]):
+        names = said.setdefault(labels.claim_value(claim), [])
+        if weaker.get(claim["source_id"]) in cited:
             continue  # the weaker copy of a document whose reference copy is cited too
         name = labels.source_label(claim["source_id"])
         if name not in names:
             names.append(name)
-    statements = "; ".join(f"{html.escape(value)} in <em>{html.escape(_join(names))}</em>"
-                           for value, names in said.items() if names)
-    keys = [k for k in str(row["indicator"]).split(";") if k]
-    what = _join([indicator_link(k, f"{prefix}indicators/") for k in keys]) or "Numbers without an indicator"
+    said = {value: names for value, names in said.items() if names}
+    witnesses = {tuple(names) for names in said.values()}
+    if len(witnesses) == 1:  # every value from the same sources: name them once
+        names = list(next(iter(witnesses)))
+        statements = (f"<em>{html.escape(_join(names))}</em> {'gives' if len(names) == 1 else 'give'} "
+                      + html.escape("; ".join(said)))
+    else:
+        statements = "; ".join(f"{html.escape(value)} in <em>{html.escape(_join(names))}</em>"
+                               for value, names in said.items())
+    keys = list(dict.fromkeys(k for k in mine["indicator"].dropna() if k)) or \
+        [k for k in str(row["indicator"]).split(";") if k]
+    what = indicator_link(keys[0], f"{prefix}indicators/") if keys else "Numbers without an indicator"
+    if len(keys) > 1:
+        what += f" (with {len(keys) - 1} related indicator{'s' if len(keys) > 2 else ''})"
     where = [labels.period_label(p) for p in dict.fromkeys(mine["period"].dropna())]
     where += [labels.place_label(g) for g in dict.fromkeys(mine["geography"].dropna())]
     severity = f", {row['severity']} severity" if row["severity"] not in ("", "none") else ""
     preferred = labels.preferred_value(row.get("preferred_value"))
     links = ", ".join(f'<a href="{html.escape(f"{catalogue}#finding-{fid}", quote=True)}">finding {n}</a>'
                       for n, fid in enumerate(row["finding_ids"], start=1))
-    return (f"<strong>{what}</strong>" + (f" ({html.escape('; '.join(where))})" if where else "")
+    return (what + (f", {html.escape(', '.join(where))}" if where else "")
             + f": {statements} — {html.escape(labels.kind_label(row['kind']))}, "
-            f"<em>{html.escape(str(row['status']))}</em>{html.escape(severity)}"
+            f"<strong>{html.escape(str(row['status']))}</strong>{html.escape(severity)}"
             + (f"; the book prefers {html.escape(preferred)}" if preferred else "") + f" ({links}).")
 
 
@@ -150,4 +161,4 @@ def headline_figures(indicators: pd.DataFrame, reference_period: str, limit: int
         "claims": rows["n_claims"].astype(int),
         "status": rows["status"].map(lambda s: str(s).replace("_", " ")),
     })
-    return html_table(table, escaped=["indicator"], classes="headline-figures")
+    return html_table(table, escaped=["indicator"], classes="headline-figures", nowrap=["period"])

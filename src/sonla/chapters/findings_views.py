@@ -160,13 +160,14 @@ def verdict(finding: pd.Series | dict) -> str:
 
 
 def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = "",
-                  quotes: bool = True, catalogue: str | None = None) -> str:
+                  quotes: bool = True, catalogue: str | None = None, indicators: bool = True) -> str:
     """A table of findings, each row anchored ``finding-<finding_id>``: what was compared (kind
     and indicators, linked to their pages), the claims (linked, with their numbers as written),
     the verdict and preferred value, and the explanation in words.
 
     ``catalogue`` (the findings catalogue's page, e.g. ``../findings-catalogue.html``) links each
     finding's id to its entry there; without it the ids are plain (the catalogue itself).
+    ``indicators=False`` leaves out the indicator column (on an indicator's own page).
     """
     by_id = claims.set_index("claim_id")
     rows = []
@@ -193,6 +194,8 @@ def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = ""
             "explanation": html.escape(labels.plain_text(f["explanation"])),
         })
     table = pd.DataFrame(rows, columns=["finding", "indicator", "claims", "verdict", "explanation"])
+    if not indicators:
+        table = table.drop(columns="indicator")
     return html_table(table, escaped=list(table.columns), classes="findings-table",
                       row_ids=[f"finding-{i}" for i in findings["finding_id"]])
 

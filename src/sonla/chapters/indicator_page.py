@@ -224,7 +224,8 @@ def preferred_table(rows: pd.DataFrame, indicator: bool = False, prefix: str = "
     })
     if indicator:
         table.insert(0, "indicator", [indicator_link(k, f"{prefix}indicators/") for k in rows["indicator"]])
-    return html_table(table, escaped=["indicator", "preferred value"], classes="indicators-table")
+    return html_table(table, escaped=["indicator", "preferred value"], classes="indicators-table",
+                      nowrap=["period"])
 
 
 @lru_cache(maxsize=1)

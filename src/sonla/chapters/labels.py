@@ -25,7 +25,7 @@ from ..sources import read_manifest
 from ..text.lexicon import load_labels, load_rules, rule_file
 
 __all__ = [
-    "label_from_key", "unit_label", "place_label", "place_name_vi", "indicator_label", "indicator_themes",
+    "label_from_key", "unit_label", "unit_name", "place_label", "place_name_vi", "indicator_label", "indicator_themes",
     "qualifier_label", "theme_label", "kind_label", "source_label", "period_label", "number",
     "quantity", "claim_value", "preferred_value", "yes_no", "plain_text", "frame_of", "FRAMES",
     "internal_keys",
@@ -98,6 +98,18 @@ def unit_label(key: object) -> str:
     if _missing(key):
         return ""
     return _unit_names().get(str(key), label_from_key(str(key)).lower())
+
+
+def unit_name(key: object) -> str:
+    """What a unit measures, in words (units.yaml ``label_en`` without the parenthesis).
+
+    >>> unit_name("percent"), unit_name("times")
+    ('percent', 'times')
+    """
+    if _missing(key):
+        return ""
+    label = load_rules().unit_labels.get(str(key))
+    return _PARENTHESIS.sub("", label).strip() if label else label_from_key(str(key)).lower()
 
 
 def place_label(key: object) -> str:
@@ -281,12 +293,14 @@ def yes_no(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def _keyed_labels() -> tuple[re.Pattern, dict[str, str]]:
-    """Every internal key that text can carry, with the label :func:`plain_text` puts in its place."""
+    """Every internal key that text can carry, with the label :func:`plain_text` puts in its place.
+
+    Theme keys are left out: "party-building" is also an English word in the indicators' labels.
+    """
     rules = load_rules()
     found: dict[str, str] = {}
     found.update({k: indicator_label(k) for k in load_labels().indicator_label})
     found.update({k: place_label(k) for k in _places()})
-    found.update({k: theme_label(k) for k in _themes() if "-" in k})
     found.update({k: qualifier_label(k) for k in rules.qualifier_labels})
     found.update({k: kind_label(k) for k in (*CLAIM_KINDS, *FINDING_KINDS)})
     found.update({k: unit_label(k) for k in rules.unit_labels})

@@ -204,11 +204,12 @@ def _cell(value: object) -> str:
 
 
 def html_table(table: pd.DataFrame, escaped: Iterable[str] = (), row_ids: Iterable[str] | None = None,
-               classes: str = "", index: bool = False) -> str:
+               classes: str = "", index: bool = False, nowrap: Iterable[str] = ()) -> str:
     """The book's table for readers: every cell escaped except in the columns ``escaped`` (already
     HTML), numbers with thousands separators, booleans as yes/no, long text wrapped within the text
     column (``_static/sonla.css``, class ``sonla-table``). ``row_ids`` gives each row an anchor
-    (``id``); ``index`` shows the index as the first column.
+    (``id``); ``index`` shows the index as the first column; the columns ``nowrap`` (short ones,
+    such as a period "2020–2025") never break.
 
     >>> page = html_table(pd.DataFrame({"a": [4051.0], "b": ["<i>x</i>"], "c": [True]}), row_ids=["r1"])
     >>> page[page.index("<tbody>"):]
@@ -216,14 +217,15 @@ def html_table(table: pd.DataFrame, escaped: Iterable[str] = (), row_ids: Iterab
     """
     if index:
         table = table.reset_index()
-    keep = set(escaped)
+    keep, unbroken, tight = set(escaped), set(nowrap), ' class="nowrap"'
     ids = list(row_ids) if row_ids is not None else [None] * len(table)
     if len(ids) != len(table):
         raise ValueError(f"html_table: {len(ids)} row ids for {len(table)} rows")
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
     rows = []
     for row_id, values in zip(ids, table.itertuples(index=False, name=None), strict=True):
-        cells = "".join(f"<td>{_cell(v) if c in keep else html.escape(_cell(v), quote=False)}</td>"
+        cells = "".join(f"<td{tight if c in unbroken else ''}>"
+                        f"{_cell(v) if c in keep else html.escape(_cell(v), quote=False)}</td>"
                         for c, v in zip(table.columns, values, strict=True))
         attr = f' id="{html.escape(str(row_id), quote=True)}"' if row_id else ""
         rows.append(f"<tr{attr}>{cells}</tr>")

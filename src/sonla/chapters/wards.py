@@ -153,8 +153,8 @@ def out_of_scale(row: pd.Series, factor: float = 3.0) -> pd.Series:
 
 def ward_table_html(values: pd.DataFrame, ids: pd.DataFrame, order: list[str], metrics: list[str],
                     prefix: str = "sources/") -> str:
-    """The comparable metrics side by side: the metric's label, then each ward's first value with
-    its unit, linked to its passage ("not reported" where a ward gives none)."""
+    """The comparable metrics side by side: the metric's label with its unit, then each ward's first
+    value, linked to its passage ("not reported" where a ward gives none)."""
     names = metric_labels(values)
 
     def cell(metric: str, ward: str) -> str:
@@ -163,10 +163,18 @@ def ward_table_html(values: pd.DataFrame, ids: pd.DataFrame, order: list[str], m
             return '<span class="not-reported">not reported</span>'
         claim_id = str(ids.loc[metric, ward])
         href = html.escape(claim_href(claim_id, source_of_claim(claim_id), prefix), quote=True)
-        return f'<a href="{href}">{html.escape(labels.quantity(value, values.loc[metric, "unit"]))}</a>'
+        unit = labels.unit_label(values.loc[metric, "unit"])
+        shown = labels.quantity(value, values.loc[metric, "unit"]) if unit[:1] and not unit[0].isalnum() \
+            else labels.number(value)
+        return f'<a href="{href}">{html.escape(shown)}</a>'
 
-    table = pd.DataFrame([{"metric": html.escape(names[m]), **{w: cell(m, w) for w in order}}
-                          for m in metrics], columns=["metric", *order])
+    def metric_cell(metric: str) -> str:
+        unit = labels.unit_label(values.loc[metric, "unit"])
+        shown = unit and unit[0].isalnum() and unit.lower() not in names[metric].lower()
+        return html.escape(names[metric]) + (f" <small>({html.escape(unit)})</small>" if shown else "")
+
+    table = pd.DataFrame([{"metric": metric_cell(m), **{w: cell(m, w) for w in order}} for m in metrics],
+                         columns=["metric", *order])
     return html_table(table, escaped=list(table.columns), classes="wards-table")
 
 
