@@ -360,3 +360,10 @@ def test_an_unknown_foreach_is_named(project):
     (project / "notebooks/runs.yml").write_text(yaml.safe_dump(spec), encoding="utf-8")
     with pytest.raises(RunError, match=r"run 1: foreach must be one of 'source', 'indicator', not 'theme'"):
         runner.load_runs()
+
+
+def test_only_also_selects_runs_whose_notebook_is_missing(project):
+    (project / f"{INDICATORS}urbanisation_rate.ipynb").unlink()
+    stale, _ = runner.stale_runs(runner.load_runs(), {})
+    chosen = {r.output for r in stale if runner._selected(r, ["profiles/report"])}
+    assert chosen == {f"{PROFILES}report.ipynb", f"{INDICATORS}urbanisation_rate.ipynb"}

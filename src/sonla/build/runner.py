@@ -459,12 +459,19 @@ def _write_manifest(path: Path, recorded: dict[str, str], declared: set[str]) ->
         write_text_atomic(path, text)
 
 
+def _selected(run: Run, only: list[str]) -> bool:
+    """Whether ``--only`` selects a stale run: its output names one of ``only``, or is missing."""
+    return any(s in run.output for s in only) or not run.output_path.is_file()
+
+
 def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
                  manifest_path: Path | None = None, only: list[str] | None = None) -> list[str]:
     """Execute the runs whose fingerprint changed, ``jobs`` at a time.
 
-    ``only`` limits execution to the runs whose output contains one of the strings.
-    The build manifest is updated after every notebook that succeeds.
+    ``only`` limits execution to the runs whose output contains one of the strings, and to the
+    runs whose executed notebook is missing (the book cannot be built without them: a new
+    indicator page, say, that a new source brought). The build manifest is updated after every
+    notebook that succeeds.
 
     Returns the outputs executed. Raises :class:`RunError` listing every
     notebook that failed, after the others have finished and been recorded.
@@ -474,7 +481,7 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
     stale, wanted = stale_runs(runs, recorded, force=force)
     skipped = 0
     if only:
-        selected = [r for r in stale if any(s in r.output for s in only)]
+        selected = [r for r in stale if _selected(r, only)]
         skipped, stale = len(stale) - len(selected), selected
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale) or 1))
     print(f"notebooks: {len(runs)} declared, {len(runs) - len(stale) - skipped} current, "
@@ -515,7 +522,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="notebooks executed in parallel (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="execute every run, current or not")
     parser.add_argument("--only", nargs="*", default=None,
-                        help="execute only the runs whose output path contains one of these strings")
+                        help="execute only the runs whose output path contains one of these strings "
+                             "(and those whose executed notebook is missing)")
     parser.add_argument("--dry-run", "-n", action="store_true",
                         help="list the runs that would execute (one output per line) and stop")
     args = parser.parse_args(argv)
@@ -524,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.dry_run:
             stale, _ = stale_runs(runs, read_build_manifest(), force=args.force)
             for run in stale:
-                if not args.only or any(s in run.output for s in args.only):
+                if not args.only or _selected(run, args.only):
                     print(run.output)
             return 0
         execute_runs(runs, jobs=args.jobs, force=args.force, only=args.only)

@@ -131,8 +131,10 @@ def plot_claims_over_time(points: pd.DataFrame, title: str, target_span: tuple[i
     present = [s for s in sources if s in set(levels["source"])]
     dodge = {s: 0.12 * (i - (len(present) - 1) / 2) for i, s in enumerate(present)}
     panels = list(dict.fromkeys(zip(levels["place"], levels["unit"], strict=True))) or [("", "")]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, 0.9 + 1.9 * len(panels)), squeeze=False,
-                             sharex=True)
+    legend_rows = -(-(len(set(levels["source"])) + 3) // 3)
+    legend_inches = 0.25 + 0.2 * legend_rows
+    height = 0.7 + (1.9 if len(panels) <= 2 else 1.45) * len(panels) + legend_inches
+    fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, height), squeeze=False, sharex=True)
     starts = [*levels["start"], *(target_span or ())] or [2020]
     ends = [*levels["end"], *(target_span or ())] or [2025]
     for ax, (place, unit) in zip(axes[:, 0], panels, strict=True):
@@ -150,9 +152,10 @@ def plot_claims_over_time(points: pd.DataFrame, title: str, target_span: tuple[i
                 ax.plot([x, x], [row.value, row.value_high], color=colour, linewidth=2, zorder=2)
             ax.scatter([x], [row.value], s=46, zorder=3, marker="D" if row.frame == "estimate" else "o",
                        facecolors="white" if hollow else colour, edgecolors=colour, linewidths=1.6)
-        same = part.groupby(["end", "value", "label"], sort=False)["source"].agg(list)
-        for (end, value, text), group in same.items() if len(same) <= label_limit else ():
-            ax.annotate(text, (end + max(dodge[s] for s in group), value), xytext=(6, 3),
+        same = part.groupby(["end", "value"], sort=False)
+        for (end, value), group in same if same.ngroups <= label_limit else ():
+            text = " / ".join(dict.fromkeys(group["label"]))
+            ax.annotate(text, (end + max(dodge[s] for s in group["source"]), value), xytext=(6, 3),
                         textcoords="offset points", fontsize=7, color="#333333")
         ax.set_title(", ".join(x for x in (place, unit) if x), fontsize=9, loc="left")
         ax.set_ylabel(unit or "value", fontsize=8)
@@ -172,10 +175,10 @@ def plot_claims_over_time(points: pd.DataFrame, title: str, target_span: tuple[i
                            label="estimate"),
                 plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=grey,
                            label="target")]
-    fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, -0.02))
+    fig.legend(handles=handles, loc="upper center", ncols=3, fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, legend_inches / height))
     fig.suptitle(title, fontweight="bold", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05 + 0.1 / len(panels) + 0.04 * (len(handles) // 3), 1, 1))
+    fig.tight_layout(rect=(0, legend_inches / height, 1, 1))
     if note:
         plots.add_source_note(fig, note)
     return fig

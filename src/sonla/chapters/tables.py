@@ -310,7 +310,7 @@ def claims_html_table(claims: pd.DataFrame, prefix: str = READER_PREFIX,
     (True, True)
     """
     table = readable_claims(claims, list(columns), prefix)
-    return html_table(table, escaped=list(table.columns), classes="claims-table")
+    return html_table(table, escaped=list(table.columns), classes="claims-table", nowrap=["period"])
 
 
 def download_links(names: Iterable[str], from_doc: str = "..") -> str:
