@@ -25,7 +25,8 @@ from ..sources import read_manifest
 from ..text.lexicon import load_labels, load_rules, rule_file
 
 __all__ = [
-    "label_from_key", "unit_label", "unit_name", "place_label", "place_name_vi", "indicator_label", "indicator_themes",
+    "label_from_key", "unit_label", "unit_name", "place_label", "place_name_vi", "indicator_label",
+    "indicator_themes",
     "qualifier_label", "theme_label", "kind_label", "source_label", "period_label", "number",
     "quantity", "claim_value", "preferred_value", "yes_no", "plain_text", "frame_of", "FRAMES",
     "internal_keys",
