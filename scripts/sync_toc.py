@@ -24,8 +24,9 @@ The indicator pages (one per indicator with at least two claims or any finding, 
 as ``foreach: indicator`` in ``notebooks/runs.yml``: :func:`sonla.reconcile.pages.indicator_pages`)
 are listed the same way between ``# per indicator: book/indicators/{indicator}`` and
 ``# end per indicator``, in the order of that list (theme, then label); each sidebar title is the
-indicator's English label without its parenthesis, cut at a word to at most MAX_LENGTH
-characters ("…" marks the cut). The page keeps the full label as its heading.
+indicator's English label without its parenthesis, cut at a word to at most
+INDICATOR_MAX_LENGTH characters ("…" marks the cut; nested entries have shorter lines). The page
+keeps the full label as its heading.
 
 ``make notebooks`` runs this next to ``python -m sonla.build.reader``; tests/test_toc.py runs the check.
 """
@@ -48,6 +49,10 @@ from sonla.reconcile.pages import indicator_pages
 MANIFEST = config.MANIFEST
 TOC = config.ROOT / "_toc.yml"
 MAX_LENGTH = 48
+# An indicator page is nested under the index page in the sidebar, where lines are shorter.
+INDICATOR_MAX_LENGTH = 36
+# Labels that differ only at their end keep their first word and their last words, within this.
+KEEP_END_LENGTH = 42
 TEXT_LAYER_LABELS = {"clean": "", "pdf-text": "PDF text layer", "ocr": "OCR"}
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# per (?P<what>source|indicator): (?P<pattern>\S+)")
 END = re.compile(r"^[ \t]*# end per (?P<what>source|indicator)\b")
@@ -120,26 +125,42 @@ def _plain_label(label: str) -> str:
 def indicator_title(label: str, keep_end: bool = False) -> str:
     """The sidebar title of an indicator page: its label without parentheses, cut at a word.
 
-    ``keep_end`` keeps the label's last words instead of its middle (for labels that differ only
-    at the end).
+    ``keep_end`` (for labels whose cut titles would be equal) keeps the whole label when it has at
+    most KEEP_END_LENGTH characters, else its first word and as many of its last words as that
+    allows (rare; the browser tests check that they fit the sidebar).
 
     >>> indicator_title("Party cells directly under the ward party committee (chi bộ trực thuộc)")
-    'Party cells directly under the ward party…'
+    'Party cells directly under the ward…'
     >>> indicator_title("Households affected by site clearance for the Bản Mòng reservoir project", True)
-    'Households affected … Bản Mòng reservoir project'
+    'Households … Bản Mòng reservoir project'
     >>> indicator_title("Urbanisation rate")
     'Urbanisation rate'
     """
     title = _plain_label(label)
-    if len(title) <= MAX_LENGTH:
+    if len(title) <= INDICATOR_MAX_LENGTH:
         return title
     if not keep_end:
-        return title[:MAX_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+        return _cut(title, INDICATOR_MAX_LENGTH)
+    if len(title) <= KEEP_END_LENGTH:
+        return title
     words = title.split(" ")
-    head, tail = words[:2], []
-    while len(" ".join(head)) + 3 + len(" ".join([words[-len(tail) - 1], *tail])) <= MAX_LENGTH:
-        tail.insert(0, words[-len(tail) - 1])
-    return " ".join(head) + " … " + " ".join(tail)
+    tail: list[str] = []
+    while len(words) - len(tail) > 1:
+        longer = [words[-len(tail) - 1], *tail]
+        if len(f"{words[0]} … {' '.join(longer)}") > KEEP_END_LENGTH:
+            break
+        tail = longer
+    return f"{words[0]} … {' '.join(tail)}"
+
+
+def _cut(text: str, length: int) -> str:
+    """``text`` cut at a word to at most ``length`` characters, "…" marking the cut."""
+    if len(text) <= length:
+        return text
+    cut = text[:length - 1]
+    if text[length - 1] != " ":  # the last word does not fit whole
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def indicator_titles(processed_dir: Path | None = None) -> list[tuple[dict[str, str], str]]:

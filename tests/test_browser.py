@@ -332,14 +332,19 @@ def test_sidebar_shows_short_titles_and_the_page_the_full_one(site, page, source
 
 
 def test_sidebar_entries_fit_on_two_lines(site, page):
-    """No entry of the sidebar wraps over more than two lines at 1280 px."""
+    """No entry of the sidebar wraps over more than two lines at 1280 px (nested lists opened, so
+    that the indicator pages under their index are measured too)."""
     open_page(page, site + "book/intro.html")
+    page.evaluate("() => document.querySelectorAll('nav.bd-docs-nav details')"
+                  ".forEach(d => { d.open = true; })")
     heights = page.eval_on_selector_all(
         "nav.bd-docs-nav a.reference",
         "ls => ls.map(a => [a.innerText.trim(), a.getClientRects().length,"
         " a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)])")
     too_tall = [text for text, _, lines in heights if lines > 2.5]
     assert heights and not too_tall, too_tall
+    assert all(text for text, _, _ in heights), "a sidebar entry that is not shown"
+    assert sum(1 for text, _, _ in heights if text) >= len(INDICATOR_PAGES)
 
 
 # --- what a reader sees: plain labels, tables that fit, indicator pages, key discrepancies ---------
