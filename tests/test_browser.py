@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-import scriptmodules
 
 from sonla import config
+from sonla.build import toc
 
 pytestmark = pytest.mark.browser
 
@@ -267,7 +267,7 @@ def _sidebar(page) -> dict[str, str]:
 @pytest.mark.parametrize("source_id", SOURCES)
 def test_sidebar_shows_short_titles_and_the_page_the_full_one(site, page, source_id):
     """The sidebar names a source by its short title; the page heading keeps the full title."""
-    short = scriptmodules.load("sync_toc").short_titles()[source_id]
+    short = toc.short_titles()[source_id]
     full = next(row["title_en"] for row in _source_rows() if row["source_id"] == source_id)
     for path, heading in ((f"book/profiles/{source_id}.html", f"Source profile: {full}"),
                           (f"book/sources/{source_id}.html", f"Source text: {full}")):

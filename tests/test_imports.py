@@ -21,13 +21,16 @@ SRC = config.PACKAGE_DIR
 # import each other. The foundation is what every stage reads: paths, errors, atomic writes,
 # the published schema and the verified sources.
 LAYERS: list[tuple[str, ...]] = [
-    ("sonla", "sonla.config", "sonla.errors", "sonla.io", "sonla.schema", "sonla.sources"),
+    ("sonla", "sonla.config", "sonla.errors", "sonla.io", "sonla.schema", "sonla.sources", "sonla.console",
+     "sonla.progress", "sonla.publish"),
     ("sonla.text",),
     ("sonla.extract",),
     ("sonla.fidelity",),
     ("sonla.reconcile",),
     ("sonla.datapackage", "sonla.pipeline"),
     ("sonla.build", "sonla.chapters"),
+    ("sonla.cli",),  # the `sonla` command: runs the others' modules, imported by nobody
+    ("sonla.__main__",),
 ]
 # Modules that import nothing from the package.
 LEAVES = ("sonla.schema", "sonla.errors", "sonla.config")

@@ -107,7 +107,8 @@ def test_new_source_needs_only_a_file_and_a_row(raw_copy):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("source_id", "News 2024", "source_id 'News 2024' must be lower-case letters, digits and hyphens"),
+    ("source_id", "News 2024", "source_id 'News 2024' must be lower-case letters (a-z) and digits, in words "
+     "joined by single hyphens"),
     ("source_id", "<script>", "source_id '<script>' must be"),
     ("file", "../../etc/passwd", "file '../../etc/passwd' must be a plain file name"),
     ("file", ".hidden.txt", "file '.hidden.txt' must be a plain file name"),

@@ -15,17 +15,18 @@ Kinds (column ``kind``): ``quantity``; ``date`` (dates and year references such 
 ``footnote_marker`` (``thành phố1;``); ``name_number`` (``tổ 12``, ``QL6``, ``bão số 2``);
 ``ocr_letter`` (an OCR copy's letter read as a digit: ``s6``, ``1a``, ``ty 18``).
 
-Run ``python -m sonla.extract.claims`` to print counts for the verified sources.
+Run ``sonla claims`` (or ``python -m sonla.extract.claims``) to print counts for the verified sources.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 
 import pandas as pd
 
+from .. import progress
+from ..console import run_command
 from ..errors import SonlaError
 from ..schema import CLAIM_COLUMNS, CLAIMS
 from ..sources import Source, load_sources
@@ -107,8 +108,12 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
 
 def extract_all(sources: list[Source], rules: Rules | None = None) -> pd.DataFrame:
     """Claims of every source, in manifest order then by start."""
-    frames = [extract_claims(source, rules) for source in sources]
+    frames = [extract_claims(source, rules) for source in progress.each(sources, "source", _source_id)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+
+
+def _source_id(source: Source) -> str:
+    return source.source_id
 
 
 def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
@@ -130,16 +135,12 @@ def stage_claims(sources: list[Source], inputs: dict[str, object]) -> dict[str, 
     return {CLAIMS.path: claims}
 
 
-def main() -> int:
-    """Print claim counts by source and kind for the verified sources."""
-    try:
-        claims = extract_all(load_sources())
-    except SonlaError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+def main(argv: list[str] | None = None) -> int:
+    """``sonla claims``: print claim counts by source and kind for the verified sources."""
+    claims = extract_all(load_sources())
     print(claims.groupby(["source_id", "kind"], sort=False).size().unstack(fill_value=0).to_string())
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

@@ -1,4 +1,4 @@
-"""Short sidebar titles: scripts/sync_toc.py writes the per-source _toc.yml entries from the manifest."""
+"""Short sidebar titles: ``sonla toc`` (sonla.build.toc) writes the per-source _toc.yml entries."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import scriptmodules
 import yaml
 
 from sonla import config
-
-sync_toc = scriptmodules.load("sync_toc")
+from sonla.build import toc as sync_toc
 
 
 def _manifest(tmp_path: Path, edit) -> Path:
@@ -39,7 +37,7 @@ def _set(source_id: str, value: str):
 
 
 def test_toc_is_in_sync_with_the_manifest():
-    done = subprocess.run([sys.executable, "scripts/sync_toc.py", "--check"], cwd=config.ROOT,
+    done = subprocess.run([sys.executable, "-m", "sonla", "toc", "--check"], cwd=config.ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
