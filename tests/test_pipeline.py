@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -236,10 +235,11 @@ def test_the_data_stamp_depends_on_the_pipeline_code_only():
     """`make data` re-runs the pipeline when its code or rules change, not when a chapter helper does."""
     from sonla.publish import pipeline_code_files
 
-    code = {p.relative_to(config.PACKAGE_DIR).as_posix() for p in pipeline_code_files()}
-    expected = {p.relative_to(config.PACKAGE_DIR).as_posix() for sub in ("text", "extract", "fidelity", "reconcile")
-                for p in (config.PACKAGE_DIR / sub).glob("*.py")}
-    expected |= {p.relative_to(config.PACKAGE_DIR).as_posix() for p in config.RULES_DIR.glob("*.yaml")}
+    package = config.PACKAGE_DIR
+    code = {p.relative_to(package).as_posix() for p in pipeline_code_files()}
+    expected = {p.relative_to(package).as_posix() for sub in ("text", "extract", "fidelity", "reconcile")
+                for p in (package / sub).glob("*.py")}
+    expected |= {p.relative_to(package).as_posix() for p in config.RULES_DIR.glob("*.yaml")}
     expected |= {"pipeline.py", "sources.py", "schema.py", "datapackage.py", "publish.py", "config.py"}
     assert expected <= code
     assert not {p for p in code if p.startswith(("chapters/", "build/")) or p in ("cli.py", "__main__.py")}

@@ -90,7 +90,8 @@ class TextFile:
 # --------------------------------------------------------------------------- vocabularies
 
 CLAIM_KINDS = ("quantity", "date", "identifier", "section_number", "list_marker", "footnote_marker",
-               "name_number", "ocr_letter")
+               "name_number", "ocr_letter", "url_part", "unreadable_script", "unreadable_exponent",
+               "unreadable_fraction", "unreadable_magnitude")
 FINDING_KINDS = (
     "consistent", "rounding", "qualifier_conflict", "value_conflict", "scope_difference",
     "denominator_change", "temporal_change", "sum_mismatch", "arithmetic_mismatch",
@@ -111,9 +112,9 @@ CLAIMS = Table(
     primary_key=("claim_id",),
     fields=(
         _field("claim_id", "string",
-               "Stable id: the source id and the start offset (six digits). "
-               "The book's HTML anchor for a claim is `claim-<claim_id>`.",
-               required=True, unique=True, pattern=r"[a-z0-9-]+-\d{6}"),
+               "Stable id: the source id and the start offset, zero-padded to six digits (more "
+               "from offset 1,000,000 on). The book's HTML anchor for a claim is `claim-<claim_id>`.",
+               required=True, unique=True, pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*-\d{6,}"),
         _field("source_id", "string", "The source (row of data/raw/sources.csv) the claim stands in.",
                required=True),
         _field("start", "integer", "Start offset: a Python string index into the raw file decoded as UTF-8.",
@@ -125,12 +126,16 @@ CLAIMS = Table(
                "quantity, or what else the number is: date (also years and year spans), "
                "identifier (document numbers), section_number, list_marker, footnote_marker, "
                "name_number (numbers in names: tổ 12, QL6), ocr_letter (an OCR copy's letter "
-               "read as a digit). Findings use kind == quantity.",
+               "read as a digit), url_part (digits in a web or e-mail address); or what the number "
+               "grammar cannot read, with no value rather than a wrong one: unreadable_script (digits "
+               "of another script), unreadable_exponent (10^6, 10⁶), unreadable_fraction (½, 1⁄2), "
+               "unreadable_magnitude (1e15 or more in its unit, or over 15 significant digits). "
+               "Findings use kind == quantity.",
                required=True, enum=list(CLAIM_KINDS)),
         _field("value", "number",
                "Quantities only: the value in the unit as written (4.051 tỷ đồng → 4051 bn_vnd; "
-               "1,2 triệu lượt → 1200000 visit; 87,7% → 87.7 percent); the low end of a range; "
-               "the numerator of a fraction."),
+               "1,2 triệu lượt → 1200000 visit; 87,7% → 87.7 percent; đạt −5% → -5, the sign part "
+               "of the claim's text); the low end of a range; the numerator of a fraction."),
         _field("value_high", "number", "The high end of a range (7-8% → 8)."),
         _field("denominator", "number", "The b of a fraction a/b (42/63 → 63)."),
         _field("unit", "string",

@@ -185,7 +185,8 @@ def test_a_missing_plain_input_is_named(project):
 
 
 def test_a_row_selector_naming_no_column_is_named(project):
-    run = Run(template="00-introduction.ipynb", output="book/x.ipynb", inputs=("data/raw/sources.csv#colour=red",))
+    run = Run(template="00-introduction.ipynb", output="book/x.ipynb",
+              inputs=("data/raw/sources.csv#colour=red",))
     with pytest.raises(RunError, match=re.escape("has no column 'colour'")):
         runner.fingerprint(run)
 
