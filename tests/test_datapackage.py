@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from sonla import config, schema
 from sonla.datapackage import build_descriptor, descriptor_json, stage_datapackage, validate_table
 from sonla.errors import SonlaError
-from sonla.extract.claims import extract_all
+from sonla.extract.claims import extract_all, extract_claims
 from sonla.pipeline import STAGES, run_stages
 from sonla.schema import CLAIM_COLUMNS
-from sonla.sources import load_sources
+from sonla.sources import Source, load_sources
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,39 @@ def test_a_new_table_is_added_in_the_schema_module(monkeypatch):
     validate_table("extra.csv", "x\n1\n2\n")
     with pytest.raises(SonlaError, match="extra.csv: .*row 3"):
         validate_table("extra.csv", "x\n1\nnot-a-number\n")
+
+
+# --------------------------------------------------------------------------- issue 17, case 3
+
+
+def _long_source(length: int) -> Source:
+    filler = "Đây là một đoạn văn bản không có chữ số nào cả, chỉ để lấp đầy nguồn. " * 14 + "\n\n"
+    text = filler * (length // len(filler) + 1) + "Tổng vốn đầu tư đạt 1.200 tỷ đồng, tăng 12,5%.\n"
+    return Source("long-one", "long-one.txt", "0", "t", "t", "news", "tests", "2025", "vi", "clean",
+                  "long-one", "", text)
+
+
+def test_claim_ids_past_a_million_characters_are_valid():
+    """A source over 999,999 characters failed with 635 pattern errors naming neither source nor cause."""
+    claims = extract_claims(_long_source(1_000_000))
+    assert claims.claim_id.tolist() == [f"long-one-{start}" for start in claims.start]
+    assert all(len(i.rsplit("-", 1)[1]) == 7 for i in claims.claim_id)
+    validate_table("claims.csv", claims)
+    # Ids of existing claims (offsets below a million) keep their six digits.
+    assert load_processed_ids_have_six_digits()
+
+
+def load_processed_ids_have_six_digits() -> bool:
+    ids = pd.read_csv(config.PROCESSED_DIR / "claims.csv", usecols=["claim_id", "start"])
+    return ids.claim_id.str.fullmatch(r"[a-z0-9-]+-\d{6}").all() and (ids.start < 1_000_000).all()
+
+
+def test_schema_errors_name_the_source_and_the_cause(claims):
+    broken = claims.copy()
+    rows = broken.index[broken.source_id == "news-2024"][:2]
+    broken.loc[rows, "claim_id"] = ["news-2024-12", "news-2024-x"]
+    with pytest.raises(SonlaError) as caught:
+        validate_table("claims.csv", broken)
+    message = str(caught.value)
+    assert message.startswith("claims.csv: 2 schema error(s) in source(s) news-2024: row ")
+    assert 'field claim_id (source news-2024): constraint-error (constraint "pattern" is' in message

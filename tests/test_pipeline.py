@@ -8,7 +8,9 @@ on a temporary copy of the project (``SONLA_ROOT``): exit status, message and th
 from __future__ import annotations
 
 import csv
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -257,3 +259,53 @@ def test_the_data_package_validates_the_bytes_that_are_written(monkeypatch, tmp_
     monkeypatch.setattr(pipeline, "STAGES", stages)
     pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
     assert seen == {"source_profiles.csv": (tmp_path / "source_profiles.csv").read_bytes()}
+
+
+# --------------------------------------------------------------------------- issue 17, cases 4 and 10
+
+
+def test_a_source_without_numbers_is_a_normal_source(raw_copy, tmp_path):
+    """Case 4: a profile row, zero claims, a reader page; nothing breaks."""
+    from sonla.build.reader import build_reader_pages
+    from sonla.publish import check_published
+    from sonla.sources import load_sources
+
+    add_source(raw_copy, "nodigits", "Một văn bản không có chữ số nào.\n\nChỉ có chữ mà thôi.\n")
+    out = tmp_path / "processed"
+    pipeline.run_pipeline(raw_copy, out, verbose=False)
+    check_published(out)
+    profiles = pd.read_csv(out / "source_profiles.csv")
+    assert profiles.set_index("source_id").loc["nodigits", "number_tokens"] == 0
+    claims = pd.read_csv(out / "claims.csv")
+    assert "nodigits" not in set(claims.source_id) and len(claims)
+    sources = load_sources(raw_copy / "sources.csv", raw_copy)
+    pages = build_reader_pages(out / "claims.csv", tmp_path / "sources", sources)
+    page = (tmp_path / "sources/nodigits.md").read_text(encoding="utf-8")
+    assert pages[tmp_path / "sources/nodigits.md"] and "Highlighted claims by kind: none." in page
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):
+    """A folder nothing can be written in (immutable for root, mode 555 for anyone else)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot make a folder read-only as root here: {done.stderr.strip()}")
+        yield folder
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+
+
+def test_a_read_only_output_folder_is_one_error_line(project, read_only):
+    """Case 10: a read-only output folder gave a Python traceback."""
+    result = run_in(project, "-m", "sonla", "data", "--out", str(read_only))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {read_only}"), result.stderr
+    assert "Operation not permitted" in lines[0] or "Permission denied" in lines[0]
+    assert list(read_only.iterdir()) == []

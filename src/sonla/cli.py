@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import config
-from .console import run_command
+from .console import ArgumentParser, run_command
 from .errors import SonlaError
 from .publish import DATA_HELP, add_data_arguments, prepare_run
 
@@ -90,7 +90,7 @@ COMMANDS: dict[str, Command] = {
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="sonla", description="The Sơn La research book: data pipeline and book build.",
         epilog="Errors end in one `error: …` line naming the file, row or parameter (exit status 1).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -103,7 +103,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _run_data(argv: list[str]) -> int:
     """``sonla data``: verify, and import and run the pipeline only when its outputs are not current."""
-    parser = argparse.ArgumentParser(prog="sonla data", description=DATA_HELP)
+    parser = ArgumentParser(prog="sonla data", description=DATA_HELP)
     add_data_arguments(parser)
     args = parser.parse_args(argv)
     sources, needed = prepare_run(args.raw, args.out, verbose=not args.quiet, force=args.force)

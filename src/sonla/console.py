@@ -5,7 +5,8 @@
 into an exit status and one line on standard error:
 
 * a problem the user can fix — :class:`~sonla.errors.SonlaError` (a bad manifest row, a changed
-  raw file, a failed notebook …), :class:`~sonla.config.ProjectRootError` or an
+  raw file, a failed notebook, an unknown option: :class:`ArgumentParser` raises it),
+  :class:`~sonla.config.ProjectRootError` or an
   :class:`OSError` (a read-only or full disk, a missing folder) — prints ``error: <message>``
   naming the file, row or parameter, without a traceback, and exits with status 1;
 * an interrupt (Ctrl-C) prints ``error: interrupted`` and exits with status 130;
@@ -15,6 +16,7 @@ into an exit status and one line on standard error:
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
@@ -23,7 +25,14 @@ from collections.abc import Callable, Sequence
 from . import config
 from .errors import SonlaError
 
-__all__ = ["run_command", "error_line"]
+__all__ = ["run_command", "error_line", "ArgumentParser"]
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, whose usage errors end like every other error: one line, exit status 1."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise SonlaError(f"{self.prog}: {message} (see `{self.prog} --help`)")
 
 
 def error_line(err: BaseException) -> str:
@@ -32,14 +41,14 @@ def error_line(err: BaseException) -> str:
     >>> error_line(SonlaError("sources.csv, row 3: kind 'blog' not one of report, news"))
     "error: sources.csv, row 3: kind 'blog' not one of report, news"
     >>> error_line(PermissionError(13, "Permission denied", "data/processed/claims.csv"))
-    'error: data/processed/claims.csv: cannot write or read: Permission denied'
+    'error: data/processed/claims.csv: Permission denied'
     >>> error_line(SonlaError("2 notebooks failed:\\n  a.ipynb: cell 3\\n  b.ipynb: cell 1"))
     'error: 2 notebooks failed: a.ipynb: cell 3; b.ipynb: cell 1'
     """
     if isinstance(err, OSError) and not isinstance(err, SonlaError):
         names = " → ".join(str(n) for n in (err.filename, err.filename2) if n is not None)
         reason = err.strerror or str(err)
-        message = f"{names}: cannot write or read: {reason}" if names else reason
+        message = f"{names}: {reason}" if names else reason
     else:
         message = str(err) or type(err).__name__
     lines = [line.strip() for line in message.splitlines() if line.strip()]

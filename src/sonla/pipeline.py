@@ -12,7 +12,6 @@ so a failing stage loses nothing and an unchanged rebuild touches no file.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, progress
-from .console import run_command
+from .console import ArgumentParser, run_command
 from .datapackage import stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
@@ -199,7 +198,7 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m sonla.pipeline`` (as ``sonla data``): build ``data/processed/`` when it is not current."""
-    parser = argparse.ArgumentParser(prog="python -m sonla.pipeline", description=DATA_HELP)
+    parser = ArgumentParser(prog="python -m sonla.pipeline", description=DATA_HELP)
     add_data_arguments(parser)
     args = parser.parse_args(argv)
     run_pipeline(args.raw, args.out, verbose=not args.quiet, force=args.force, allow_empty=args.allow_empty)

@@ -126,13 +126,17 @@ def publish_outputs(out_dir: Path, outputs: dict[str, bytes], allow_empty: bool 
     out_dir = Path(out_dir)
     if not allow_empty:
         _check_not_emptied(out_dir, outputs, manifest)
-    out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / STAGING
-    shutil.rmtree(staging, ignore_errors=True)  # what a killed run left
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)  # what a killed run left
+        staging.mkdir()
+    except OSError as err:
+        raise SonlaError(f"{out_dir}: cannot write the processed data there ({err.strerror or err}); "
+                         "nothing was written") from err
     status: dict[str, str] = {}
     order = sorted(outputs, key=lambda name: name == DESCRIPTOR)  # the descriptor last
     try:
-        staging.mkdir()
         for name in order:
             path = out_dir / name
             if path.is_file() and path.read_bytes() == outputs[name]:
@@ -305,4 +309,4 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run the pipeline even if its outputs are current")
     parser.add_argument("--allow-empty", action="store_true",
                         help="publish even if a table that has rows would have none")
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors (no progress)")

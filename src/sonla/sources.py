@@ -143,8 +143,9 @@ def _records(manifest: Path, text: str) -> tuple[list[str], list[tuple[tuple[int
                 continue
             records.append(((first, last_line), values))
     except csv.Error as err:
-        raise ManifestError(f"{manifest}, line {last_line + 1}: not valid CSV ({err}); a stray quote "
-                            "(\") inside a field? quote the whole field and double the inner quote") from None
+        row = len(records) + 2 if header is not None else 1
+        raise ManifestError(f"{manifest}, row {row} (line {last_line + 1}): not valid CSV ({err}); a stray "
+                            "quote (\")? quote the whole field and double a quote inside it") from None
     return header or [], records
 
 

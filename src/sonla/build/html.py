@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .. import config
-from ..console import run_command
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from . import htmlstamp
 
@@ -115,7 +115,7 @@ def build_html(force: bool = False) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """``sonla html``: build the HTML when a page changed (errors raise, named)."""
-    parser = argparse.ArgumentParser(prog="sonla html", description=HTML_HELP)
+    parser = ArgumentParser(prog="sonla html", description=HTML_HELP)
     add_arguments(parser)
     args = parser.parse_args(argv)
     build_html(force=args.force)

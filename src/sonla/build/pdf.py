@@ -52,7 +52,7 @@ from pathlib import Path
 import yaml
 
 from .. import config
-from ..console import run_command
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from .html import jupyter_book_command
 from .pdfmarks import finish
@@ -408,7 +408,7 @@ def publish() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``sonla pdf``: print the book to a PDF when anything it is built from changed."""
-    parser = argparse.ArgumentParser(prog="sonla pdf", description=PDF_HELP)
+    parser = ArgumentParser(prog="sonla pdf", description=PDF_HELP)
     add_arguments(parser)
     args = parser.parse_args(argv)
     if args.check:

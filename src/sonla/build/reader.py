@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..console import run_command
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from ..io import write_text_atomic
 from ..publish import check_published
@@ -268,7 +268,7 @@ def build_reader_pages(claims_path: Path | None = None, out_dir: Path | None = N
 
 def main(argv: list[str] | None = None) -> int:
     """``sonla reader``: write the source reader pages (errors raise, named)."""
-    parser = argparse.ArgumentParser(prog="sonla reader", description=READER_HELP)
+    parser = ArgumentParser(prog="sonla reader", description=READER_HELP)
     add_arguments(parser)
     args = parser.parse_args(argv)
     changed = build_reader_pages(args.claims, args.out)

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
-from ..console import run_command
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from ..io import read_yaml, write_text_atomic
 from ..publish import check_published
@@ -515,7 +515,7 @@ def remove_undeclared(runs: list[Run], book_dir: Path | None = None) -> list[Pat
 
 def main(argv: list[str] | None = None) -> int:
     """``sonla notebooks``: execute the declared runs that are stale (errors raise, named)."""
-    parser = argparse.ArgumentParser(prog="sonla notebooks", description=NOTEBOOKS_HELP)
+    parser = ArgumentParser(prog="sonla notebooks", description=NOTEBOOKS_HELP)
     add_arguments(parser)
     args = parser.parse_args(argv)
     runs = load_runs(args.runs)

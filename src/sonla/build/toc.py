@@ -33,7 +33,7 @@ import re
 from pathlib import Path
 
 from .. import config
-from ..console import run_command
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from ..io import write_text_atomic
 
@@ -140,7 +140,7 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``sonla toc``: rewrite (or ``--check``) the per-source entries of _toc.yml (errors raise, named)."""
-    parser = argparse.ArgumentParser(prog="sonla toc", description=TOC_HELP)
+    parser = ArgumentParser(prog="sonla toc", description=TOC_HELP)
     add_arguments(parser)
     args = parser.parse_args(argv)
     current = TOC.read_text(encoding="utf-8")
