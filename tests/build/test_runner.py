@@ -312,3 +312,17 @@ def test_executing_a_chapter_twice_gives_identical_bytes(tmp_path):
     assert b"start_time" not in outputs[0]
     # The committed chapter is what executing its template gives.
     assert outputs[0] == (config.ROOT / f"{PROFILES}news-congress-2025.ipynb").read_bytes()
+
+
+def test_executed_notebooks_no_run_declares_are_removed(project):
+    """Issue 17, case 7: a removed source's profile chapter stayed in the book."""
+    orphan = project / "book/profiles/removed-source.ipynb"
+    orphan.write_text("{}", encoding="utf-8")
+    renamed = project / "book/old-name.ipynb"
+    renamed.write_text("{}", encoding="utf-8")
+    runs = runner.load_runs()
+    before = {p for p in (project / "book").rglob("*") if p.is_file()}
+    removed = runner.remove_undeclared(runs)
+    assert sorted(removed) == sorted([orphan, renamed])
+    assert {p for p in (project / "book").rglob("*") if p.is_file()} == before - {orphan, renamed}
+    assert all(run.output_path.is_file() for run in runs)
