@@ -272,3 +272,14 @@ def test_sigkill_during_make_data_never_shows_a_mixed_set(project):
     assert run_in(project, "-m", "sonla", "data").returncode == 0
     assert snapshot(processed) == without
     assert [row["source_id"] for row in read_manifest(manifest)][-1] != "kill-test"
+
+
+def test_files_beside_the_raw_data_are_inputs_too(project):
+    """A stage may read data/annotations/ (say): changing it re-runs the pipeline; data/bench does not."""
+    raw = project / "data/raw"
+    before = publish.inputs_fingerprint(raw / "sources.csv", raw)
+    (project / "data/bench/results.csv").write_text("changed\n", encoding="utf-8")
+    assert publish.inputs_fingerprint(raw / "sources.csv", raw) == before
+    (project / "data/annotations").mkdir()
+    (project / "data/annotations/sample.csv").write_text("claim_id,reading\n", encoding="utf-8")
+    assert publish.inputs_fingerprint(raw / "sources.csv", raw) != before

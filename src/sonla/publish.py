@@ -226,11 +226,28 @@ def pipeline_code_files() -> list[Path]:
     return files
 
 
+# Folders of data/ that are not inputs of the pipeline: the raw sources are covered by the
+# manifest (it holds their sha256, verified first), the others are outputs.
+NOT_INPUTS = ("raw", "processed", "bench")
+
+
+def other_inputs(raw_dir: Path) -> list[Path]:
+    """Files beside ``data/raw`` that a stage may read (``data/annotations/`` …), sorted."""
+    data_dir = Path(raw_dir).parent
+    return sorted(p for p in data_dir.rglob("*") if p.is_file()
+                  and p.relative_to(data_dir).parts[0] not in NOT_INPUTS
+                  and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
+
+
 def inputs_fingerprint(manifest: Path, raw_dir: Path) -> str:
     """sha256 of what the outputs are made from: the manifest (which holds every raw file's sha256,
-    verified before this is asked), the pipeline's code and rules, and the pinned requirements."""
+    verified before this is asked), the other files of ``data/`` a stage may read
+    (:func:`other_inputs`), the pipeline's code and rules, and the pinned requirements."""
     digest = hashlib.sha256()
     digest.update(Path(manifest).read_bytes() + b"\0")
+    data_dir = Path(raw_dir).parent
+    for path in other_inputs(raw_dir):
+        digest.update(str(path.relative_to(data_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
     for path in pipeline_code_files():
         digest.update(str(path.relative_to(config.PACKAGE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     requirements = config.ROOT / "requirements.txt"

@@ -170,7 +170,7 @@ def address_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every web or e-mail address in ``text``, in text order.
 
     >>> address_spans("xem https://a.vn/?tang=87,7% hoặc so12@sonla.gov.vn.")
-    [(4, 28), (34, 52)]
+    [(4, 28), (34, 51)]
     """
     return [(m.start(), m.end()) for m in ADDRESS.finditer(text)]
 
