@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sonla import config, schema
-from sonla.datapackage import build_descriptor, descriptor_json, stage_datapackage, validate_table
+from sonla.datapackage import build_descriptor, stage_datapackage, validate_table
 from sonla.errors import SonlaError
 from sonla.extract.claims import extract_all
 from sonla.pipeline import STAGES, run_pipeline, run_stages
