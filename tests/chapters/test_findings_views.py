@@ -94,16 +94,14 @@ def test_kind_status_figure_stacks_the_statuses_of_each_kind():
     fig = views.plot_kind_status(findings)
     ax = fig.axes[0]
     colour = {status: to_hex(c) for status, c in views.STATUS_COLOURS.items()}
-    assert _bars(ax) == {
-        "contradiction": [("consistent", 0, 0, colour["contradiction"]), ("rounding", 0, 0, colour["contradiction"]),
-                          ("qualifier_conflict", 0, 1, colour["contradiction"])],
-        "unresolved": [("consistent", 0, 0, colour["unresolved"]), ("rounding", 0, 1, colour["unresolved"]),
-                       ("qualifier_conflict", 1, 0, colour["unresolved"])],
-        "explained": [("consistent", 0, 0, colour["explained"]), ("rounding", 1, 1, colour["explained"]),
-                      ("qualifier_conflict", 1, 0, colour["explained"])],
-        "consistent": [("consistent", 0, 3, colour["consistent"]), ("rounding", 2, 0, colour["consistent"]),
-                       ("qualifier_conflict", 1, 0, colour["consistent"])],
-    }
+    widths = {  # status: the width of its segment in each bar, top bar first
+        "contradiction": [0, 0, 1], "unresolved": [0, 1, 0], "explained": [0, 1, 0], "consistent": [3, 0, 0]}
+    kinds, left = ["consistent", "rounding", "qualifier_conflict"], [0, 0, 0]
+    expected = {}
+    for status, row in widths.items():
+        expected[status] = [(k, x, w, colour[status]) for k, x, w in zip(kinds, left, row, strict=True)]
+        left = [x + w for x, w in zip(left, row, strict=True)]
+    assert _bars(ax) == expected
     assert ax.yaxis_inverted()
     assert len(set(colour.values())) == len(colour)
     plt.close(fig)
@@ -117,9 +115,9 @@ def test_interval_figure_draws_the_interval_each_claim_allows():
     fig = views.plot_intervals(claims, views.Params(), "t", "x")
     ax = fig.axes[0]
     left, right = ax.get_xlim()
-    bars = [(list(line.get_xdata()), list(line.get_ydata())) for line in ax.lines if not line.get_marker()
-            or line.get_marker() == "None"]
-    ticks = [(list(line.get_xdata()), list(line.get_ydata())) for line in ax.lines if line.get_marker() == "|"]
+    drawn = [(line.get_marker(), list(line.get_xdata()), list(line.get_ydata())) for line in ax.lines]
+    bars = [(x, y) for marker, x, y in drawn if marker in ("", "None", None)]
+    ticks = [(x, y) for marker, x, y in drawn if marker == "|"]
     assert bars == [([4051, right], [0, 0]), ([3800, 4000], [1, 1])]
     assert ticks == [([4051], [0]), ([4000], [1])]
     assert left < 3800 and right > 4051

@@ -73,7 +73,8 @@ def test_the_book_style_cycles_through_the_palette():
     lines = [ax.plot([0, 1], [i, i])[0] for i in range(3)]
     try:
         assert [to_hex(line.get_color()) for line in lines] == [c.lower() for c in plots.PALETTE[:3]]
-        assert len(set(plots.PALETTE)) == len(plots.PALETTE) and {c.lower() for c in plots.PALETTE} <= OKABE_ITO
+        palette = [c.lower() for c in plots.PALETTE]
+        assert len(set(palette)) == len(palette) and set(palette) <= OKABE_ITO
     finally:
         plt.close(fig)
 

@@ -46,8 +46,9 @@ def test_document_numbers_read_with_the_codes(number, kind, issuer):
 
 def _dated(*rows: tuple[str, str, str]) -> pd.DataFrame:
     """Date claims from (claim_id, text, kind); the source is the claim id's prefix."""
-    return pd.DataFrame([{"claim_id": claim_id, "source_id": claim_id.split("-")[0], "text": text, "kind": kind,
-                          "sentence": f"Ngày {text} có sự kiện.", "geography": ""} for claim_id, text, kind in rows])
+    return pd.DataFrame([{"claim_id": claim_id, "source_id": claim_id.split("-")[0], "text": text,
+                          "kind": kind, "sentence": f"Ngày {text} có sự kiện.", "geography": ""}
+                         for claim_id, text, kind in rows])
 
 
 HAND_MADE = _dated(("r-1", "14/02/2024", "date"), ("n-1", "14/2/2024", "date"), ("n-2", "14/2", "date"),
@@ -75,7 +76,8 @@ def test_an_event_in_several_sources_is_one_row(claims):
     assert not events[["date", "precision"]].duplicated().any()
     unesco = events[events["date"] == date(2024, 2, 14)]
     assert len(unesco) == 1
-    assert set(unesco.iloc[0]["sources"].split(";")) == {"report", "appendix-pdf", "appendix-ocr", "news-2024"}
+    sources = set(unesco.iloc[0]["sources"].split(";"))
+    assert sources == {"report", "appendix-pdf", "appendix-ocr", "news-2024"}
 
 
 def test_day_without_year_takes_the_source_year(claims):
