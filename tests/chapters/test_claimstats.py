@@ -137,6 +137,8 @@ def test_compare_copies_finds_the_appendix_pair_from_the_manifest(claims, source
     row = copies.iloc[0]
     assert row.ocr_letters_rejected == (claims[claims.source_id == "appendix-ocr"].kind == "ocr_letter").sum()
     assert row.pairs_same_geography == row.found_in_both  # the scan's places are read as the PDF's
+    assert len(claimstats.pair_copies(claims, row.pdf_source, row.ocr_source)) == row.found_in_both
+    assert len(claimstats.missing_in_copy(claims, row.pdf_source, row.ocr_source)) == row.pdf_not_in_ocr
 
 
 def test_in_context_marks_the_claim(claims, sources):
