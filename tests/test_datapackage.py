@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sonla import config, schema
-from sonla.datapackage import build_descriptor, descriptor_json, stage_datapackage, validate_table
+from sonla.datapackage import build_descriptor, stage_datapackage, validate_table
 from sonla.errors import SonlaError
 from sonla.extract.claims import extract_all, extract_claims
-from sonla.pipeline import STAGES, run_stages
+from sonla.pipeline import STAGES, run_pipeline, run_stages
 from sonla.schema import CLAIM_COLUMNS
 from sonla.sources import Source, load_sources
 
@@ -56,6 +60,29 @@ def test_datapackage_describes_every_file_the_pipeline_writes(outputs):
     assert {name for name in written if name.endswith(".csv")} == set(schema.TABLES)
 
 
+def test_the_datapackage_the_pipeline_writes_lists_every_file_it_writes(tmp_path):
+    """Through the writer, on disk: every file written beside ``datapackage.json`` is one of its
+    resources (and nothing else is), every table of :mod:`sonla.schema` is written, each CSV's
+    header is its resource's fields, and frictionless, reading the folder back as a data
+    package, finds every file valid."""
+    from frictionless import Package
+
+    changed = run_pipeline(out_dir=tmp_path, verbose=False)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(Path(p).name for p in changed)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["path"]: r for r in descriptor["resources"]}
+    assert sorted(resources) == [name for name in written if name != "datapackage.json"]
+    tables = [name for name in written if name.endswith(".csv")]
+    assert sorted(tables) == sorted(schema.TABLES)
+    for name in tables:
+        header = (tmp_path / name).read_text(encoding="utf-8").split("\n", 1)[0]
+        assert header.split(",") == [f["name"] for f in resources[name]["schema"]["fields"]], name
+    report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:5]
+    assert [task.name for task in report.tasks] == [r["name"] for r in descriptor["resources"]]
+
+
 def test_the_published_datapackage_describes_every_file_in_data_processed():
     descriptor = json.loads((config.PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
     on_disk = sorted(p.name for p in config.PROCESSED_DIR.iterdir() if p.name != "datapackage.json")
@@ -92,10 +119,26 @@ def test_the_descriptor_follows_the_data_package_standard():
     assert report.valid, report.flatten(["type", "note"])[:5]
 
 
-def test_descriptor_is_deterministic_json():
-    text = descriptor_json(build_descriptor())
-    assert text == descriptor_json(build_descriptor())
-    assert json.loads(text)["resources"][0]["schema"]["primaryKey"] == ["claim_id"]
+DESCRIBE_PUBLISHED = """
+import json, sys
+from sonla import config
+from sonla.datapackage import build_descriptor, descriptor_json
+published = json.loads((config.PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
+sys.stdout.write(descriptor_json(build_descriptor([r["path"] for r in published["resources"]])))
+"""
+
+
+def test_descriptor_is_the_same_whatever_the_hash_seed():
+    """Two interpreters with different string hashing (set and dict order of rule vocabularies)
+    write the same descriptor, byte for byte, and it is the published one."""
+    texts = []
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", DESCRIBE_PUBLISHED], capture_output=True, check=True,
+                              env=dict(os.environ, PYTHONHASHSEED=seed))
+        texts.append(done.stdout)
+    assert texts[0] == texts[1]
+    assert texts[0] == (config.PROCESSED_DIR / "datapackage.json").read_bytes()
+    assert json.loads(texts[0])["resources"][0]["schema"]["primaryKey"] == ["claim_id"]
 
 
 def test_a_new_table_is_added_in_the_schema_module(monkeypatch):
