@@ -1,0 +1,224 @@
+"""Figures that hold every year, targets and their results, estimates and the results that follow.
+
+Three rules over the observations (one row per statement, from any document):
+
+* :func:`check_every_year` — a figure said to hold every year of a period ("hằng năm", "mỗi
+  năm"; the claims' ``each_year``) against any single year's figure of the same indicator,
+  place, unit and frame from any source (``every_year``): a year outside what "every year"
+  allows contradicts it. A share for the whole period outside it is ``unresolved`` (a share of
+  sums lies within the range of the yearly shares only when the bases are the same).
+* :func:`check_targets` — a target against the result of its period, or of any year of it when
+  the target holds every year (``target_outcome``). A result short of its target is
+  ``explained`` (a plan and its outcome differ; nothing is inconsistent), unless the result's
+  own clause says the target was met ("đạt/vượt chỉ tiêu"): a ``contradiction``. A precise
+  result (written with decimals) that equals its target exactly, stated before the period was
+  over, is ``unresolved``: the target may have been reported as the result (whole counts of
+  planned items — ten schemes, three breakthroughs — are often met exactly and are left alone).
+  A target is never "consistent" with a result.
+* :func:`check_estimates` — an estimate against a result of the same period stated later
+  (``estimate_revision``): ``consistent`` when the result falls within what the estimate allows,
+  ``explained`` (revised) when it does not; ``unresolved`` when the two are dated alike.
+
+Direction of a target: a floor (the result should reach it) unless its clause makes it a
+ceiling (``rules/findings.yaml``, ``ceiling_words``: "giảm xuống dưới", "không quá").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..fidelity.dependence import date_order
+from ..text.fold import fold_words
+from .finding import describe, make_finding
+from .intervals import fmt, relate
+from .periods import period_span, same_period, span_length
+from .preference import preferred
+from .prepare import Evidence
+from .rows import Row, group_rows, rows_of
+from .severity import crosses, grade, interval_gap
+
+__all__ = ["check_every_year", "check_targets", "check_estimates"]
+
+KEY = ["indicator", "geography", "unit"]
+
+
+def _by_key(rows: list[Row]) -> dict[tuple, list[Row]]:
+    return group_rows(rows, KEY)
+
+
+def _has(text: str, words: list[str]) -> bool:
+    folded = fold_words(text)
+    return any(re.search(rf"(^|\W){re.escape(w)}(\W|$)", folded) for w in words)
+
+
+def check_every_year(ev: Evidence) -> list[Row]:
+    """A figure said to hold every year of its period against each single year's figure of the same
+    indicator, place, unit and frame, from any source (``every_year``); see the module docstring."""
+    obs = ev.observations
+    rows = rows_of(obs[obs["frame"].isin(["actual", "change"])]) if len(obs) else []
+    each = [r for r in rows if r["each_year"] and span_length(r["eff_period"]) >= 1]
+    if not each:
+        return []
+    others = _by_key([r for r in rows if not r["each_year"]])
+    findings = []
+    for e in each:
+        first, last = period_span(e["eff_period"])
+        for other in others.get(tuple(e[k] for k in KEY), []):
+            if other["frame"] != e["frame"] or not pd.isna(other["denominator"]) or not pd.isna(e["denominator"]):
+                continue
+            span = period_span(other["eff_period"])
+            if span is None:
+                continue
+            if span[0] == span[1] and first <= span[0] <= last:
+                findings.append(_every_year_single(e, other))
+            elif e["unit"] == "percent" and same_period(e["eff_period"], e["period_inferred"], other["eff_period"],
+                                                        other["period_inferred"]):
+                if relate(e["interval"], other["interval"]) == "disjoint":
+                    findings.append(_every_year_average(e, other))
+    return findings
+
+
+def _every_year_single(e: Row, year: Row) -> Row:
+    disjoint = relate(e["interval"], year["interval"]) == "disjoint"
+    status = "contradiction" if disjoint else "consistent"
+    explanation = (
+        f"{describe(e)} is said to hold every year of {e['eff_period']} (allowing {e['interval']} each year); "
+        f"{describe(year)} gives {year['eff_period']} (allowing {year['interval']}): "
+        + ("that year falls outside what “every year” allows, so both cannot hold."
+           if disjoint else "that year is within what “every year” allows.")
+    )
+    severity = grade(status, interval_gap(e["interval"], year["interval"]),
+                     crosses([float(e["value"]), float(year["value"])], [100.0] if e["unit"] == "percent" else []))
+    return make_finding("every_year", "between:every-year", [e, year], status, severity, e, explanation)
+
+
+def _every_year_average(e: Row, term: Row) -> Row:
+    explanation = (
+        f"{describe(e)} is said to hold every year of {e['eff_period']}, and {describe(term)} is given for "
+        f"the period as a whole: a share of the period's sums lies within the range of the yearly shares "
+        f"when they are shares of the same base, and {term['interval']} lies outside {e['interval']}. "
+        "Either the two rest on different bases (the plan of each year against the plan of the term) or "
+        "one of them is wrong; the texts do not say which."
+    )
+    gap = interval_gap(e["interval"], term["interval"])
+    return make_finding("every_year", "within:every-year-average", [e, term], "unresolved",
+                        grade("unresolved", gap), term, explanation)
+
+
+def check_targets(ev: Evidence) -> list[Row]:
+    """A target against the result of its period, or of each of its years when it holds every year
+    (``target_outcome``); see the module docstring."""
+    obs = ev.observations
+    if obs.empty:
+        return []
+    targets = rows_of(obs[obs["frame"] == "target"])
+    results = _by_key(rows_of(obs[obs["frame"].isin(["actual", "estimate"]) & ~obs["each_year"].astype(bool)]))
+    findings = []
+    for target in targets:
+        if not pd.isna(target["denominator"]):
+            continue
+        span = period_span(target["eff_period"])
+        if span is None:
+            continue
+        for result in results.get(tuple(target[k] for k in KEY), []):
+            if not pd.isna(result["denominator"]):
+                continue
+            rspan = period_span(result["eff_period"])
+            if rspan is None:
+                continue
+            of_period = rspan[1] == span[1] and rspan[0] >= span[0] - 1
+            of_year = bool(target["each_year"]) and rspan[0] == rspan[1] and span[0] <= rspan[0] <= span[1]
+            if of_period or of_year:
+                finding = _target_finding(target, result, ev.words, whole=of_period and rspan[0] != rspan[1])
+                if finding is not None:
+                    findings.append(finding)
+    return findings
+
+
+def _target_finding(target: Row, result: Row, words: dict, whole: bool) -> Row | None:
+    ceiling = _has(target["clause"], words["ceiling_words"])
+    t, r = target["interval"], result["interval"]
+    short = r.lo > t.hi if ceiling else r.hi < t.lo
+    word = "ceiling" if ceiling else "target"
+    said_met = _has(result["clause"], words["achievement_words"])
+    gap = interval_gap(t, r)
+    if short and said_met:
+        explanation = (
+            f"{describe(result)} is said to meet its target, but the {word} {describe(target)} for "
+            f"{target['eff_period']} allows {t} and the result allows {r}: the result falls short of "
+            f"the {word} by {100 * gap:.1f}%."
+        )
+        return make_finding("target_outcome", "plans:target-met", [target, result], "contradiction",
+                            grade("contradiction", gap, crossing=True), result, explanation)
+    if short:
+        explanation = (
+            f"The result {describe(result)} for {result['eff_period']} falls short of the {word} "
+            f"{describe(target)} for {target['eff_period']} (by {100 * gap:.1f}%): a plan and its outcome, "
+            "not an inconsistency."
+        )
+        return make_finding("target_outcome", "plans:target-short", [target, result], "explained", "low",
+                            result, explanation)
+    # A precise figure (with decimals) met exactly: whole counts of planned items often are.
+    exact = float(result["value"]) == float(target["value"]) and result["frame"] == "actual" \
+        and int(result["decimals"]) >= 1
+    early = (date_order(str(result["source_date"]), f"{period_span(target['eff_period'])[1]}-12-31") or 0) <= 0
+    apart = target["document_id"] != result["document_id"] or target["sentence"] != result["sentence"]
+    if exact and whole and early and apart:
+        explanation = (
+            f"The result {describe(result)} for {result['eff_period']} equals the {word} {describe(target)} "
+            f"exactly ({fmt(float(target['value']))}), and it was stated before the period was over "
+            f"(dated {result['source_date']}): the target may have been reported as the result. The texts "
+            "do not give the measured value to tell."
+        )
+        return make_finding("target_outcome", "plans:target-as-result", [target, result], "unresolved",
+                            grade("unresolved", None, crossing=True), result, explanation)
+    return None
+
+
+def check_estimates(ev: Evidence) -> list[Row]:
+    """An estimate against a result of the same indicator, place, unit and period stated in another
+    document (``estimate_revision``); see the module docstring."""
+    obs = ev.observations
+    if obs.empty:
+        return []
+    estimates = rows_of(obs[obs["frame"] == "estimate"])
+    results = _by_key(rows_of(obs[obs["frame"] == "actual"]))
+    findings = []
+    for estimate in estimates:
+        for result in results.get(tuple(estimate[k] for k in KEY), []):
+            if result["document_id"] == estimate["document_id"]:
+                continue
+            if not same_period(estimate["eff_period"], estimate["period_inferred"], result["eff_period"],
+                               result["period_inferred"]):
+                continue
+            if pd.isna(estimate["denominator"]) != pd.isna(result["denominator"]):
+                continue
+            order = date_order(str(result["source_date"]), str(estimate["source_date"]))
+            if order is None or order < 0:
+                continue
+            findings.append(_estimate_finding(estimate, result, later=order > 0))
+    return findings
+
+
+def _estimate_finding(estimate: Row, result: Row, later: bool) -> Row:
+    agree = relate(estimate["interval"], result["interval"]) != "disjoint"
+    gap = interval_gap(estimate["interval"], result["interval"])
+    if agree:
+        status = "consistent"
+        verdict = "the result falls within what the estimate allows."
+    elif later:
+        status = "explained"
+        verdict = (f"the later result differs from the estimate by {100 * gap:.1f}%: the estimate was revised "
+                   "when the period closed; the result is preferred.")
+    else:
+        status = "unresolved"
+        verdict = (f"they differ by {100 * gap:.1f}% and were stated at the same time, so a revision does "
+                   "not explain it.")
+    explanation = (
+        f"The estimate {describe(estimate)} (dated {estimate['source_date']}) and the result {describe(result)} "
+        f"(dated {result['source_date']}) for {result['eff_period']}: {verdict}"
+    )
+    return make_finding("estimate_revision", "plans:estimate", [estimate, result], status, grade(status, gap),
+                        preferred((estimate, result)), explanation)
