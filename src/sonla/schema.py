@@ -202,6 +202,9 @@ FINDINGS = Table(
                "The value the book prefers, with unit: for a claim that belongs to a cell of "
                "indicators.csv, that cell's preferred value (the preference policy of "
                "sonla.reconcile.preference); otherwise the best-ranked claim's value or a derived value."),
+        _field("preferred_claim_id", "string",
+               "The claim whose value preferred_value is (for a claim of a cell of indicators.csv, the "
+               "cell's preferred claim); empty when the preferred value is derived or there is none."),
         _field("explanation", "string", "English explanation generated from the claims (may quote them).",
                required=True),
         _field("confidence", "string",
@@ -313,7 +316,7 @@ FINDINGS_ACCURACY = Table(
         _field("ci_low", "number", "Wilson 95% interval, lower end.", minimum=0, maximum=1),
         _field("ci_high", "number", "Wilson 95% interval, upper end.", minimum=0, maximum=1),
         _field("annotated", "integer", "Comparisons in the annotation file.", minimum=0),
-        _field("matched", "integer", "Annotated comparisons found among the flagged and candidate comparisons.",
+        _field("matched", "integer", "Coded comparisons whose claims claims.csv still has (the ones scored).",
                minimum=0),
     ),
 )

@@ -67,13 +67,13 @@ def indicator_cells(ev: Evidence) -> list[Cell]:
     return cells
 
 
-def cell_values(ev: Evidence, cells: list[Cell] | None = None) -> dict[str, str]:
-    """{claim_id: the preferred value of its cell} for every claim that belongs to a cell."""
-    values: dict[str, str] = {}
+def cell_values(ev: Evidence, cells: list[Cell] | None = None) -> dict[str, tuple[str, str]]:
+    """{claim_id: (the preferred value of its cell, the claim it is from)} for every claim of a cell."""
+    values: dict[str, tuple[str, str]] = {}
     for cell in cells if cells is not None else indicator_cells(ev):
-        text = value_text(cell.best)
+        chosen = (value_text(cell.best), str(cell.best["claim_id"]))
         for cid in cell.claim_ids:
-            values[cid] = text
+            values[cid] = chosen
     return values
 
 

@@ -56,7 +56,7 @@ def passage_starts(source: Source, list_starts: str) -> list[int]:
     >>> s = Source("s", "s.txt", "0" * 64, "t", "t", "news", "x", "2025", "vi", "clean", "s", "",
     ...            "Một đoạn.\\nĐoạn hai:\\n- mục một;\\n- mục hai.\\nĐoạn ba.")
     >>> passage_starts(s, r"^\\s*[-+]")
-    [0, 10, 41]
+    [0, 10, 42]
     """
     text = source.text
     clean = source.text_layer == "clean"
@@ -113,6 +113,16 @@ def _breaks_sentence(between: str, list_starts: str) -> bool:
     return False
 
 
+def _marker_pattern(markers: list[str]) -> re.Pattern:
+    """The parts markers on text folded to the same length (a line break may stand between words).
+
+    >>> bool(_marker_pattern(["trong do"]).search("75 du an, trong\\n\\ndo 23"))
+    True
+    """
+    words = [r"\s+".join(re.escape(w) for w in m.split()) for m in markers]
+    return re.compile(r"(?:^|\W)(" + "|".join(words) + r")(?=\W|$)")
+
+
 def _depth(text: str) -> int:
     return text.count("(") - text.count(")")
 
@@ -152,14 +162,27 @@ def _following_parts(total: Row, group: list[Row], index: int, text: str, marker
     return parts
 
 
+def _opens_sentence(text: str, pos: int, reach: int = 40) -> bool:
+    """Whether only a few words stand between the start of the sentence and ``pos``."""
+    window = text[max(0, pos - reach):pos]
+    ends = list(SENTENCE_END.finditer(window))
+    return bool(ends) and len(window[ends[-1].end():].split()) <= 4
+
+
 def _preceding_parts(total: Row, group: list[Row], index: int, text: str, list_starts: str) -> list[Row]:
-    """The parts listed before a closing total, nearest first reversed into text order."""
+    """The parts listed before a closing total, in text order. They may stand in the sentence
+    before the total's when the total opens its sentence ("… 52 dự án. Tổng cộng 75 dự án.")."""
     parts: list[Row] = []
     next_start = int(total["start"])
+    crossed = not _opens_sentence(text, int(total["start"]))
     for part in reversed(group[:index]):
         between = text[int(part["end"]):next_start]
-        if next_start - int(part["end"]) > PART_REACH or _breaks_sentence(between, list_starts):
+        if next_start - int(part["end"]) > PART_REACH:
             break
+        if _breaks_sentence(between, list_starts):
+            if crossed or parts:
+                break
+            crossed = True
         if not _same_unit(total, part) or _is_ratio(part) or part["unit"] in NOT_PARTS:
             continue
         if part["frame"] == "change":
@@ -171,46 +194,83 @@ def _preceding_parts(total: Row, group: list[Row], index: int, text: str, list_s
     return parts[::-1]
 
 
+def _first_part(group: list[Row], at: int, text: str, list_starts: str) -> int | None:
+    """The index in ``group`` of the first level after offset ``at`` that can be a part."""
+    for k, row in enumerate(group):
+        if int(row["start"]) < at:
+            continue
+        if int(row["start"]) - at > PART_REACH or _breaks_sentence(text[at:int(row["start"])], list_starts):
+            return None
+        if _is_level(row):
+            return k
+    return None
+
+
+def _total_before(group: list[Row], first: int, at: int, text: str, list_starts: str) -> int | None:
+    """The index of the total a marker at ``at`` refers to: the nearest level before it with the unit
+    of the first part, in the marker's sentence (or the one before, when the marker opens its own)."""
+    part = group[first]
+    opens = _opens_sentence(text, at)
+    for k in range(first - 1, -1, -1):
+        row = group[k]
+        if int(row["end"]) > at:
+            continue
+        if at - int(row["end"]) > PART_REACH:
+            return None
+        between = text[int(row["end"]):at]
+        if _breaks_sentence(between, list_starts) and not (opens and len(list(SENTENCE_END.finditer(between))) == 1):
+            return None
+        if _same_unit(row, part):
+            return k
+    return None
+
+
 def check_parts(ev: Evidence) -> list[Row]:
     """Parts against their total anywhere in a passage, in either order (``sum_mismatch``): see the
     module docstring. Counts of whole items get no rounding allowance."""
     findings: list[Row] = []
     words = ev.words
-    markers = re.compile(r"(?:^|\W)(" + "|".join(re.escape(m) for m in words["parts_markers"]) + r")(?=\W|$)")
+    markers = _marker_pattern(words["parts_markers"])
+    starts_list = words["list_starts"]
     for source_id, rows in source_rows(ev.reference).items():
         source = ev.texts[source_id]
         text = source.text
         folded = fold(text)
-        levels = [r for r in rows if _is_level(r) or _is_ratio(r)]
-        for group in passages_of(levels, passage_starts(source, words["list_starts"])):
-            used: set[str] = set()
-            for index, total in enumerate(group):
-                if not _is_level(total) or total["claim_id"] in used:
+        starts = passage_starts(source, starts_list)
+        ends = starts[1:] + [len(text)]
+        for group in passages_of([r for r in rows if _is_level(r)], starts):
+            at = bisect_right(starts, int(group[0]["start"])) - 1
+            structures: list[tuple[Row, list[Row], bool]] = []
+            # A marker ("trong đó", "gồm") after a total: the parts follow it.
+            for m in markers.finditer(folded, starts[at], ends[at]):
+                first = _first_part(group, m.end(1), text, starts_list)
+                total = None if first is None else _total_before(group, first, m.start(1), text, starts_list)
+                if total is None:
                     continue
+                colon = folded[m.end(1):m.end(1) + 3].lstrip().startswith(":")
+                parts = _following_parts(group[total], group, total, text, m.end(1), colon, starts_list, markers)
+                structures.append((group[total], parts, False))
+            for index, total in enumerate(group):
                 end = int(total["end"])
-                after = folded[end:end + words["parts_window"]]
-                head = re.split(r"\d", after)[0]  # no number between the total and its marker
-                marker = markers.search(head)
-                colon = head.lstrip().startswith(":")
-                parts: list[Row] = []
-                if marker or colon:
-                    marker_end = end + (marker.end() if marker else head.index(":") + 1)
-                    listed_colon = colon or head[marker.end():].lstrip().startswith(":") if marker else colon
-                    parts = _following_parts(total, group, index, text, marker_end, listed_colon,
-                                             words["list_starts"], markers)
-                    closing = False
-                else:
-                    before = folded[max(0, int(total["start"]) - words["total_window"]):int(total["start"])]
-                    before = re.split(r"\d", before)[-1]
-                    if _has(before, words["total_words"]):
-                        parts = _preceding_parts(total, group, index, text, words["list_starts"])
-                    closing = True
-                if len(parts) < 2:
+                head = re.split(r"\d", folded[end:end + words["parts_window"]])[0]
+                before = re.split(r"\d", folded[max(0, int(total["start"]) - words["total_window"]):
+                                               int(total["start"])])[-1]
+                if markers.search(head):
+                    continue  # the marker above handles it
+                if head.lstrip().startswith(":") or _has(before, words["among_words"]):
+                    begin = end + (head.index(":") + 1 if ":" in head else 0)
+                    structures.append((total, _following_parts(total, group, index, text, begin, ":" in head,
+                                                                starts_list, markers), False))
+                elif _has(before, words["total_words"]) and not _has(before, words["running_total_words"]):
+                    structures.append((total, _preceding_parts(total, group, index, text, starts_list), True))
+            used: set[str] = set()
+            for total, parts, closing in structures:
+                if len(parts) < 2 or total["claim_id"] in used:
                     continue
                 finding = _sum_finding(total, parts, text, words, closing)
                 if finding is not None:
                     findings.append(finding)
-                    used.update(p["claim_id"] for p in parts)
+                    used.add(total["claim_id"])
     return findings
 
 
@@ -236,7 +296,9 @@ def _sum_finding(total: Row, parts: list[Row], text: str, words: dict, closing: 
     strict_sum = strict_interval(parts[0])
     for part in parts[1:]:
         strict_sum = strict_sum + strict_interval(part)
-    span = text[min(int(total["start"]), int(parts[0]["start"])):max(int(total["end"]), int(parts[-1]["end"]))]
+    last = max(int(total["end"]), int(parts[-1]["end"]))
+    tail = re.split(r"[,;.\n]", text[last:last + 40])[0]  # the words that describe the last part
+    span = text[min(int(total["start"]), int(parts[0]["start"])):last] + tail
     remainder = _has(fold_words(span), words["remainder_words"])
     gap = interval_gap(ti, summed)
     where = "followed" if not closing else "preceded"
@@ -301,7 +363,7 @@ def check_shares(ev: Evidence) -> list[Row]:
     total's "trong đó"); the GRIM rule of one sentence is not repeated."""
     findings: list[Row] = []
     words = ev.words
-    markers = re.compile(r"(?:^|\W)(" + "|".join(re.escape(m) for m in words["parts_markers"]) + r")(?=\W|$)")
+    markers = _marker_pattern(words["parts_markers"])
     for source_id, rows in source_rows(ev.reference).items():
         source = ev.texts[source_id]
         text = source.text

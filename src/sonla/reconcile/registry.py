@@ -144,8 +144,9 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
         weigh_witnesses(finding, evidence)
         chosen = finding.pop("_preferred", "")
         chosen = evidence.twins.get(chosen, chosen)
+        finding["preferred_claim_id"] = chosen
         if chosen in values:
-            finding["preferred_value"] = values[chosen]
+            finding["preferred_value"], finding["preferred_claim_id"] = values[chosen]
     themes = load_labels().indicator_theme
     frame = pd.DataFrame(findings, columns=[c for c in FINDING_COLUMNS if c != "theme"])
     frame["theme"] = [themes.get(i.split(";")[0], "") for i in frame["indicator"]]
