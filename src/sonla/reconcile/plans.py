@@ -32,7 +32,7 @@ import pandas as pd
 from ..fidelity.dependence import date_order
 from ..text.fold import fold_words
 from .finding import describe, make_finding
-from .intervals import fmt, relate
+from .intervals import fmt, relate, strict_interval
 from .periods import period_span, same_period, span_length
 from .preference import preferred
 from .prepare import Evidence
@@ -114,7 +114,8 @@ def check_targets(ev: Evidence) -> list[Row]:
     if obs.empty:
         return []
     targets = rows_of(obs[obs["frame"] == "target"])
-    results = _by_key(rows_of(obs[obs["frame"].isin(["actual", "estimate"]) & ~obs["each_year"].astype(bool)]))
+    results = _by_key(rows_of(obs[obs["frame"].isin(["actual", "estimate", "change"])
+                                  & ~obs["each_year"].astype(bool)]))
     findings = []
     for target in targets:
         if not pd.isna(target["denominator"]):
@@ -122,8 +123,9 @@ def check_targets(ev: Evidence) -> list[Row]:
         span = period_span(target["eff_period"])
         if span is None:
             continue
+        change = _is_change_target(target, ev.words)
         for result in results.get(tuple(target[k] for k in KEY), []):
-            if not pd.isna(result["denominator"]):
+            if not pd.isna(result["denominator"]) or (result["frame"] == "change") != change:
                 continue
             rspan = period_span(result["eff_period"])
             if rspan is None:
@@ -137,9 +139,22 @@ def check_targets(ev: Evidence) -> list[Row]:
     return findings
 
 
+def _is_change_target(target: Row, words: dict) -> bool:
+    """A target for a change ("phấn đấu tăng 10%"), compared with results that are changes."""
+    qualifiers = str(target.get("qualifiers", "") or "")
+    if any(q in qualifiers.split(";") for q in words["change_qualifiers"]):
+        return True
+    clause, text = str(target["clause"]), str(target["text"])
+    at = clause.find(text)
+    before = fold_words(clause[max(0, at - 25):at]) if at >= 0 else ""
+    if any(re.search(rf"\b{re.escape(w)}\b", before) for w in words["ceiling_words"]):
+        return False  # "giảm xuống dưới 2%": a level to fall to
+    return bool(re.search(r"\b(tang|giam)\b", before))
+
+
 def _target_finding(target: Row, result: Row, words: dict, whole: bool) -> Row | None:
     ceiling = _has(target["clause"], words["ceiling_words"])
-    t, r = target["interval"], result["interval"]
+    t, r = strict_interval(target), result["interval"]  # a target is exact: it is set, not measured
     short = r.lo > t.hi if ceiling else r.hi < t.lo
     word = "ceiling" if ceiling else "target"
     said_met = _has(result["clause"], words["achievement_words"])
