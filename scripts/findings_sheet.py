@@ -116,7 +116,8 @@ def candidates(claims: pd.DataFrame, findings: pd.DataFrame, sources: list[Sourc
     for _, group in keyed.groupby(["indicator", "geography", "unit"]):
         rows = group.to_dict("records")
         for a, b in combinations(rows, 2):
-            if a["document_id"] != b["document_id"] and frozenset((a["claim_id"], b["claim_id"])) not in cited:
+            pair = frozenset((a["claim_id"], b["claim_id"]))
+            if a["document_id"] != b["document_id"] and pair not in cited:
                 indicator.add(";".join(sorted((a["claim_id"], b["claim_id"]))))
     return {"passage": sorted(passage), "indicator": sorted(indicator - passage)}
 
@@ -129,7 +130,7 @@ def draw_sheet(claims: pd.DataFrame, findings: pd.DataFrame, sources: list[Sourc
     twins_of: dict[str, list[str]] = {}
     for copy, reference in copy_twins(claims, sources).items():
         twins_of.setdefault(reference, []).append(copy)
-    for stratum, pool in candidates(claims, findings, sources).items():
+    for pool in candidates(claims, findings, sources).values():
         chosen = rng.sample(pool, min(per_stratum, len(pool)))
         for pair in sorted(chosen):
             ids = pair.split(";")

@@ -38,7 +38,8 @@ EDITS = [
     ("words-inserted", BASE.replace("hoàn thành 290", "trong đó đã hoàn thành được 290"), True),
     ("a-number-changed", BASE.replace("1.372", "1.400"), True),
     ("diacritics-and-case-only", BASE.upper().replace("Đ", "D"), True),
-    ("reworded", "Thành phố hoàn thành gần ba trăm công trình và giải ngân hơn một nghìn tỷ đồng vốn.", False),
+    ("reworded", "Thành phố hoàn thành gần ba trăm công trình và giải ngân hơn một nghìn tỷ đồng vốn.",
+     False),
     ("a-short-set-phrase-only", "Kết cấu hạ tầng kinh tế xã hội đồng bộ là mục tiêu.", False),
 ]
 

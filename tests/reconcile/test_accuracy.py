@@ -52,7 +52,8 @@ def test_precision_sensitivity_and_specificity_on_a_small_coding(tmp_path):
     assert (table.loc["specificity", "count"], table.loc["specificity", "n"]) == (2, 3)
     assert (table.loc["agreement", "count"], table.loc["agreement", "n"]) == (4, 7)
     low, high = wilson_interval(2, 3)
-    assert table.loc["precision", "ci_low"] == round(low, 4) and table.loc["precision", "ci_high"] == round(high, 4)
+    precision = table.loc["precision"]
+    assert precision["ci_low"] == round(low, 4) and precision["ci_high"] == round(high, 4)
     assert list(table.reset_index().columns) == FINDINGS_ACCURACY.columns
 
 

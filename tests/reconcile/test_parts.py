@@ -32,11 +32,13 @@ PARTS_CASES = [
      "Có 23 dự án chuyển tiếp và 55 dự án khởi công mới. Tổng số 75 dự án.",
      [("23 dự án", 23, P), ("55 dự án", 55, P), ("75 dự án", 75, P)], "contradiction"),
     ("status-partition-after-a-colon",
-     "Tổng số 30 công trình: 20 công trình đã hoàn thành, 7 công trình đang thi công, 3 công trình chưa khởi công.",
+     "Tổng số 30 công trình: 20 công trình đã hoàn thành, 7 công trình đang thi công, "
+     "3 công trình chưa khởi công.",
      [("30 công trình", 30, "work"), ("20 công trình", 20, "work"), ("7 công trình", 7, "work"),
       ("3 công trình", 3, "work")], "consistent"),
     ("status-partition-short-names-a-remainder",
-     "Trong 30 công trình: 20 công trình đã hoàn thành, 5 công trình đang thi công, 3 công trình chưa khởi công.",
+     "Trong 30 công trình: 20 công trình đã hoàn thành, 5 công trình đang thi công, "
+     "3 công trình chưa khởi công.",
      [("30 công trình", 30, "work"), ("20 công trình", 20, "work"), ("5 công trình", 5, "work"),
       ("3 công trình", 3, "work")], "contradiction"),
     ("status-partition-in-semicolon-list",

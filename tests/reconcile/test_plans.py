@@ -16,7 +16,8 @@ EVERY_YEAR_CASES = [
      [("every_year", "contradiction")]),
     ("each-year-marker-after-vs-a-year-elsewhere",
      "Giai đoạn 2020-2025, tỷ lệ giải ngân đạt 100% mỗi năm.", [("100%", 100, "percent", "", R, "2020-2025")],
-     "Riêng năm 2022, thành phố giải ngân được 96,2% kế hoạch vốn.", [("96,2%", 96.2, "percent", "", R, "2022")],
+     "Riêng năm 2022, thành phố giải ngân được 96,2% kế hoạch vốn.",
+     [("96,2%", 96.2, "percent", "", R, "2022")],
      [("every_year", "contradiction")]),
     ("each-year-bound-holds",
      "Tỷ lệ giải ngân hằng năm đạt trên 95%.", [("95%", 95, "percent", "more_than", R, "2020-2025")],
@@ -115,13 +116,15 @@ TARGET_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, specs, expected", [c[1:] for c in TARGET_CASES], ids=[c[0] for c in TARGET_CASES])
+@pytest.mark.parametrize("text, specs, expected", [c[1:] for c in TARGET_CASES],
+                         ids=[c[0] for c in TARGET_CASES])
 def test_targets_and_their_results(text, specs, expected):
     s = make_source("s", text, date="2025", kind="report")
     out = run([s], [make_claims(s, specs)])
     found = out[out["kind"] == "target_outcome"]
     assert sorted(zip(found["kind"], found["status"], strict=True)) == expected, found["explanation"].tolist()
-    assert out[(out["status"] == "consistent") & (out["kind"] != "sum_mismatch")].empty  # never target ~ result
+    # a target is never "consistent" with a result
+    assert out[(out["status"] == "consistent") & (out["kind"] != "sum_mismatch")].empty
 
 
 ESTIMATE_CASES = [
@@ -140,7 +143,8 @@ def test_an_estimate_against_a_later_result(estimate, result, date, status):
                     date="2024-12")
     b = make_source("b", f"Năm 2024, tổng thu ngân sách đạt {result:,} tỷ đồng.".replace(",", "."), date=date,
                     kind="report")
-    ca = make_claims(a, [(f"{estimate:,} tỷ đồng".replace(",", "."), estimate, "bn_vnd", "estimated", "revenue",
+    ca = make_claims(a, [(f"{estimate:,} tỷ đồng".replace(",", "."), estimate, "bn_vnd", "estimated",
+                          "revenue",
                           "2024")])
     cb = make_claims(b, [(f"{result:,} tỷ đồng".replace(",", "."), result, "bn_vnd", "", "revenue", "2024")])
     out = run([a, b], [ca, cb])

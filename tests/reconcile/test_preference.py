@@ -28,7 +28,8 @@ FRAME_CASES = [
     ("decrease-is-a-change", {"qualifier": "decrease"}, "change"),
     ("more-than-is-actual", {"qualifier": "more_than"}, "actual"),
     ("plain-is-actual", {"qualifier": ""}, "actual"),
-    ("a-future-period-is-a-plan", {"qualifier": "", "period": "2026-2030", "source_date": "2025-07"}, "target"),
+    ("a-future-period-is-a-plan", {"qualifier": "", "period": "2026-2030", "source_date": "2025-07"},
+     "target"),
     ("the-frame-column-wins", {"qualifier": "target", "frame": "actual"}, "actual"),
     ("an-empty-frame-column-falls-back", {"qualifier": "estimated", "frame": float("nan")}, "estimate"),
 ]

@@ -6,13 +6,14 @@ import pandas as pd
 import pytest
 from findings_cases import make_claims, make_source, run
 
-I = "farm_output_value_per_ha"
+PER_HA = "farm_output_value_per_ha"
 
 
-def _wards(values: list[float], unit: str = "mn_vnd_per_ha", word: str = "triệu đồng/ha", **kw) -> pd.DataFrame:
+def _wards(values: list[float], unit: str = "mn_vnd_per_ha", word: str = "triệu đồng/ha",
+           **kw) -> pd.DataFrame:
     text = " ".join(f"Phường {n}: sản lượng bình quân {v:g} {word}." for n, v in enumerate(values))
     s = make_source("s", text, kind="report")
-    claims = make_claims(s, [(f"{v:g} {word}", v, unit, "", I, "2024") for v in values])
+    claims = make_claims(s, [(f"{v:g} {word}", v, unit, "", PER_HA, "2024") for v in values])
     claims["geography"] = [f"ward-{n}" for n in range(len(values))]
     return run([s], [claims], **kw)
 

@@ -8,7 +8,6 @@ from findings_cases import make_claims, make_source, run
 from sonla.reconcile.intervals import Interval
 from sonla.reconcile.severity import crosses, grade, interval_gap
 
-
 CASES = [
     # (id, value a, qualifier a, value b, qualifier b, severity of the conflict)
     ("a-1.3%-gap-is-low", 4051, "more_than", 4000, "nearly", "low"),

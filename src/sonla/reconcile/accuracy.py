@@ -72,12 +72,14 @@ def read_annotation(path: Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in ("comparison", "inconsistent") if c not in table.columns]
     if missing:
-        raise SonlaError(f"{path}: missing column(s) {', '.join(missing)} (expected comparison, inconsistent, note)")
+        raise SonlaError(f"{path}: missing column(s) {', '.join(missing)} "
+                         "(expected comparison, inconsistent, note)")
     rows = []
     for number, row in enumerate(table.itertuples(index=False), start=2):
         answer = str(row.inconsistent).strip().lower()
         if answer not in ANSWERS:
-            raise SonlaError(f"{path}, row {number}: inconsistent must be yes or no, not {row.inconsistent!r}")
+            raise SonlaError(f"{path}, row {number}: inconsistent must be yes or no, "
+                             f"not {row.inconsistent!r}")
         key = ";".join(sorted(c.strip() for c in str(row.comparison).split(";") if c.strip()))
         if not key:
             raise SonlaError(f"{path}, row {number}: empty comparison")
@@ -149,6 +151,8 @@ def stage_findings_accuracy(sources: list[Source], inputs: dict[str, object],
         print(f"note: {len(coded) - len(present)} coded comparison(s) of {ANNOTATION} cite claims that "
               "claims.csv no longer has; they are left out", file=sys.stderr)
     dependence = inputs.get(DEPENDENCE.path)
-    evidence = prepare(claims, sources, dependence=dependence if isinstance(dependence, pd.DataFrame) else None)
+    if not isinstance(dependence, pd.DataFrame):
+        dependence = None  # found again from the sources
+    evidence = prepare(claims, sources, dependence=dependence)
     scored = score(present, findings, statement_roots(evidence))
     return {FINDINGS_ACCURACY.path: accuracy_table(scored, len(coded))}

@@ -93,7 +93,8 @@ def _lines(a: Row, thresholds: dict[tuple, list[float]]) -> list[float]:
     return lines + ([100.0] if a["unit"] == "percent" else [])
 
 
-def _severity(status: str, a: Row, b: Row, thresholds: dict[tuple, list[float]], cap: str | None = None) -> str:
+def _severity(status: str, a: Row, b: Row, thresholds: dict[tuple, list[float]],
+              cap: str | None = None) -> str:
     gap = interval_gap(a["interval"], b["interval"])
     return grade(status, gap, crosses([float(a["value"]), float(b["value"])], _lines(a, thresholds)), cap)
 
@@ -150,7 +151,8 @@ def _pair_finding(a: Row, b: Row, words: dict, thresholds: dict[tuple, list[floa
                             _severity("contradiction", a, b, thresholds), best, explanation)
     if a["value"] == b["value"] and a["qualifier"] == b["qualifier"]:
         explanation = f"{described} agree: the same value with the same qualifier."
-        return make_finding("consistent", "between:intervals", [a, b], "consistent", "none", best, explanation)
+        return make_finding("consistent", "between:intervals", [a, b], "consistent", "none", best,
+                            explanation)
     if qualifier_class(a) != qualifier_class(b):
         explanation = (
             f"{described} restate one figure with qualifiers of different kinds; their intervals "
@@ -243,7 +245,8 @@ def compare_documents(ev: Evidence) -> list[Row]:
     return findings
 
 
-def _between_documents_of(actual: pd.DataFrame, words: dict, thresholds: dict[tuple, list[float]]) -> list[Row]:
+def _between_documents_of(actual: pd.DataFrame, words: dict,
+                          thresholds: dict[tuple, list[float]]) -> list[Row]:
     """Compare the documents' levels of one kind (all results, or all plans)."""
     findings: list[Row] = []
     for group in group_rows(rows_of(actual), ["indicator", "geography"]).values():

@@ -218,7 +218,8 @@ def _total_before(group: list[Row], first: int, at: int, text: str, list_starts:
         if at - int(row["end"]) > PART_REACH:
             return None
         between = text[int(row["end"]):at]
-        if _breaks_sentence(between, list_starts) and not (opens and len(list(SENTENCE_END.finditer(between))) == 1):
+        one_boundary = opens and len(list(SENTENCE_END.finditer(between))) == 1
+        if _breaks_sentence(between, list_starts) and not one_boundary:
             return None
         if _same_unit(row, part):
             return k
@@ -248,7 +249,8 @@ def check_parts(ev: Evidence) -> list[Row]:
                 if total is None:
                     continue
                 colon = folded[m.end(1):m.end(1) + 3].lstrip().startswith(":")
-                parts = _following_parts(group[total], group, total, text, m.end(1), colon, starts_list, markers)
+                parts = _following_parts(group[total], group, total, text, m.end(1), colon, starts_list,
+                                         markers)
                 structures.append((group[total], parts, False))
             for index, total in enumerate(group):
                 end = int(total["end"])
@@ -435,7 +437,8 @@ def _count_share(percent: Row, group: list[Row], i: int, text: str, words: dict,
     total, base = candidates[0]
     after = fold(text[int(total["end"]):int(count["start"])])
     if markers.search(after) and total["claim_id"] != count["claim_id"]:
-        return _share_finding(count, total, base, percent, 100 * float(count["value"]) / base, "contradiction")
+        return _share_finding(count, total, base, percent, 100 * float(count["value"]) / base,
+                              "contradiction")
     return None
 
 

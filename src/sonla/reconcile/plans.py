@@ -66,15 +66,16 @@ def check_every_year(ev: Evidence) -> list[Row]:
     for e in each:
         first, last = period_span(e["eff_period"])
         for other in others.get(tuple(e[k] for k in KEY), []):
-            if other["frame"] != e["frame"] or not pd.isna(other["denominator"]) or not pd.isna(e["denominator"]):
+            if other["frame"] != e["frame"] or not pd.isna(other["denominator"]) \
+                    or not pd.isna(e["denominator"]):
                 continue
             span = period_span(other["eff_period"])
             if span is None:
                 continue
             if span[0] == span[1] and first <= span[0] <= last:
                 findings.append(_every_year_single(e, other))
-            elif e["unit"] == "percent" and same_period(e["eff_period"], e["period_inferred"], other["eff_period"],
-                                                        other["period_inferred"]):
+            elif e["unit"] == "percent" and same_period(e["eff_period"], e["period_inferred"],
+                                                        other["eff_period"], other["period_inferred"]):
                 if relate(e["interval"], other["interval"]) == "disjoint":
                     findings.append(_every_year_average(e, other))
     return findings
@@ -84,13 +85,15 @@ def _every_year_single(e: Row, year: Row) -> Row:
     disjoint = relate(e["interval"], year["interval"]) == "disjoint"
     status = "contradiction" if disjoint else "consistent"
     explanation = (
-        f"{describe(e)} is said to hold every year of {e['eff_period']} (allowing {e['interval']} each year); "
+        f"{describe(e)} is said to hold every year of {e['eff_period']} "
+        f"(allowing {e['interval']} each year); "
         f"{describe(year)} gives {year['eff_period']} (allowing {year['interval']}): "
         + ("that year falls outside what “every year” allows, so both cannot hold."
            if disjoint else "that year is within what “every year” allows.")
     )
     severity = grade(status, interval_gap(e["interval"], year["interval"]),
-                     crosses([float(e["value"]), float(year["value"])], [100.0] if e["unit"] == "percent" else []))
+                     crosses([float(e["value"]), float(year["value"])],
+                             [100.0] if e["unit"] == "percent" else []))
     return make_finding("every_year", "between:every-year", [e, year], status, severity, e, explanation)
 
 
@@ -178,7 +181,8 @@ def _target_finding(target: Row, result: Row, words: dict, whole: bool) -> Row |
     # A precise figure (with decimals) met exactly: whole counts of planned items often are.
     exact = float(result["value"]) == float(target["value"]) and result["frame"] == "actual" \
         and int(result["decimals"]) >= 1
-    early = (date_order(str(result["source_date"]), f"{period_span(target['eff_period'])[1]}-12-31") or 0) <= 0
+    early = (date_order(str(result["source_date"]),
+                        f"{period_span(target['eff_period'])[1]}-12-31") or 0) <= 0
     apart = target["document_id"] != result["document_id"] or target["sentence"] != result["sentence"]
     if exact and whole and early and apart:
         explanation = (
@@ -225,14 +229,16 @@ def _estimate_finding(estimate: Row, result: Row, later: bool) -> Row:
         verdict = "the result falls within what the estimate allows."
     elif later:
         status = "explained"
-        verdict = (f"the later result differs from the estimate by {100 * gap:.1f}%: the estimate was revised "
+        verdict = (f"the later result differs from the estimate by {100 * gap:.1f}%: the estimate was revised"
+                   " "
                    "when the period closed; the result is preferred.")
     else:
         status = "unresolved"
         verdict = (f"they differ by {100 * gap:.1f}% and were stated at the same time, so a revision does "
                    "not explain it.")
     explanation = (
-        f"The estimate {describe(estimate)} (dated {estimate['source_date']}) and the result {describe(result)} "
+        f"The estimate {describe(estimate)} (dated {estimate['source_date']}) "
+        f"and the result {describe(result)} "
         f"(dated {result['source_date']}) for {result['eff_period']}: {verdict}"
     )
     return make_finding("estimate_revision", "plans:estimate", [estimate, result], status, grade(status, gap),

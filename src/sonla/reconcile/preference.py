@@ -69,7 +69,8 @@ def frame_of(claim: Row | pd.Series, words: dict) -> str:
     if not is_missing(stated) and str(stated or "") in FRAME_RANK:
         return str(stated)
     frame = words["frames_from_qualifiers"].get(str(claim.get("qualifier", "") or ""), "actual")
-    if frame == "actual" and ends_after(str(claim.get("period", "") or ""), str(claim.get("source_date", "") or "")):
+    period, source_date = str(claim.get("period", "") or ""), str(claim.get("source_date", "") or "")
+    if frame == "actual" and ends_after(period, source_date):
         return "target"
     return frame
 

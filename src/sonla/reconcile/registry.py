@@ -201,7 +201,8 @@ def merge_copied(findings: list[Row], evidence: Evidence) -> list[Row]:
         joined = sorted(set(str(kept["claim_ids"]).split(";")) | set(ids))
         kept["claim_ids"] = ";".join(joined)
         kept["finding_id"] = finding_id(kept["kind"], joined)
-        kept["sources"] = ";".join(sorted(set(str(kept["sources"]).split(";")) | set(str(finding["sources"]).split(";"))))
+        sources = set(str(kept["sources"]).split(";")) | set(str(finding["sources"]).split(";"))
+        kept["sources"] = ";".join(sorted(sources))
         copies[key].update(set(str(finding["sources"]).split(";")))
     out = []
     for key, finding in merged.items():

@@ -83,10 +83,12 @@ def find_scale_outliers(ev: Evidence) -> list[Row]:
 
 def _outlier(row: Row, peers: list[Row], middle: float, ratio: float) -> Row:
     times = ratio if ratio >= 1 else 1 / ratio
-    listed = "; ".join(f"{describe(p)} ({p['geography'] or 'place unknown'}, {p['eff_period']})" for p in peers)
+    listed = "; ".join(f"{describe(p)} ({p['geography'] or 'place unknown'}, {p['eff_period']})"
+                       for p in peers)
     explanation = (
         f"{describe(row)} ({row['geography'] or 'place unknown'}, {row['eff_period']}) is a value per unit "
-        f"{fmt(round(times, 1))} times {'above' if ratio >= 1 else 'below'} the median ({fmt(middle)}) of the "
+        f"{fmt(round(times, 1))} times {'above' if ratio >= 1 else 'below'} "
+        f"the median ({fmt(middle)}) of the "
         f"other values of this indicator and unit: {listed}. A difference of an order of magnitude between "
         "comparable values per unit is more often a misread unit or a total read as a value per unit than a "
         "real difference; the texts do not explain it."

@@ -61,7 +61,8 @@ def check_stated_totals(ev: Evidence) -> list[Row]:
                 f"{', '.join(str(x) for x in near[-3:]) or 'none'}. Either the total changed between the "
                 "two statements or the percentage rests on another base."
             )
-            nearest = min((100 * k / n for k in range(int(n) + 1)), key=lambda x: abs(x - float(pct["value"])))
+            nearest = min((100 * k / n for k in range(int(n) + 1)),
+                          key=lambda x: abs(x - float(pct["value"])))
             gap = value_gap(nearest, float(pct["value"]))
             findings.append(make_finding("implied_denominator", "within:denominator-check", [pct, ratio],
                                          "unresolved", grade("unresolved", gap), pct, explanation))

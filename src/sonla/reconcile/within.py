@@ -98,7 +98,8 @@ def grim_finding(ratio: Row, percent: Row, rule: str = "within:grim") -> Row:
         verdict = "the stated percentage is the ratio correctly rounded"
     else:
         status, kind = "contradiction", "arithmetic_mismatch"
-        severity = grade(status, interval_gap(interval, Interval(exact, exact)), crosses([exact, float(percent["value"])], [100.0]))
+        crossing = crosses([exact, float(percent["value"])], [100.0])
+        severity = grade(status, interval_gap(interval, Interval(exact, exact)), crossing)
         verdict = (f"the stated percentage is not the ratio at its precision; with the same "
                    f"denominator it would need a numerator of {', '.join(fmt(k) for k in ks[:3]) or 'none'}"
                    f", and the ratio rounds to {exact:.{decimals}f}%. The stated figure stays the preferred "
