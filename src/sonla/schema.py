@@ -214,6 +214,10 @@ FINDINGS = Table(
                required=True),
         _field("sources", "string", "The ';'-joined source_ids of the claims.", required=True),
         _field("theme", "string", "Theme of the indicator (from indicators.yaml); empty when none."),
+        _field("flag", "boolean",
+               "True when the finding asks a reader to look: a contradiction, or an unresolved difference "
+               "between stated figures (not a value the book derives with nothing to check it against, "
+               "such as an implied baseline). The validity study scores these.", required=True),
         _field("independent_sources", "integer",
                "Independent witnesses among the finding's claims: claims of one document (all its "
                "copies) count once, and so do claims that stand at the same place of a passage one "

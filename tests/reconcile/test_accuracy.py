@@ -23,8 +23,11 @@ from sonla.reconcile.registry import find_findings
 from sonla.schema import FINDINGS_ACCURACY
 
 FINDINGS = pd.DataFrame({
-    "claim_ids": ["a-1;b-1", "a-2;b-2", "a-3;b-3", "a-4;b-4", "a-5;a-6"],
-    "status": ["contradiction", "unresolved", "contradiction", "consistent", "restated"],
+    "claim_ids": ["a-1;b-1", "a-2;b-2", "a-3;b-3", "a-4;b-4", "a-5;a-6", "a-7;a-8"],
+    "status": ["contradiction", "unresolved", "contradiction", "consistent", "restated", "unresolved"],
+    # the last: an implied baseline, a derived value with nothing to check it against (not a flag)
+    "rule": ["between:intervals", "within:parts", "within:grim", "between:intervals", "between:intervals",
+             "within:baseline"],
 })
 CODED = pd.DataFrame({
     # flagged and true, flagged and true, flagged but false, a consistent finding that is an
@@ -55,6 +58,12 @@ def test_precision_sensitivity_and_specificity_on_a_small_coding(tmp_path):
     precision = table.loc["precision"]
     assert precision["ci_low"] == round(low, 4) and precision["ci_high"] == round(high, 4)
     assert list(table.reset_index().columns) == FINDINGS_ACCURACY.columns
+
+
+def test_a_derived_value_that_cannot_be_checked_is_not_a_flag():
+    coded = pd.DataFrame({"comparison": ["a-7;a-8"], "inconsistent": [False], "note": [""]})
+    assert score(coded, FINDINGS)["flagged"].tolist() == [False]
+    assert score(coded, FINDINGS.assign(flag=[True] * 6))["flagged"].tolist() == [True]  # the column wins
 
 
 def test_statements_seen_through_a_copy_match_the_coded_comparison():

@@ -172,3 +172,47 @@ def test_a_projection_against_the_growth_of_recent_years():
     assert "grew 10.0% a year" in row["explanation"].iloc[0]
     alone = _series({"2024": 121}, 160)  # one year only: the ceiling alone decides
     assert alone[alone["kind"] == "projection_plausibility"]["status"].tolist() == ["explained"]
+
+
+TOTAL_CASES = [
+    # (id, text, claims, expected statuses of every_year findings)
+    ("each-year-then-the-term-total-too-small",
+     "Hằng năm kết nạp từ 35 đảng viên mới trở lên, cả nhiệm kỳ kết nạp 150 đảng viên.",
+     [("35 đảng viên", 35, "party_member", "at_least", "admitted", "2025-2030"),
+      ("150 đảng viên", 150, "party_member", "target", "admitted", "2025-2030")], ["contradiction"]),
+    ("the-term-total-first-then-each-year",
+     "Cả nhiệm kỳ kết nạp 150 đảng viên. Mỗi năm kết nạp 35 đảng viên mới.",
+     [("150 đảng viên", 150, "party_member", "target", "admitted", "2025-2030"),
+      ("35 đảng viên", 35, "party_member", "target", "admitted", "2025-2030")], ["contradiction"]),
+    ("each-year-and-a-term-total-that-fit",
+     "Hằng năm kết nạp 30 đảng viên mới; cả nhiệm kỳ kết nạp 150 đảng viên.",
+     [("30 đảng viên", 30, "party_member", "target", "admitted", "2025-2030"),
+      ("150 đảng viên", 150, "party_member", "target", "admitted", "2025-2030")], []),
+]
+
+
+@pytest.mark.parametrize("text, specs, expected", [c[1:] for c in TOTAL_CASES], ids=[c[0] for c in TOTAL_CASES])
+def test_every_year_against_the_total_of_the_period(text, specs, expected):
+    s = make_source("s", text, date="2025-08")
+    out = run([s], [make_claims(s, specs)])
+    assert out[out["kind"] == "every_year"]["status"].tolist() == expected
+
+
+ALL_MET_CASES = [
+    ("all-targets-met-but-one-short",
+     "Đánh giá chung, 18/18 chỉ tiêu chủ yếu đều đạt và vượt. Tuy nhiên, số trường đạt chuẩn quốc gia mới "
+     "đạt 5/8 trường, chưa đạt mục tiêu 7 trường đề ra.", "contradiction"),
+    ("one-short-and-no-claim-that-all-were-met",
+     "Đánh giá chung, 16/18 chỉ tiêu chủ yếu đạt. Số trường đạt chuẩn quốc gia đạt 5/8 trường, chưa đạt "
+     "mục tiêu 7 trường đề ra.", "explained"),
+]
+
+
+@pytest.mark.parametrize("text, status", [c[1:] for c in ALL_MET_CASES], ids=[c[0] for c in ALL_MET_CASES])
+def test_a_target_reported_as_achieved_among_all_targets(text, status):
+    s = make_source("s", text, date="2025-08")
+    n = 18 if "18/18" in text else 16
+    out = run([s], [make_claims(s, [(f"{n}/18 chỉ tiêu", n, "criterion", "", "targets_met", "2020-2025", 18),
+                                     ("5/8 trường", 5, "school", "", "schools", "2020-2025", 8),
+                                     ("7 trường", 7, "school", "target", "schools", "2020-2025")])])
+    assert out[out["kind"] == "target_outcome"]["status"].tolist() == [status]

@@ -6,10 +6,11 @@ they did not make, each shown as its claims in their source text, shuffled, with
 verdicts. An annotator codes each *comparison* (columns ``comparison``: its claim ids, sorted and
 joined by ``;``; ``inconsistent``: ``yes`` or ``no``; ``note``) as a true inconsistency or not.
 
-**What counts as a flag**: a comparison is *flagged* when a finding whose status is in
-:data:`~sonla.reconcile.registry.FLAG_STATUSES` (``contradiction`` or ``unresolved``) rests on the
-same statements — the same claim ids, or claims that are one statement with them (a twin in
-another copy, an exact repeat, the same place of a copied passage:
+**What counts as a flag**: a comparison is *flagged* when a finding with ``flag`` true
+(:func:`~sonla.reconcile.registry.is_flag`: a ``contradiction``, or an ``unresolved`` difference
+between stated figures — not a derived value that cannot be checked, such as an implied baseline)
+rests on the same statements — the same claim ids, or claims that are one statement with them (a
+twin in another copy, an exact repeat, the same place of a copied passage:
 :func:`~sonla.reconcile.registry.statement_roots`). Findings that are ``consistent``,
 ``restated`` or ``explained`` are not flags, and neither are comparisons no rule made.
 
@@ -37,7 +38,7 @@ from ..errors import SonlaError
 from ..schema import CLAIMS, DEPENDENCE, FINDINGS, FINDINGS_ACCURACY
 from ..sources import Source
 from .prepare import prepare
-from .registry import FLAG_STATUSES, statement_roots
+from .registry import is_flag, statement_roots
 
 __all__ = ["ANNOTATION", "wilson_interval", "read_annotation", "flagged_keys", "score", "accuracy_table",
            "stage_findings_accuracy"]
@@ -95,7 +96,10 @@ def read_annotation(path: Path) -> pd.DataFrame:
 def flagged_keys(findings: pd.DataFrame, roots: dict[str, str] | None = None) -> set[frozenset[str]]:
     """The statements (root ids, :func:`~sonla.reconcile.registry.statement_roots`) of every flag."""
     roots = roots or {}
-    flags = findings[findings["status"].isin(FLAG_STATUSES)]
+    if "flag" in findings.columns:
+        flags = findings[findings["flag"].astype(str).str.lower().isin(["true", "1"])]
+    else:
+        flags = findings[[is_flag(f) for f in findings.to_dict("records")]]
     return {frozenset(roots.get(c, c) for c in str(ids).split(";")) for ids in flags["claim_ids"]}
 
 

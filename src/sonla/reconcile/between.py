@@ -249,9 +249,9 @@ def _between_documents_of(actual: pd.DataFrame, words: dict,
                           thresholds: dict[tuple, list[float]]) -> list[Row]:
     """Compare the documents' levels of one kind (all results, or all plans)."""
     findings: list[Row] = []
-    for group in group_rows(rows_of(actual), ["indicator", "geography"]).values():
-        if len({r["document_id"] for r in group}) < 2:
-            continue
+    for (_, geography), group in group_rows(rows_of(actual), ["indicator", "geography"]).items():
+        if len({r["document_id"] for r in group}) < 2 or not geography:
+            continue  # one document, or no known place: two documents may speak of different places
         handled: set[tuple[str, str]] = set()
         for a, b in _row_pairs([r for r in group if not pd.isna(r["denominator"])]):
             if a["document_id"] == b["document_id"] or a["unit"] != b["unit"]:

@@ -12,11 +12,14 @@ across the sentences of a passage, in either order, whether or not the claims ca
   …"). Parts are matched by unit (a count written without a unit may be a part of a count).
   Parts that exceed the total contradict it; parts that fall short are an unresolved list of
   examples, unless the parts name a remainder ("chưa", "còn lại", "khác"), which claims that
-  the list is complete.
+  the list is complete. An enumeration may go on in the next sentence; its parts are taken when
+  they make the total up, or keep the sum within it. A number in brackets that close before the
+  marker is an aside (a plan, a yardstick), not the total.
 * :func:`check_shares` — a percentage against its counts anywhere in the passage: a ratio a/b
   and the percentage said of it in a later sentence or in brackets before it, and a count
-  whose share "chiếm X%" is given, against the total it is a part of ("bằng X%" compares with a
-  plan or an estimate the text may not state, and is left alone).
+  whose share "chiếm X%" is given, against the total it is a part of, or the whole the passage
+  names ("Toàn xã có 2.150 hộ … 92 hộ, chiếm 4,6%"); "bằng X%" compares with a plan or an
+  estimate the text may not state, and is left alone.
 
 Wording is data (``rules/findings.yaml``: ``parts_markers``, ``total_words``,
 ``remainder_words``, ``list_starts``, ``share_links``).
@@ -162,6 +165,53 @@ def _following_parts(total: Row, group: list[Row], index: int, text: str, marker
     return parts
 
 
+def _next_sentence_parts(total: Row, group: list[Row], parts: list[Row], text: str, list_starts: str,
+                         markers: re.Pattern) -> list[Row]:
+    """The parts of the same unit in the sentence after the last part, when that sentence goes on
+    with the enumeration (no marker or new total of its own before them): "… 5.350 tỷ đồng,
+    công nghiệp 6.120 tỷ đồng. Dịch vụ đạt 4.910 tỷ đồng."."""
+    last = int(parts[-1]["end"])
+    more: list[Row] = []
+    crossed = False
+    for part in group:
+        start = int(part["start"])
+        if start <= last:
+            continue
+        between = text[int(more[-1]["end"]) if more else last:start]
+        if start - last > PART_REACH:
+            break
+        if _breaks_sentence(between, list_starts):
+            if crossed:
+                break
+            crossed = True
+        if not crossed or markers.search(fold(between)):
+            if markers.search(fold(between)):
+                break
+            continue
+        if part["frame"] == "change":
+            break
+        if _same_unit(total, part) and not _is_ratio(part) and part["unit"] not in NOT_PARTS:
+            more.append(part)
+    return parts + more if crossed and more else parts
+
+
+def _sum_relation(total: Row, parts: list[Row]) -> str:
+    """``meets``, ``short`` or ``exceeds``: the parts' sum against the total's interval."""
+    summed = parts[0]["interval"]
+    for part in parts[1:]:
+        summed = summed + part["interval"]
+    if relate(total["interval"], summed) != "disjoint":
+        return "meets"
+    return "exceeds" if summed.lo >= total["interval"].hi else "short"
+
+
+def _choose_parts(total: Row, first: list[Row], longer: list[Row]) -> list[Row]:
+    """The list that makes the total up, or the longer one while it stays within the total."""
+    if len(longer) == len(first) or _sum_relation(total, first) == "meets":
+        return first
+    return longer if _sum_relation(total, longer) in ("meets", "short") else first
+
+
 def _opens_sentence(text: str, pos: int, reach: int = 40) -> bool:
     """Whether only a few words stand between the start of the sentence and ``pos``."""
     window = text[max(0, pos - reach):pos]
@@ -221,6 +271,8 @@ def _total_before(group: list[Row], first: int, at: int, text: str, list_starts:
         one_boundary = opens and len(list(SENTENCE_END.finditer(between))) == 1
         if _breaks_sentence(between, list_starts) and not one_boundary:
             return None
+        if _depth(between) < 0:
+            continue  # inside brackets that close before the marker: an aside ("(dự toán 40 tỷ đồng)")
         if _same_unit(row, part):
             return k
     return None
@@ -251,6 +303,9 @@ def check_parts(ev: Evidence) -> list[Row]:
                 colon = folded[m.end(1):m.end(1) + 3].lstrip().startswith(":")
                 parts = _following_parts(group[total], group, total, text, m.end(1), colon, starts_list,
                                          markers)
+                if parts:
+                    longer = _next_sentence_parts(group[total], group, parts, text, starts_list, markers)
+                    parts = _choose_parts(group[total], parts, longer)
                 structures.append((group[total], parts, False))
             for index, total in enumerate(group):
                 end = int(total["end"])
@@ -428,18 +483,30 @@ def _count_share(percent: Row, group: list[Row], i: int, text: str, words: dict,
                 candidates.append((other, base))
     if not candidates:
         return None
+    whole = [(other, base) for other, base in candidates if _names_a_whole(text, other, words)]
     interval = percent["interval"]
     for other, base in candidates:
         share = 100 * float(count["value"]) / base
         if interval.contains(share):
             return _share_finding(count, other, base, percent, share, "consistent")
-    # A mismatch only against the total the count is listed under.
+    # A mismatch only against the total the count is listed under, or the one whole the passage
+    # names ("Toàn xã có 2.150 hộ").
     total, base = candidates[0]
     after = fold(text[int(total["end"]):int(count["start"])])
     if markers.search(after) and total["claim_id"] != count["claim_id"]:
         return _share_finding(count, total, base, percent, 100 * float(count["value"]) / base,
                               "contradiction")
+    if len(whole) == 1:
+        total, base = whole[0]
+        return _share_finding(count, total, base, percent, 100 * float(count["value"]) / base,
+                              "contradiction")
     return None
+
+
+def _names_a_whole(text: str, claim: Row, words: dict) -> bool:
+    """The words right before a count say it is the whole ("toàn xã có", "tổng số")."""
+    before = fold_words(text[max(0, int(claim["start"]) - 20):int(claim["start"])])
+    return _has(before, words["whole_words"])
 
 
 def _share_finding(count: Row, total: Row, base: float, percent: Row, share: float, status: str) -> Row:

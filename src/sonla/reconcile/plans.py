@@ -5,12 +5,17 @@ Three rules over the observations (one row per statement, from any document):
 * :func:`check_every_year` — a figure said to hold every year of a period ("hằng năm", "mỗi
   năm"; the claims' ``each_year``) against any single year's figure of the same indicator,
   place, unit and frame from any source (``every_year``): a year outside what "every year"
-  allows contradicts it. A share for the whole period outside it is ``unresolved`` (a share of
-  sums lies within the range of the yearly shares only when the bases are the same).
+  allows contradicts it. A total for the whole period must lie within the years
+  (:func:`~sonla.reconcile.periods.period_years`) times what every year allows ("at least 35 a
+  year" and "150 over the term" of five years contradict each other). A share for the whole
+  period outside it is ``unresolved`` (a share of sums lies within the range of the yearly
+  shares only when the bases are the same).
 * :func:`check_targets` — a target against the result of its period, or of any year of it when
   the target holds every year (``target_outcome``). A result short of its target is
   ``explained`` (a plan and its outcome differ; nothing is inconsistent), unless the result's
-  own clause says the target was met ("đạt/vượt chỉ tiêu"): a ``contradiction``. A precise
+  own clause says the target was met ("đạt/vượt chỉ tiêu", not "chưa đạt chỉ tiêu"), or its
+  document says every target was met ("18/18 chỉ tiêu … đều đạt"): a ``contradiction``. A
+  result written as a ratio (5/8 schools) is compared by its count (5) with a target count. A precise
   result (written with decimals) that equals its target exactly, stated before the period was
   over, is ``unresolved``: the target may have been reported as the result (whole counts of
   planned items — ten schemes, three breakthroughs — are often met exactly and are left alone).
@@ -33,11 +38,11 @@ from ..fidelity.dependence import date_order
 from ..text.fold import fold_words
 from .finding import describe, make_finding
 from .intervals import fmt, relate, strict_interval
-from .periods import period_span, same_period, span_length
+from .periods import period_span, period_years, same_period, span_length
 from .preference import preferred
 from .prepare import Evidence
-from .rows import Row, group_rows, rows_of
-from .severity import crosses, grade, interval_gap
+from .rows import Row, group_rows, rows_of, same_place
+from .severity import crosses, grade, interval_gap, value_gap
 
 __all__ = ["check_every_year", "check_targets", "check_estimates"]
 
@@ -53,11 +58,27 @@ def _has(text: str, words: list[str]) -> bool:
     return any(re.search(rf"(^|\W){re.escape(w)}(\W|$)", folded) for w in words)
 
 
+def says_met(text: str, words: dict) -> bool:
+    """Whether the words say a target was met, not negated ("chưa đạt chỉ tiêu" is not met).
+
+    >>> w = {"achievement_words": ["dat chi tieu", "dat va vuot"], "negation_words": ["chua", "khong"]}
+    >>> says_met("ước đạt 97,3%, chưa đạt chỉ tiêu giao", w), says_met("đều đạt và vượt", w)
+    (False, True)
+    """
+    folded = fold_words(text)
+    for w in words["achievement_words"]:
+        for m in re.finditer(rf"(^|\W){re.escape(w)}(\W|$)", folded):
+            before = folded[:m.start(0) + len(m.group(1))].split()[-2:]
+            if not set(before) & set(words["negation_words"]):
+                return True
+    return False
+
+
 def check_every_year(ev: Evidence) -> list[Row]:
     """A figure said to hold every year of its period against each single year's figure of the same
     indicator, place, unit and frame, from any source (``every_year``); see the module docstring."""
     obs = ev.observations
-    rows = rows_of(obs[obs["frame"].isin(["actual", "change"])]) if len(obs) else []
+    rows = rows_of(obs) if len(obs) else []
     each = [r for r in rows if r["each_year"] and span_length(r["eff_period"]) >= 1]
     if not each:
         return []
@@ -66,14 +87,19 @@ def check_every_year(ev: Evidence) -> list[Row]:
     for e in each:
         first, last = period_span(e["eff_period"])
         for other in others.get(tuple(e[k] for k in KEY), []):
-            if other["frame"] != e["frame"] or not pd.isna(other["denominator"]) \
+            if not same_place(e, other) or other["frame"] != e["frame"] or not pd.isna(other["denominator"]) \
                     or not pd.isna(e["denominator"]):
                 continue
             span = period_span(other["eff_period"])
             if span is None:
                 continue
-            if span[0] == span[1] and first <= span[0] <= last:
+            if span[0] == span[1] and first <= span[0] <= last and e["frame"] in ("actual", "change"):
                 findings.append(_every_year_single(e, other))
+            elif span == (first, last) and e["unit"] not in ("percent", "percent_per_year") \
+                    and e["frame"] != "change":
+                finding = _every_year_total(e, other)
+                if finding is not None:
+                    findings.append(finding)
             elif e["unit"] == "percent" and same_period(e["eff_period"], e["period_inferred"],
                                                         other["eff_period"], other["period_inferred"]):
                 if relate(e["interval"], other["interval"]) == "disjoint":
@@ -97,6 +123,24 @@ def _every_year_single(e: Row, year: Row) -> Row:
     return make_finding("every_year", "between:every-year", [e, year], status, severity, e, explanation)
 
 
+def _every_year_total(e: Row, total: Row) -> Row | None:
+    """A total for the whole period against the years times what every year allows."""
+    years = period_years(e["eff_period"])
+    low, high = e["interval"].lo * years, e["interval"].hi * years
+    lo_ok = total["interval"].hi >= low
+    hi_ok = total["interval"].lo <= high
+    if lo_ok and hi_ok:
+        return None
+    explanation = (
+        f"{describe(e)} is said to hold every year of {e['eff_period']}; over its {years} years that makes "
+        f"between {fmt(low)} and {fmt(high)}, but {describe(total)} is given for the whole period "
+        f"(allowing {total['interval']}): both cannot hold."
+    )
+    gap = value_gap(float(total["value"]), low if not lo_ok else high)
+    return make_finding("every_year", "within:every-year-total", [e, total], "contradiction",
+                        grade("contradiction", gap), total, explanation)
+
+
 def _every_year_average(e: Row, term: Row) -> Row:
     explanation = (
         f"{describe(e)} is said to hold every year of {e['eff_period']}, and {describe(term)} is given for "
@@ -117,6 +161,7 @@ def check_targets(ev: Evidence) -> list[Row]:
     if obs.empty:
         return []
     targets = rows_of(obs[obs["frame"] == "target"])
+    all_met = _all_met(obs, ev.words)
     results = _by_key(rows_of(obs[obs["frame"].isin(["actual", "estimate", "change"])
                                   & ~obs["each_year"].astype(bool)]))
     findings = []
@@ -128,7 +173,7 @@ def check_targets(ev: Evidence) -> list[Row]:
             continue
         change = _is_change_target(target, ev.words)
         for result in results.get(tuple(target[k] for k in KEY), []):
-            if not pd.isna(result["denominator"]) or (result["frame"] == "change") != change:
+            if (result["frame"] == "change") != change or not same_place(target, result):
                 continue
             rspan = period_span(result["eff_period"])
             if rspan is None:
@@ -136,7 +181,10 @@ def check_targets(ev: Evidence) -> list[Row]:
             of_period = rspan[1] == span[1] and rspan[0] >= span[0] - 1
             of_year = bool(target["each_year"]) and rspan[0] == rspan[1] and span[0] <= rspan[0] <= span[1]
             if of_period or of_year:
-                finding = _target_finding(target, result, ev.words, whole=of_period and rspan[0] != rspan[1])
+                claims_all = [c for c in all_met.get(result["document_id"], [])
+                              if period_span(c["eff_period"]) and period_span(c["eff_period"])[1] == span[1]]
+                finding = _target_finding(target, result, ev.words, whole=of_period and rspan[0] != rspan[1],
+                                          all_met=claims_all[:1])
                 if finding is not None:
                     findings.append(finding)
     return findings
@@ -155,20 +203,37 @@ def _is_change_target(target: Row, words: dict) -> bool:
     return bool(re.search(r"\b(tang|giam)\b", before))
 
 
-def _target_finding(target: Row, result: Row, words: dict, whole: bool) -> Row | None:
+def _all_met(obs: pd.DataFrame, words: dict) -> dict[str, list[Row]]:
+    """By document: statements that every target was met ("18/18 chỉ tiêu … đều đạt"): a ratio of
+    whole targets whose count is its total, said to be met."""
+    found: dict[str, list[Row]] = {}
+    ratios = obs[obs["denominator"].notna() & (obs["value"] == obs["denominator"]) & (obs["value"] >= 2)]
+    for row in rows_of(ratios):
+        if row["unit"] == "criterion" and says_met(row["clause"], words):
+            found.setdefault(row["document_id"], []).append(row)
+    return found
+
+
+def _target_finding(target: Row, result: Row, words: dict, whole: bool, all_met: list[Row]) -> Row | None:
+    if not pd.isna(target["denominator"]):
+        return None
     ceiling = _has(target["clause"], words["ceiling_words"])
     t, r = strict_interval(target), result["interval"]  # a target is exact: it is set, not measured
+    if not pd.isna(result["denominator"]):
+        r = type(r)(float(result["value"]), float(result["value"]))  # 5/8 schools: five of them
     short = r.lo > t.hi if ceiling else r.hi < t.lo
     word = "ceiling" if ceiling else "target"
-    said_met = _has(result["clause"], words["achievement_words"])
+    said_met = says_met(result["clause"], words)
     gap = interval_gap(t, r)
-    if short and said_met:
+    if short and (said_met or all_met):
+        where = ("is said to meet its target" if said_met else
+                 f"stands in a document that says every target was met ({describe(all_met[0])})")
         explanation = (
-            f"{describe(result)} is said to meet its target, but the {word} {describe(target)} for "
+            f"{describe(result)} {where}, but the {word} {describe(target)} for "
             f"{target['eff_period']} allows {t} and the result allows {r}: the result falls short of "
             f"the {word} by {100 * gap:.1f}%."
         )
-        return make_finding("target_outcome", "plans:target-met", [target, result], "contradiction",
+        return make_finding("target_outcome", "plans:target-met", [target, result, *all_met], "contradiction",
                             grade("contradiction", gap, crossing=True), result, explanation)
     if short:
         explanation = (
@@ -180,7 +245,7 @@ def _target_finding(target: Row, result: Row, words: dict, whole: bool) -> Row |
                             result, explanation)
     # A precise figure (with decimals) met exactly: whole counts of planned items often are.
     exact = float(result["value"]) == float(target["value"]) and result["frame"] == "actual" \
-        and int(result["decimals"]) >= 1
+        and int(result["decimals"]) >= 1 and pd.isna(result["denominator"])
     early = (date_order(str(result["source_date"]),
                         f"{period_span(target['eff_period'])[1]}-12-31") or 0) <= 0
     apart = target["document_id"] != result["document_id"] or target["sentence"] != result["sentence"]
@@ -207,7 +272,7 @@ def check_estimates(ev: Evidence) -> list[Row]:
     findings = []
     for estimate in estimates:
         for result in results.get(tuple(estimate[k] for k in KEY), []):
-            if result["document_id"] == estimate["document_id"]:
+            if result["document_id"] == estimate["document_id"] or not same_place(estimate, result):
                 continue
             if not same_period(estimate["eff_period"], estimate["period_inferred"], result["eff_period"],
                                result["period_inferred"]):

@@ -87,13 +87,18 @@ def each_year_of(claim: Row, words: dict) -> bool:
     not for the period as a whole or on average ("bình quân").
 
     The ``each_year`` field when the claim has one; otherwise the clause before the number (from
-    the last ``;``, ``:`` or sentence start) or the words right after it name the year as a
-    repetition (``words["each_year_markers"]``) and no averaging word (``words["average_markers"]``).
+    the last ``;``, ``:``, sentence start or number) or the words right after it (up to the next
+    number) name the year as a repetition (``words["each_year_markers"]``) and no averaging word
+    (``words["average_markers"]``): "hằng năm kết nạp 35 …, cả nhiệm kỳ 150" makes 35 every year,
+    not 150.
 
     >>> words = {"each_year_markers": ["hang nam", "moi nam"], "average_markers": ["binh quan"]}
     >>> each_year_of({"clause": "tỷ lệ giải ngân vốn đầu tư hàng năm đạt 100%", "text": "100%"}, words)
     True
     >>> each_year_of({"clause": "tăng bình quân hằng năm 7%", "text": "7%"}, words)
+    False
+    >>> each_year_of({"clause": "hằng năm kết nạp 35 đảng viên, cả nhiệm kỳ 150 đảng viên",
+    ...               "text": "150 đảng viên"}, words)
     False
     """
     stated = claim.get("each_year", None)
@@ -103,8 +108,10 @@ def each_year_of(claim: Row, words: dict) -> bool:
     text = str(claim.get("text", "") or "")
     at = clause.find(text) if text else -1
     before = clause[:at] if at >= 0 else clause
-    after = clause[at + len(text):at + len(text) + 20] if at >= 0 else ""
+    after = re.split(r"\d", clause[at + len(text):at + len(text) + 20])[0] if at >= 0 else ""
     before = re.split(r"[;:]", before)[-1]
+    # A marker belongs to the first number after it: only the words since the last number count.
+    before = re.split(r"\d(?:[\d.,]*\d)?", before)[-1]
     folded = fold_words(before + " " + after)
     if any(re.search(rf"\b{re.escape(m)}\b", folded) for m in words["average_markers"]):
         return False

@@ -18,8 +18,11 @@ stated mechanism — time, rounding, a copy error, a plan and its outcome — ac
 ``consistent`` (checked and holds), ``restated`` (documents agree, but the agreement rests on one
 independent witness: the claims are copies of one document, or stand at the same place of a
 passage one document copies from another — a restatement, not a confirmation), ``unresolved``
-(they differ and the texts do not say why). A finding is a *flag* — something a reader should
-look into — when its status is ``contradiction`` or ``unresolved``.
+(they differ and the texts do not say why). A finding is a *flag* (column ``flag``) — something
+a reader should look into, and what the validity study scores — when its status is
+``contradiction``, or ``unresolved`` from a rule that compares stated figures: the rules in
+:data:`DERIVATIONS` derive a value with nothing to check it against (an implied baseline, an
+implied denominator), and their ``unresolved`` says "cannot be checked", not "they differ".
 
 **Independent witnesses** (``independent_sources``): the claims of one document, and claims at the
 same place of a copied passage (``dependence.csv``), count once
@@ -70,10 +73,12 @@ from .prepare import Evidence, prepare
 from .rows import Row
 
 __all__ = ["Rule", "RULES", "find_findings", "statement_roots", "merge_copied", "weigh_witnesses",
-           "FLAG_STATUSES"]
+           "is_flag", "FLAG_STATUSES", "DERIVATIONS"]
 
-# The statuses that flag a finding for a reader (the validity study counts these as flags).
+# The statuses that flag a finding for a reader (the validity study counts these as flags), and
+# the rules whose "unresolved" only says that a derived value cannot be checked.
 FLAG_STATUSES = ("contradiction", "unresolved")
+DERIVATIONS = ("within:baseline", "within:implied-n")
 # What the agreement of one witness becomes: (kind, status) pairs that turn into "restated".
 AGREEMENT = {("consistent", "consistent"), ("rounding", "explained"), ("restated_figure", "consistent"),
              ("every_year", "consistent"), ("estimate_revision", "consistent")}
@@ -147,11 +152,23 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
         finding["preferred_claim_id"] = chosen
         if chosen in values:
             finding["preferred_value"], finding["preferred_claim_id"] = values[chosen]
+        finding["flag"] = is_flag(finding)
     themes = load_labels().indicator_theme
     frame = pd.DataFrame(findings, columns=[c for c in FINDING_COLUMNS if c != "theme"])
     frame["theme"] = [themes.get(i.split(";")[0], "") for i in frame["indicator"]]
     frame = frame.drop_duplicates("finding_id")
     return frame.sort_values(["kind", "finding_id"]).reset_index(drop=True)[FINDING_COLUMNS]
+
+
+def is_flag(finding: Row) -> bool:
+    """Whether a finding flags something for a reader (see the module docstring).
+
+    >>> is_flag({"status": "unresolved", "rule": "within:parts"}), is_flag({"status": "unresolved",
+    ...                                                                    "rule": "within:baseline"})
+    (True, False)
+    """
+    return finding["status"] == "contradiction" or (
+        finding["status"] == "unresolved" and finding["rule"] not in DERIVATIONS)
 
 
 def statement_roots(evidence: Evidence) -> dict[str, str]:

@@ -68,7 +68,11 @@ def find_scale_outliers(ev: Evidence) -> list[Row]:
             continue
         flagged: set[str] = set()
         for row in group:
-            others = [o for o in group if o is not row]
+            # a value of no known place is compared only within its document
+            others = [o for o in group if o is not row and (row["geography"] and o["geography"]
+                                                            or o["document_id"] == row["document_id"])]
+            if not others:
+                continue
             middle = median(float(o["value"]) for o in others)
             ratio = float(row["value"]) / middle
             if ratio < factor and ratio > 1 / factor:

@@ -85,6 +85,10 @@ def check_projections(ev: Evidence) -> list[Row]:
         if not span or key not in peers_of:
             continue
         singles, single_ends, terms = peers_of[key]
+        if not proj["geography"]:  # no known place: only the plan's own document speaks of it
+            singles = [r for r in singles if r["document_id"] == proj["document_id"]]
+            single_ends = [r["p_end"] for r in singles]
+            terms = [r for r in terms if r["document_id"] == proj["document_id"]]
         covering = [r for r in terms if r["p_start"] <= span[0] and r["p_end"] >= span[1]]
         if span[0] == span[1] and covering and proj["unit"] not in {"percent"}:
             total = max(covering, key=lambda r: (r["p_end"], r["_position"]))
