@@ -135,14 +135,15 @@ RULES: tuple[Rule, ...] = (
 
 
 def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = Params(),
-                  prepared: Evidence | None = None) -> pd.DataFrame:
+                  prepared: Evidence | None = None, dependence: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every finding the rules produce on ``claims`` (the claims contract) and ``sources``.
 
     Rows (columns ``FINDING_COLUMNS``) are sorted by kind and finding_id; ids are stable across
     runs. ``prepared`` (from :func:`~sonla.reconcile.prepare.prepare`) saves preparing the claims
-    again. Raises ``KeyError`` if a contract column is missing.
+    again; ``dependence`` (``dependence.csv``) saves finding the copied passages again. Raises
+    ``KeyError`` if a contract column is missing.
     """
-    evidence = prepared or prepare(claims, sources, params)
+    evidence = prepared or prepare(claims, sources, params, dependence=dependence)
     findings = merge_copied([finding for rule in RULES for finding in rule.check(evidence)], evidence)
     values = cell_values(evidence)
     for finding in findings:
