@@ -191,7 +191,8 @@ TOTAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, specs, expected", [c[1:] for c in TOTAL_CASES], ids=[c[0] for c in TOTAL_CASES])
+@pytest.mark.parametrize("text, specs, expected", [c[1:] for c in TOTAL_CASES],
+                         ids=[c[0] for c in TOTAL_CASES])
 def test_every_year_against_the_total_of_the_period(text, specs, expected):
     s = make_source("s", text, date="2025-08")
     out = run([s], [make_claims(s, specs)])

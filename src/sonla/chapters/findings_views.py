@@ -253,8 +253,8 @@ def dependence_pairs(dependence: pd.DataFrame, sources: list | None = None) -> p
         earlier = "" if pd.isna(first["earlier"]) else str(first["earlier"])
         direction = (f"{b if earlier == a else a} is later: it may copy {earlier}, or both copy a "
                      "common source" if earlier else "the dates do not say which is earlier")
-        rows.append({"document A": a, "dated A": dates.get(a, ""), "document B": b, "dated B": dates.get(b, ""),
-                     "passages": len(group), "share of A": float(first["share_a"]),
+        rows.append({"document A": a, "dated A": dates.get(a, ""), "document B": b,
+                     "dated B": dates.get(b, ""), "passages": len(group), "share of A": float(first["share_a"]),
                      "share of B": float(first["share_b"]), "direction": direction})
     return pd.DataFrame(rows, columns=["document A", "dated A", "document B", "dated B", "passages",
                                        "share of A", "share of B", "direction"])
@@ -308,8 +308,9 @@ def accuracy_figures(accuracy: pd.DataFrame) -> dict[str, str]:
         if not row["n"]:
             out[str(row["measure"])] = "not measurable (no comparisons)"
             continue
-        out[str(row["measure"])] = (f"{100 * float(row['value']):.1f}% (95% CI {100 * float(row['ci_low']):.1f}–"
-                                    f"{100 * float(row['ci_high']):.1f}%, {int(row['count'])} of {int(row['n'])})")
+        low, high = 100 * float(row["ci_low"]), 100 * float(row["ci_high"])
+        out[str(row["measure"])] = (f"{100 * float(row['value']):.1f}% (95% CI {low:.1f}–{high:.1f}%, "
+                                    f"{int(row['count'])} of {int(row['n'])})")
     return out
 
 
