@@ -254,8 +254,9 @@ def dependence_pairs(dependence: pd.DataFrame, sources: list | None = None) -> p
         direction = (f"{b if earlier == a else a} is later: it may copy {earlier}, or both copy a "
                      "common source" if earlier else "the dates do not say which is earlier")
         rows.append({"document A": a, "dated A": dates.get(a, ""), "document B": b,
-                     "dated B": dates.get(b, ""), "passages": len(group), "share of A": float(first["share_a"]),
-                     "share of B": float(first["share_b"]), "direction": direction})
+                     "dated B": dates.get(b, ""), "passages": len(group),
+                     "share of A": float(first["share_a"]), "share of B": float(first["share_b"]),
+                     "direction": direction})
     return pd.DataFrame(rows, columns=["document A", "dated A", "document B", "dated B", "passages",
                                        "share of A", "share of B", "direction"])
 
