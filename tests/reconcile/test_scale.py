@@ -47,3 +47,12 @@ def test_totals_are_not_values_per_unit():
                              ("15 tỷ đồng", 15, "bn_vnd", "", "revenue", "2024")])
     claims["geography"] = ["a", "b", "c"]
     assert run([s], [claims]).query("kind == 'scale_outlier'").empty
+
+
+def test_values_per_hectare_across_years_of_one_ward():
+    text = "Năm 2023 sản lượng bình quân 80 triệu đồng/ha. Năm 2024 sản lượng bình quân 8 triệu đồng/ha."
+    s = make_source("s", text, kind="report")
+    claims = make_claims(s, [("80 triệu đồng/ha", 80, "mn_vnd_per_ha", "", PER_HA, "2023"),
+                             ("8 triệu đồng/ha", 8, "mn_vnd_per_ha", "", PER_HA, "2024")])
+    found = run([s], [claims]).query("kind == 'scale_outlier'")
+    assert len(found) == 1 and "10 times" in found["explanation"].iloc[0]
