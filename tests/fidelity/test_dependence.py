@@ -113,8 +113,9 @@ def test_pairs_are_independent_tasks_and_the_table_does_not_depend_on_their_orde
 
 
 def test_candidate_pairs_come_from_shared_shingles_only():
-    words = {"x": words_of(BASE)[0], "y": words_of(UNRELATED)[0], "z": words_of(BASE)[0][5:]}
-    pairs = candidate_pairs(words, {"x": "x", "y": "y", "z": "z"})
+    texts = [("x", "x", words_of(BASE)[0]), ("y", "y", words_of(UNRELATED)[0]),
+             ("z", "z", words_of(BASE)[0][5:])]
+    pairs = candidate_pairs(texts)
     assert [(t.a, t.b) for t in pairs] == [("x", "z")]
     assert all(j == i - 5 for i, j in pairs[0].seeds)
 

@@ -40,9 +40,12 @@ import re
 import sys
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
@@ -154,55 +157,113 @@ def words_of(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return [m.group(0) for m in found], [m.span() for m in found]
 
 
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """:func:`words_of`, computed once per text for all the pairs it belongs to."""
+    return words_of(text)
+
+
 def _texts(sources: list[Source]) -> list[Source]:
     """The reference copy of every document, in manifest order."""
     refs = reference_ids(sources)
     return [s for s in sources if s.source_id in refs]
 
 
-def candidate_pairs(words: dict[str, list[str]], documents: dict[str, str],
-                    params: DependenceParams = DependenceParams()) -> list[PairTask]:
-    """The pairs of texts (keys of ``words``, in its order) that share a shingle, with the seeds.
+def shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    """A 64-bit rolling hash of every run of ``k`` word ids (wrapping arithmetic: the same in every
+    process and on every machine, unlike Python's salted ``hash`` of strings).
 
-    ``documents`` maps each text to its ``document_id``: texts of one document are never paired.
-    Words are numbered in order of first appearance, so a shingle's key (a tuple of ints) hashes
-    the same in every process.
+    >>> h = shingle_hashes(np.array([1, 2, 3, 1, 2, 3]), 3)
+    >>> len(h), bool(h[0] == h[3]), bool(h[0] == h[1])
+    (4, True, False)
     """
-    order = {sid: n for n, sid in enumerate(words)}
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    values = ids.astype(np.uint64)
+    hashes = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            hashes = hashes * np.uint64(1_000_003) + values[j:j + n] + np.uint64(1)
+    return hashes
+
+
+def candidate_pairs(texts: Iterable[tuple[str, str, list[str]]],
+                    params: DependenceParams = DependenceParams()) -> list[PairTask]:
+    """The pairs of texts that share shingles, with the seeds, from ``(source_id, document_id,
+    words)`` in manifest order (read one at a time: only the hashes are kept).
+
+    Texts of one document are never paired. Words are numbered in order of first appearance and
+    shingles hashed with :func:`shingle_hashes`, all of them sorted at once (numpy), so the index
+    costs a few bytes per word; a pair is a candidate only when some of its seeds lie along one
+    diagonal band and span enough words to hold a passage of ``min_words``.
+    """
+    names: list[str] = []
+    doc_of: list[str] = []
     vocabulary: dict[str, int] = {}
     k = params.shingle
-    index: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for sid, ws in words.items():
-        ids = [vocabulary.setdefault(w, len(vocabulary)) for w in ws]
-        n = order[sid]
-        for i in range(len(ids) - k + 1):
-            index[hash(tuple(ids[i:i + k]))].append((n, i))
-    names = list(words)
+    hashes, text_of, positions = [], [], []
+    for n, (sid, document_id, words) in enumerate(texts):
+        names.append(sid)
+        doc_of.append(document_id)
+        ids = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64,
+                          count=len(words))
+        h = shingle_hashes(ids, k)
+        hashes.append(h)
+        text_of.append(np.full(len(h), n, dtype=np.int32))
+        positions.append(np.arange(len(h), dtype=np.int32))
+    if not hashes:
+        return []
+    h, t, p = np.concatenate(hashes), np.concatenate(text_of), np.concatenate(positions)
+    order = np.lexsort((p, t, h))
+    h, t, p = h[order], t[order], p[order]
+    if len(h) < 2:
+        return []
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    sizes = np.diff(np.r_[starts, len(h)])
+    new_text = np.r_[True, (h[1:] != h[:-1]) | (t[1:] != t[:-1])]
+    texts_per_group = np.add.reduceat(new_text.astype(np.int64), starts)
+    keep = (sizes >= 2) & (texts_per_group >= 2) & (texts_per_group <= params.max_documents)
     seeds: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for hits in index.values():
-        if len(hits) < 2:
-            continue
+    for start, size in zip(starts[keep].tolist(), sizes[keep].tolist(), strict=True):
         by_text: dict[int, list[int]] = defaultdict(list)
-        for n, i in hits:
+        for n, i in zip(t[start:start + size].tolist(), p[start:start + size].tolist(), strict=True):
             by_text[n].append(i)
-        docs = {documents[names[n]] for n in by_text}
-        if len(docs) < 2 or len(docs) > params.max_documents:
+        if len({doc_of[n] for n in by_text}) < 2:
             continue
-        texts = sorted(by_text)
-        for x, na in enumerate(texts):
-            for nb in texts[x + 1:]:
-                if documents[names[na]] == documents[names[nb]]:
-                    continue
-                seeds[(na, nb)].extend((i, j) for i in by_text[na] for j in by_text[nb])
+        found = sorted(by_text)
+        for x, na in enumerate(found):
+            for nb in found[x + 1:]:
+                if doc_of[na] != doc_of[nb]:
+                    seeds[(na, nb)].extend((i, j) for i in by_text[na] for j in by_text[nb])
     return [PairTask(names[na], names[nb], tuple(sorted(set(found))))
-            for (na, nb), found in sorted(seeds.items())]
+            for (na, nb), found in sorted(seeds.items()) if _may_hold_a_passage(found, params)]
+
+
+def _may_hold_a_passage(seeds: list[tuple[int, int]], params: DependenceParams) -> bool:
+    """Whether two seeds or more lie in one band of diagonals and span ``min_words - shingle`` words
+    (a shingle shared by chance, such as a figure with a changed digit, is not a passage).
+
+    >>> _may_hold_a_passage([(0, 5), (7, 12)], DependenceParams()), _may_hold_a_passage([(0, 5), (400, 9)],
+    ...                                                                                DependenceParams())
+    (True, False)
+    """
+    width = 2 * params.max_drift + 1
+    bands: dict[int, list[int]] = defaultdict(list)
+    for i, j in seeds:
+        bands[(j - i) // width].append(i)
+    reach = params.min_words - params.shingle
+    for band, starts in bands.items():
+        near = starts + bands.get(band + 1, [])
+        if len(near) >= 2 and max(near) - min(near) >= reach:
+            return True
+    return False
 
 
 def dependence_tasks(sources: list[Source], params: DependenceParams = DependenceParams()) -> list[PairTask]:
     """The candidate pairs of the corpus's documents (reference copies), each one task."""
-    texts = _texts(sources)
-    words = {s.source_id: words_of(s.text)[0] for s in texts}
-    return candidate_pairs(words, {s.source_id: s.document_id for s in texts}, params)
+    texts = ((s.source_id, s.document_id, words_of(s.text)[0]) for s in _texts(sources))
+    return candidate_pairs(texts, params)
 
 
 # --------------------------------------------------------------------------- runs
@@ -257,8 +318,8 @@ def pair_passages(task: PairTask, texts: dict[str, str],
                   params: DependenceParams = DependenceParams()) -> list[Passage]:
     """The copied passages of one candidate pair (``texts``: raw text by source id), in order of
     the first document."""
-    wa, sa = words_of(texts[task.a])
-    wb, sb = words_of(texts[task.b])
+    wa, sa = _words(texts[task.a])
+    wb, sb = _words(texts[task.b])
     passages = []
     for i0, i1, j0, j1 in _merge_overlapping(_runs(task.seeds, params)):
         if i1 - i0 < params.min_words:
@@ -303,7 +364,7 @@ def dependence_table(sources: list[Source], passages: list[Passage]) -> pd.DataF
     """
     meta = {s.source_id: s for s in sources}
     order = {s.source_id: n for n, s in enumerate(sources)}
-    starts = {sid: [s for s, _ in words_of(meta[sid].text)[1]]
+    starts = {sid: [s for s, _ in _words(meta[sid].text)[1]]
               for sid in sorted({p.a for p in passages} | {p.b for p in passages})}
     by_pair: dict[tuple[str, str], list[Passage]] = defaultdict(list)
     for p in passages:
