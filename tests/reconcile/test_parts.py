@@ -70,6 +70,17 @@ PARTS_CASES = [
      "Giải quyết 635 hồ sơ, trong đó có 249 hồ sơ chuyển nhượng, 77 hồ sơ tặng cho; tiếp nhận 300 hồ sơ mới.",
      [("635 hồ sơ", 635, "dossier"), ("249 hồ sơ", 249, "dossier"), ("77 hồ sơ", 77, "dossier"),
       ("300 hồ sơ", 300, "dossier")], "unresolved"),
+    ("parts-go-on-in-the-next-sentence",
+     "Giá trị sản xuất đạt 16.380 tỷ đồng, trong đó nông nghiệp 5.350 tỷ đồng, công nghiệp 6.120 tỷ đồng. "
+     "Dịch vụ với 120 lao động đạt 4.910 tỷ đồng.",
+     [("16.380 tỷ đồng", 16380, "bn_vnd"), ("5.350 tỷ đồng", 5350, "bn_vnd"),
+      ("6.120 tỷ đồng", 6120, "bn_vnd"), ("120 lao động", 120, "person"), ("4.910 tỷ đồng", 4910, "bn_vnd")],
+     "consistent"),
+    ("a-next-sentence-that-would-overshoot-is-left-out",
+     "Giá trị sản xuất đạt 11.470 tỷ đồng, trong đó nông nghiệp 5.350 tỷ đồng, công nghiệp 6.120 tỷ đồng. "
+     "Năm 2020 đạt 9.000 tỷ đồng.",
+     [("11.470 tỷ đồng", 11470, "bn_vnd"), ("5.350 tỷ đồng", 5350, "bn_vnd"),
+      ("6.120 tỷ đồng", 6120, "bn_vnd"), ("9.000 tỷ đồng", 9000, "bn_vnd")], "consistent"),
     # Not a total and its parts:
     ("a-running-total-is-not-a-partition",
      "Năm 2024 thành lập mới 5 hợp tác xã, giải thể 2 hợp tác xã, nâng tổng số lên 40 hợp tác xã.",

@@ -173,26 +173,26 @@ def _next_sentence_parts(total: Row, group: list[Row], parts: list[Row], text: s
     last = int(parts[-1]["end"])
     more: list[Row] = []
     crossed = False
+    previous = last
     for part in group:
         start = int(part["start"])
         if start <= last:
             continue
-        between = text[int(more[-1]["end"]) if more else last:start]
-        if start - last > PART_REACH:
+        between = text[previous:start]
+        previous = int(part["end"])
+        if start - last > PART_REACH or markers.search(fold(between)):
             break
         if _breaks_sentence(between, list_starts):
             if crossed:
                 break
             crossed = True
-        if not crossed or markers.search(fold(between)):
-            if markers.search(fold(between)):
-                break
-            continue
+        if not crossed:
+            continue  # still the sentence whose list ended: it ended there for a reason
         if part["frame"] == "change":
             break
         if _same_unit(total, part) and not _is_ratio(part) and part["unit"] not in NOT_PARTS:
             more.append(part)
-    return parts + more if crossed and more else parts
+    return parts + more if more else parts
 
 
 def _sum_relation(total: Row, parts: list[Row]) -> str:
