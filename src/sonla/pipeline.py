@@ -27,6 +27,7 @@ from .datapackage import stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
+from .fidelity.dependence import stage_dependence
 from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
 from .publish import (
@@ -37,6 +38,7 @@ from .publish import (
     record_inputs,
     uses_own_folders,
 )
+from .reconcile.accuracy import stage_findings_accuracy
 from .reconcile.stage import stage_findings
 from .sources import Source
 
@@ -89,7 +91,11 @@ ALL = None  # Stage.reads for a stage that reads every earlier output
 STAGES: list[Stage] = [
     Stage("profiles", stage_profiles),
     Stage("claims", stage_claims),
-    Stage("findings", stage_findings, reads=("claims.csv",)),
+    # Cross-document: candidate pairs of documents from one shingle index, then one task per pair
+    # (sonla.fidelity.dependence.dependence_tasks / pair_passages), gathered in a fixed order.
+    Stage("dependence", stage_dependence),
+    Stage("findings", stage_findings, reads=("claims.csv", "dependence.csv")),
+    Stage("validity", stage_findings_accuracy, reads=("claims.csv", "findings.csv", "dependence.csv")),
     Stage("alignment", stage_alignment),
     Stage("datapackage", stage_datapackage, reads=ALL, published=True),
 ]

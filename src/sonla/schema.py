@@ -18,7 +18,8 @@ from types import MappingProxyType
 __all__ = [
     "Field", "Table", "TextFile", "TABLES", "TEXT_FILES",
     "CLAIM_KINDS", "FINDING_KINDS", "FINDING_STATUSES", "SEVERITIES", "CONFIDENCES",
-    "CLAIMS", "CLAIM_COLUMNS", "CONTRACT_COLUMNS", "FINDINGS", "FINDING_COLUMNS",
+    "CLAIMS", "CLAIM_COLUMNS", "CONTRACT_COLUMNS", "FINDINGS", "FINDING_COLUMNS", "DEPENDENCE",
+    "FINDINGS_ACCURACY",
     "INDICATORS", "INDICATOR_COLUMNS", "SOURCE_PROFILES", "PROFILE_COLUMNS",
     "OCR_ALIGNMENT", "OCR_METRICS", "OCR_ERROR_CLASSES", "OCR_NUMBERS", "OCR_FOOTNOTES",
     "OCR_REPEATS", "REPAIRED_TEXT",
@@ -96,9 +97,10 @@ FINDING_KINDS = (
     "consistent", "rounding", "qualifier_conflict", "value_conflict", "scope_difference",
     "denominator_change", "temporal_change", "sum_mismatch", "arithmetic_mismatch",
     "implied_denominator", "implied_baseline", "projection_plausibility", "restated_figure",
-    "duplicate_passage", "ocr_variant",
+    "duplicate_passage", "ocr_variant", "every_year", "target_outcome", "estimate_revision",
+    "scale_outlier",
 )
-FINDING_STATUSES = ("contradiction", "explained", "consistent", "unresolved")
+FINDING_STATUSES = ("contradiction", "explained", "consistent", "restated", "unresolved")
 SEVERITIES = ("high", "medium", "low", "none")
 CONFIDENCES = ("low", "medium", "high")
 
@@ -190,13 +192,24 @@ FINDINGS = Table(
                "The ';'-joined claim_ids (claims.csv) of every claim the finding rests on.", required=True),
         _field("status", "string",
                "contradiction (cannot all hold), explained (differ for a stated reason), consistent "
-               "(checked and holds), unresolved (differ, reason unknown).",
+               "(checked and holds, on at least two independent witnesses when documents are "
+               "compared), restated (documents agree, but the agreement rests on one witness: a copy "
+               "of one document or a passage one document copies from another), unresolved (differ, "
+               "reason unknown).",
                required=True, enum=list(FINDING_STATUSES)),
         _field("severity", "string",
-               "high (contradiction of actuals for one period), medium (unresolved or a derived "
-               "contradiction), low (explained), none (consistent).", required=True, enum=list(SEVERITIES)),
+               "How much the difference matters to a reader (sonla.reconcile.severity): by the "
+               "relative gap between what the claims allow (under 2%: low; under 10%: medium; "
+               "10% or more: high), one level up when the two sides fall on different sides of a "
+               "stated target; low for an explained difference, none for agreement.",
+               required=True, enum=list(SEVERITIES)),
         _field("preferred_value", "string",
-               "The value the book prefers, with unit (from the best-ranked claim) or a derived value."),
+               "The value the book prefers, with unit: for a claim that belongs to a cell of "
+               "indicators.csv, that cell's preferred value (the preference policy of "
+               "sonla.reconcile.preference); otherwise the best-ranked claim's value or a derived value."),
+        _field("preferred_claim_id", "string",
+               "The claim whose value preferred_value is (for a claim of a cell of indicators.csv, the "
+               "cell's preferred claim); empty when the preferred value is derived or there is none."),
         _field("explanation", "string", "English explanation generated from the claims (may quote them).",
                required=True),
         _field("confidence", "string",
@@ -206,6 +219,14 @@ FINDINGS = Table(
                required=True),
         _field("sources", "string", "The ';'-joined source_ids of the claims.", required=True),
         _field("theme", "string", "Theme of the indicator (from indicators.yaml); empty when none."),
+        _field("flag", "boolean",
+               "True when the finding asks a reader to look: a contradiction, or an unresolved difference "
+               "between stated figures (not a value the book derives with nothing to check it against, "
+               "such as an implied baseline). The validity study scores these.", required=True),
+        _field("independent_sources", "integer",
+               "Independent witnesses among the finding's claims: claims of one document (all its "
+               "copies) count once, and so do claims that stand at the same place of a passage one "
+               "document copies from another (dependence.csv).", required=True, minimum=1),
     ),
 )
 FINDING_COLUMNS = FINDINGS.columns
@@ -225,21 +246,89 @@ INDICATORS = Table(
         _field("period", "string", "Period (YYYY or YYYY-YYYY); the source's year when no claim states it."),
         _field("geography", "string", "Place the value refers to."),
         _field("preferred_value", "string", "Preferred value with its qualifier and unit."),
-        _field("value_low", "number", "Lowest value any claim of the cell allows."),
-        _field("value_high", "number", "Highest value (may be inf)."),
+        _field("value_low", "number",
+               "Lowest value any claim of the cell allows, among the claims of the preferred claim's "
+               "frame (actual, estimate, target or change)."),
+        _field("value_high", "number", "Highest value (may be inf), among the same claims."),
         _field("unit", "string", "Unit (units.yaml)."),
         _field("status", "string",
-               "Worst status of the findings on the cell's claims, consistent when several documents "
-               "agree, single_source otherwise.",
+               "Worst status of the findings on the cell's claims; without such a finding, consistent "
+               "when at least two independent witnesses agree, restated when several documents agree "
+               "on one witness, single_source otherwise.",
                required=True, enum=[*FINDING_STATUSES, "single_source"]),
         _field("sources", "string", "';'-joined source_ids."),
         _field("claim_ids", "string", "';'-joined claim_ids behind the cell."),
         _field("n_claims", "integer", "How many claims."),
         _field("finding_ids", "string", "';'-joined findings on these claims."),
         _field("reasoning", "string", "Why this value is preferred."),
+        _field("independent_sources", "integer",
+               "Independent witnesses among the cell's claims (as in findings.csv).", minimum=0),
     ),
 )
 INDICATOR_COLUMNS = INDICATORS.columns
+
+# --------------------------------------------------------------------------- dependence.csv
+
+DEPENDENCE = Table(
+    path="dependence.csv",
+    title="Passages one document copies from another",
+    description="One row per near-verbatim passage that two different documents share (each document "
+                "read in its reference copy; copies of one document are not compared), with the "
+                "share of each document's words that the pair shares and which document is the "
+                "earlier when the dates say it. Produced by sonla.fidelity.dependence.",
+    primary_key=("source_a", "source_b", "passage"),
+    fields=(
+        _field("source_a", "string", "The first source of the pair (manifest order).", required=True),
+        _field("document_a", "string", "Its document_id.", required=True),
+        _field("source_b", "string", "The second source of the pair.", required=True),
+        _field("document_b", "string", "Its document_id (never document_a).", required=True),
+        _field("passage", "integer", "Number of the passage within the pair (1, 2, ... in the order of "
+               "source_a).", required=True, minimum=1),
+        _field("a_start", "integer", "Start offset of the passage in source_a's raw text.", required=True,
+               minimum=0),
+        _field("a_end", "integer", "End offset (exclusive) in source_a.", required=True, minimum=1),
+        _field("b_start", "integer", "Start offset of the passage in source_b's raw text.", required=True,
+               minimum=0),
+        _field("b_end", "integer", "End offset (exclusive) in source_b.", required=True, minimum=1),
+        _field("words_a", "integer", "Words of the passage in source_a.", minimum=1),
+        _field("words_b", "integer", "Words of the passage in source_b.", minimum=1),
+        _field("similarity", "number", "Indel similarity of the two sides' folded words (1 = identical).",
+               minimum=0, maximum=1),
+        _field("share_a", "number", "Share of source_a's words inside passages shared with source_b "
+               "(the pair's value, repeated on each of its rows).", minimum=0, maximum=1),
+        _field("share_b", "number", "Share of source_b's words inside passages shared with source_a.",
+               minimum=0, maximum=1),
+        _field("earlier", "string", "The source of the pair whose date is surely earlier (dates compared "
+               "as intervals: 2024-12 is earlier than 2025, 2025 and 2025-07 may be the same day); empty "
+               "when the dates do not decide."),
+        _field("text_a", "string", "The passage in source_a, white space collapsed."),
+    ),
+)
+
+# --------------------------------------------------------------------------- findings_accuracy.csv
+
+FINDINGS_ACCURACY = Table(
+    path="findings_accuracy.csv",
+    title="Validity of the findings against blind hand coding",
+    description="Precision, sensitivity and specificity of the reconciliation rules against "
+                "data/annotations/findings.csv (comparisons coded blind to the rules), with Wilson 95% "
+                "intervals. Produced by sonla.reconcile.accuracy; empty until the annotation exists.",
+    primary_key=("measure",),
+    fields=(
+        _field("measure", "string", "precision (flags that are true inconsistencies), sensitivity (true "
+               "inconsistencies that are flagged), specificity (consistent comparisons not flagged), "
+               "agreement (all comparisons where flag and coding agree).", required=True, unique=True,
+               enum=["precision", "sensitivity", "specificity", "agreement"]),
+        _field("n", "integer", "Comparisons the measure is computed on (its denominator).", minimum=0),
+        _field("count", "integer", "Comparisons counted (its numerator).", minimum=0),
+        _field("value", "number", "count / n (empty when n is 0).", minimum=0, maximum=1),
+        _field("ci_low", "number", "Wilson 95% interval, lower end.", minimum=0, maximum=1),
+        _field("ci_high", "number", "Wilson 95% interval, upper end.", minimum=0, maximum=1),
+        _field("annotated", "integer", "Comparisons in the annotation file.", minimum=0),
+        _field("matched", "integer", "Coded comparisons whose claims claims.csv still has (the ones scored).",
+               minimum=0),
+    ),
+)
 
 # --------------------------------------------------------------------------- source_profiles.csv
 
@@ -441,8 +530,8 @@ OCR_REPEATS = Table(
 
 # Every published table, in the order datapackage.json lists them.
 TABLES: dict[str, Table] = {t.path: t for t in (
-    CLAIMS, FINDINGS, INDICATORS, SOURCE_PROFILES, OCR_ALIGNMENT, OCR_METRICS, OCR_ERROR_CLASSES,
-    OCR_NUMBERS, OCR_FOOTNOTES, OCR_REPEATS,
+    CLAIMS, FINDINGS, INDICATORS, DEPENDENCE, FINDINGS_ACCURACY, SOURCE_PROFILES, OCR_ALIGNMENT,
+    OCR_METRICS, OCR_ERROR_CLASSES, OCR_NUMBERS, OCR_FOOTNOTES, OCR_REPEATS,
 )}
 
 REPAIRED_TEXT = TextFile(
