@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("sonla.extract",),
     ("sonla.fidelity",),
     ("sonla.reconcile",),
+    ("sonla.validity",),
     ("sonla.datapackage", "sonla.pipeline"),
     ("sonla.build", "sonla.chapters"),
 ]

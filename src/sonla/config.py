@@ -14,6 +14,7 @@ __all__ = [
     "ROOT",
     "RAW_DIR",
     "PROCESSED_DIR",
+    "ANNOTATIONS_DIR",
     "MANIFEST",
     "RULES_DIR",
     "NOTEBOOKS_DIR",
@@ -27,6 +28,8 @@ ROOT = Path(os.environ.get("SONLA_ROOT", PACKAGE_DIR.parents[1])).resolve()
 
 RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = ROOT / "data" / "processed"
+# Hand annotations (never written by the pipeline): the yardstick of the validity studies.
+ANNOTATIONS_DIR = ROOT / "data" / "annotations"
 MANIFEST = RAW_DIR / "sources.csv"
 RULES_DIR = PACKAGE_DIR / "rules"
 NOTEBOOKS_DIR = ROOT / "notebooks"

@@ -29,6 +29,7 @@ from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
 from .reconcile.stage import stage_findings
 from .sources import Source, load_sources
+from .validity.stage import stage_validity
 
 __all__ = ["Stage", "STAGES", "encode", "run_stages", "run_pipeline", "write_if_changed"]
 
@@ -81,6 +82,7 @@ STAGES: list[Stage] = [
     Stage("claims", stage_claims),
     Stage("findings", stage_findings, reads=("claims.csv",)),
     Stage("alignment", stage_alignment),
+    Stage("validity", stage_validity, reads=("claims.csv",)),
     Stage("datapackage", stage_datapackage, reads=ALL, published=True),
 ]
 

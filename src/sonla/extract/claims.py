@@ -31,11 +31,13 @@ from ..schema import CLAIM_COLUMNS, CLAIMS
 from ..sources import Source, load_sources
 from ..text.lexicon import Rules, load_rules
 from .classify import scan_numbers
-from .context import clause_bounds, geography_of, indicator_of, period_of, qualify
+from .context import (INHERITED, STATED, clause_bounds, ends_after, geography_of, indicator_of, level_of,
+                      qualify, stated_period)
 from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds
 from .quantities import Claim
+from .reading import FrameRules, Reading, load_frame_rules, read_frame
 
-__all__ = ["extract_claims", "extract_all", "check_offsets", "stage_claims"]
+__all__ = ["extract_claims", "extract_all", "check_offsets", "stage_claims", "indicator_key", "concept_of"]
 
 
 @lru_cache(maxsize=1024)
@@ -44,12 +46,26 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str, object]:
-    """One row of ``claims.csv``: the claim read in its context.
+def indicator_key(concept: str, level: str) -> str:
+    """An indicator is a concept at one level of government: ``poverty_rate@commune``.
 
-    (A further reading of each quantity — its frame, base, each year — belongs here, as one
-    more step over ``claim`` in its ``layout``: it sees the same context.)
+    >>> indicator_key("poverty_rate", "district"), indicator_key("poverty_rate", ""), indicator_key("", "commune")
+    ('poverty_rate@district', 'poverty_rate', '')
     """
+    return f"{concept}@{level}" if concept and level else concept
+
+
+def concept_of(indicator: str) -> str:
+    """The concept key (``indicators.yaml``) of an indicator: ``concept_of("poverty_rate@commune")``.
+
+    >>> concept_of("poverty_rate@commune"), concept_of("")
+    ('poverty_rate', '')
+    """
+    return indicator.partition("@")[0]
+
+
+def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: FrameRules) -> dict[str, object]:
+    """One row of ``claims.csv``: the claim read in its context."""
     bounds = clause_bounds(layout, claim)
     anchor = anchor_of(layout, claim.start)
     stack = heading_stack(layout, anchor)
@@ -57,10 +73,18 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str
     if claim.kind == "section_number":
         line_start, line_end = line_bounds(layout.text, claim.start)
         sentence = layout.text[line_start:line_end]
-    indicator = ""
+    concept = ""
+    reading = None
+    period, origin = stated_period(claim, layout, bounds, stack, anchor)
+    geography = geography_of(claim, layout, rules, bounds, stack, anchor)
+    level = level_of(geography, rules)
     if claim.kind == "quantity":
         qualify(claim, layout, rules, bounds, stack)
-        indicator = indicator_of(claim, layout, rules, bounds)
+        concept = indicator_of(claim, layout, rules, bounds)
+        year = layout.source_year
+        reading = read_frame(layout.folded, claim.start, claim.end, bounds, claim.unit,
+                             any(h.target for h in stack), origin == STATED and ends_after(period, year), frames)
+        period = _period_for(reading, period, origin, year)
     return {
         "claim_id": f"{source_id}-{claim.start:06d}",
         "source_id": source_id,
@@ -73,13 +97,35 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str
         "denominator": claim.denominator,
         "unit": claim.unit,
         "qualifier": claim.qualifiers[0] if claim.qualifiers else "",
-        "indicator": indicator,
-        "period": period_of(claim, layout, bounds, stack, anchor),
-        "geography": geography_of(claim, layout, rules, bounds, stack, anchor),
+        "indicator": indicator_key(concept, level),
+        "period": period,
+        "geography": geography,
         "sentence": _clean(sentence),
         "decimals": claim.decimals,
         "qualifiers": ";".join(claim.qualifiers),
+        "frame": reading.frame if reading else "",
+        "base": reading.base if reading else "",
+        "each_year": reading.each_year if reading else None,
+        "is_change": reading.is_change if reading else None,
+        "concept": concept,
+        "level": level if claim.kind == "quantity" else "",
     }
+
+
+def _period_for(reading: Reading, period: str, origin: str, year: str) -> str:
+    """The period of a quantity once its frame is known.
+
+    A period inherited from a heading or the title that ends after the source's date (a
+    report on the 2025–2030 term) dates the targets under it, not the facts stated there: a
+    fact is dated by its source (the population "now"). A change measured against a year or
+    the start of a term, with only an inherited span, is the change to the end of that span.
+    """
+    if origin == INHERITED and reading.frame != "target" and ends_after(period, year):
+        return year
+    if origin == INHERITED and reading.is_change and "-" in period and (
+            reading.base == "term_start" or reading.base[:1].isdigit()):
+        return period[-4:]
+    return period
 
 
 def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
@@ -98,7 +144,8 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
     """
     rules = rules or load_rules(exact=source.text_layer != "ocr")
     layout = build_layout(source, rules)
-    rows = [_row(source.source_id, claim, layout, rules) for claim in scan_numbers(layout, rules)]
+    frames = load_frame_rules(exact=source.text_layer != "ocr")
+    rows = [_row(source.source_id, claim, layout, rules, frames) for claim in scan_numbers(layout, rules)]
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     for column in ("start", "end", "decimals"):
         frame[column] = frame[column].astype("Int64")

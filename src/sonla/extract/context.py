@@ -15,7 +15,8 @@ from ..text.lexicon import Rules
 from .layout import Heading, Layout, first_geo, sentence_index
 from .quantities import Claim
 
-__all__ = ["Bounds", "clause_bounds", "qualify", "indicator_of", "period_of", "geography_of"]
+__all__ = ["Bounds", "clause_bounds", "qualify", "indicator_of", "period_of", "stated_period", "ends_after",
+           "geography_of", "level_of", "STATED", "CARRIED", "INHERITED"]
 
 # (sentence start, clause start, clause end, sentence end) around a claim.
 Bounds = tuple[int, int, int, int]
@@ -84,39 +85,76 @@ def _carry_window(layout: Layout, claim: Claim, anchor: int) -> tuple[int, int]:
 
 def period_of(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading], anchor: int) -> str:
     """Period: the clause, the sentence's lead-in, the paragraph, the headings, the title."""
+    return stated_period(claim, layout, bounds, stack, anchor)[0]
+
+
+# Where a claim's period came from: said with the claim (its clause, a year in parentheses
+# after it, its sentence's lead-in, a present-time wording), carried from its paragraph, or
+# inherited from the headings above it or the source's title.
+STATED, CARRIED, INHERITED = "stated", "carried", "inherited"
+
+
+def _last_before(periods: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    """The last period mention starting in [lo, hi), by bisection (linear in the claims)."""
+    i = bisect.bisect_left(periods, (hi, -1, ""))
+    return periods[i - 1][2] if i and periods[i - 1][0] >= lo else ""
+
+
+def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading],
+                  anchor: int) -> tuple[str, str]:
+    """(period, where it came from: :data:`STATED`, :data:`CARRIED` or :data:`INHERITED`)."""
     sent_start, clause_start = bounds[0], bounds[1]
     if claim.kind == "date":
         span = layout.text[claim.start:claim.end]
         years = re.findall(r"(?:19|20)\d\d", span)
         # A day and month without a year ("ngày 9/7") fall in the year the source is dated.
-        return "-".join(dict.fromkeys(years)) if years else layout.source_year
+        return ("-".join(dict.fromkeys(years)) if years else layout.source_year), STATED
     follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
     if follow:
-        return follow.group(1)
-    in_clause = [p for p in layout.periods if clause_start <= p[0] < claim.start]
+        return follow.group(1), STATED
+    in_clause = _last_before(layout.periods, clause_start, claim.start)
     if in_clause:
-        return in_clause[-1][2]
+        return in_clause, STATED
     # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
     lead = re.search(r"[;:]", layout.text[sent_start:claim.start])
     lead_end = sent_start + lead.start() if lead else claim.start
-    in_lead = [p for p in layout.periods if sent_start <= p[0] < lead_end]
+    in_lead = _last_before(layout.periods, sent_start, lead_end)
     if in_lead:
-        return in_lead[-1][2]
+        return in_lead, STATED
+    # "Đến nay", "hiện nay": the state at the time of writing.
+    if layout.present and layout.source_year and _last_before(
+            layout.present, min(clause_start, lead_end), claim.start):
+        return layout.source_year, STATED
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        earlier = [p for p in layout.periods if para_start <= p[0] < end]
+        earlier = _last_before(layout.periods, para_start, end)
         if earlier:
-            return earlier[-1][2]
+            return earlier, CARRIED
+        if layout.present and layout.source_year and _last_before(layout.present, para_start, end):
+            return layout.source_year, CARRIED
     for heading in stack:
         if heading.period:
-            return heading.period
-    return layout.default_period
+            return heading.period, INHERITED
+    return layout.default_period, INHERITED
+
+
+def ends_after(period: str, year: str) -> bool:
+    """Whether ``period`` ends after the year ``year`` (both as written; False if either is empty).
+
+    >>> ends_after("2025-2030", "2025"), ends_after("2020-2025", "2025"), ends_after("", "2025")
+    (True, False, False)
+    """
+    return bool(period and year) and int(period[-4:]) > int(year)
 
 
 def geography_of(claim: Claim, layout: Layout, rules: Rules, bounds: Bounds, stack: list[Heading],
                  anchor: int) -> str:
     """Geography: the sentence, the paragraph (clean text or a footnote's anchor), headings, title."""
-    sent_start, _, _, sent_end = bounds
+    sent_start, clause_start, _, sent_end = bounds
+    # "… cấp xã đạt 99,59%": a level marker in the clause, before the claim, names what it is about.
+    for marker in rules.level_markers:
+        if marker.regex.search(layout.folded, clause_start, claim.start):
+            return marker.key
     old = any(h.old_wards for h in stack) or bool(
         rules.old_ward.search(layout.folded[sent_start:sent_end]))
     geo = first_geo(layout.geos, sent_start, claim.start, old)
@@ -135,3 +173,16 @@ def geography_of(claim: Claim, layout: Layout, rules: Rules, bounds: Bounds, sta
             return heading.geography
     return layout.default_geography
 
+
+
+def level_of(geography: str, rules: Rules) -> str:
+    """The level of government of a geography key: listed (context.yaml) or by its suffix.
+
+    Unknown keys have no level (empty).
+    """
+    if geography in rules.levels:
+        return rules.levels[geography]
+    for place in rules.place_levels:
+        if geography.endswith(f"-{place.suffix}"):
+            return place.level
+    return ""

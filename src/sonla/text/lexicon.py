@@ -94,6 +94,16 @@ class Geography:
     old_key: str
     regex: re.Pattern
     subject_only: bool
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceLevel:
+    """A level word ("xã") whose capitalised name after it makes a place key ("…-commune")."""
+
+    regex: re.Pattern
+    suffix: str
+    level: str
 
 
 @dataclass(frozen=True)
@@ -110,8 +120,15 @@ class Rules:
     geographies: tuple[Geography, ...]
     old_ward: re.Pattern
     period_range: re.Pattern
+    period_from_to: re.Pattern
     period_year: re.Pattern
     not_period: re.Pattern
+    present: re.Pattern
+    place_levels: tuple[PlaceLevel, ...]
+    place_name_words: int
+    level_markers: tuple[Geography, ...]
+    levels: dict
+    result_heading: re.Pattern
     document_before: re.Pattern
     document_suffix: re.Pattern
     name_before: re.Pattern
@@ -279,8 +296,16 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
                            # No lookbehind, so the regex engine can search for the literal
                            # prefix; the code checks that no letter precedes a match.
                            _compile(rf"(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
-                           bool(g.get("subject_only", False)))
+                           bool(g.get("subject_only", False)), g.get("level", ""))
                  for g in context["geographies"])
+    place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})\s+(?=\w)", "place_levels"),
+                                    p["suffix"], p["level"])
+                         for p in context.get("place_levels", []))
+    markers = tuple(Geography(m["key"], m["key"], _compile(rf"(?<!{LETTER})(?:{alt(m['patterns'])})(?!{LETTER})",
+                                                           "level_markers"), False, m["level"])
+                    for m in context.get("level_markers", []))
+    levels = {g.key: g.level for g in (*geos, *markers)}
+    levels.update({g.old_key: g.level for g in geos})
     nonq = _read(rules_dir, "nonquantities.yaml")
     ocr = _read(rules_dir, "ocr.yaml")
     return Rules(
@@ -289,8 +314,14 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
         indicators=tuple(indicators), geographies=geos,
         old_ward=_compile(alt(context["old_ward_markers"]), "old_ward_markers"),
         period_range=_compile(_fold_pattern(context["period_range"], exact), "period_range"),
+        period_from_to=_compile(_fold_pattern(context.get("period_from_to", "(?!)"), exact), "period_from_to"),
         period_year=_compile(_fold_pattern(context["period_year"], exact), "period_year"),
         not_period=_ends_before(context["not_period"], "not_period", exact),
+        present=_compile(rf"(?<!{LETTER})(?:{alt(context.get('present_markers', ['(?!)']))})(?!{LETTER})",
+                         "present_markers"),
+        place_levels=place_levels, place_name_words=int(context.get("place_name_words", 4)),
+        level_markers=markers, levels=levels,
+        result_heading=_compile(alt(context.get("result_heading_markers", ["(?!)"])), "result_heading_markers"),
         document_before=_compile(rf"(?<!{LETTER})(?:{alt(nonq['document_words'])})(?:\s+{word('số')})?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),
