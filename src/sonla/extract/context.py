@@ -100,6 +100,33 @@ def _last_before(periods: list[tuple[int, int, str]], lo: int, hi: int) -> str:
     return periods[i - 1][2] if i and periods[i - 1][0] >= lo else ""
 
 
+def _any_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(mentions, (hi, -1, ""))
+    return bool(i) and mentions[i - 1][0] >= lo
+
+
+# A year right after the number dates it: "28,6% năm 2020", "9,4% cuối năm 2024", "145 hộ (2021)".
+FOLLOWING_YEAR = re.compile(r"\s*(?:\(\s*|,\s*)?(?:vào\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+|\()"
+                            r"((?:19|20)\d\d)(?!\d)|\s*\(((?:19|20)\d\d)\)")
+LEAD_IN_CHARS = 40  # a year this near the start of a sentence, before its first comma, dates it
+
+
+def _lead_in_periods(layout: Layout, lo: int, hi: int) -> str:
+    """The last year that stands in the lead-in of a sentence starting in [lo, hi):
+    "Năm 2024, …" dates the sentences after it in its paragraph; "… so với năm 2020" does not."""
+    first = bisect.bisect_left(layout.sentence_starts, lo)
+    last = bisect.bisect_left(layout.sentence_starts, hi)
+    for index in range(last - 1, first - 1, -1):
+        start = layout.sentence_starts[index]
+        window = layout.text[start:min(start + LEAD_IN_CHARS, hi)]
+        comma = re.search(r"[,:;]", window)
+        end = start + (comma.start() if comma else len(window))
+        found = _last_before(layout.periods, start, end)
+        if found:
+            return found
+    return ""
+
+
 def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading],
                   anchor: int) -> tuple[str, str]:
     """(period, where it came from: :data:`STATED`, :data:`CARRIED` or :data:`INHERITED`)."""
@@ -109,9 +136,9 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
         years = re.findall(r"(?:19|20)\d\d", span)
         # A day and month without a year ("ngày 9/7") fall in the year the source is dated.
         return ("-".join(dict.fromkeys(years)) if years else layout.source_year), STATED
-    follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
-    if follow:
-        return follow.group(1), STATED
+    follow = FOLLOWING_YEAR.match(layout.folded if not layout.ocr else layout.text, claim.end)
+    if follow and claim.unit != "times":  # "gấp 1,6 lần năm 2020": the year is the base
+        return follow.group(1) or follow.group(2), STATED
     in_clause = _last_before(layout.periods, clause_start, claim.start)
     if in_clause:
         return in_clause, STATED
@@ -122,20 +149,28 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
     if in_lead:
         return in_lead, STATED
     # "Đến nay", "hiện nay": the state at the time of writing.
-    if layout.present and layout.source_year and _last_before(
-            layout.present, min(clause_start, lead_end), claim.start):
+    if layout.source_year and (_any_between(layout.present, clause_start, claim.start)
+                               or _any_between(layout.present, sent_start, lead_end)):
         return layout.source_year, STATED
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        earlier = _last_before(layout.periods, para_start, end)
+        earlier = _lead_in_periods(layout, para_start, end)
         if earlier:
             return earlier, CARRIED
-        if layout.present and layout.source_year and _last_before(layout.present, para_start, end):
+        if layout.source_year and _lead_in_present(layout, para_start, end):
             return layout.source_year, CARRIED
     for heading in stack:
         if heading.period:
             return heading.period, INHERITED
     return layout.default_period, INHERITED
+
+
+def _lead_in_present(layout: Layout, lo: int, hi: int) -> bool:
+    """Whether a sentence starting in [lo, hi) opens with a present-time wording ("Đến nay, …")."""
+    first = bisect.bisect_left(layout.sentence_starts, lo)
+    last = bisect.bisect_left(layout.sentence_starts, hi)
+    return any(_any_between(layout.present, s, s + LEAD_IN_CHARS)
+               for s in layout.sentence_starts[first:last])
 
 
 def ends_after(period: str, year: str) -> bool:
