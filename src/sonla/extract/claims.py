@@ -33,7 +33,7 @@ from ..text.lexicon import Rules, load_rules
 from .classify import scan_numbers
 from .context import (INHERITED, STATED, clause_bounds, ends_after, geography_of, indicator_of, level_of,
                       qualify, stated_period)
-from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds
+from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds, sentence_index
 from .quantities import Claim
 from .reading import FrameRules, Reading, load_frame_rules, read_frame
 
@@ -82,8 +82,11 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: Fra
         qualify(claim, layout, rules, bounds, stack)
         concept = indicator_of(claim, layout, rules, bounds)
         year = layout.source_year
+        index = sentence_index(layout, claim.start)
+        previous = layout.folded[slice(*layout.sentences[index - 1])] if index else ""
         reading = read_frame(layout.folded, claim.start, claim.end, bounds, claim.unit,
-                             any(h.target for h in stack), origin == STATED and ends_after(period, year), frames)
+                             any(h.target for h in stack), origin == STATED and ends_after(period, year), frames,
+                             previous)
         period = _period_for(reading, period, origin, year)
     return {
         "claim_id": f"{source_id}-{claim.start:06d}",

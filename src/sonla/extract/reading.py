@@ -44,8 +44,11 @@ class FrameRules:
     target_before: re.Pattern
     past_before: re.Pattern
     yardstick_before: re.Pattern
+    result_words: re.Pattern
     estimate_before: re.Pattern
+    continuation: re.Pattern
     change_before: re.Pattern
+    growth_before: re.Pattern
     level_before: re.Pattern
     award_after: re.Pattern
     average: re.Pattern
@@ -69,9 +72,11 @@ def _load(rules_dir: Path, exact: bool) -> FrameRules:
     def anywhere(key: str) -> re.Pattern:
         return _compile(words(key), f"frames.yaml {key}")
 
-    def right_before(key: str, gap: int) -> re.Pattern:
-        # The wording, then at most `gap` words without punctuation, then the number.
-        return _compile(rf"{words(key)}(?P<gap>(?:\s+[^\s,;:]+){{0,{gap}}}?)\s*$", f"frames.yaml {key}")
+    def right_before(key: str, gap: int, opening: str = "") -> re.Pattern:
+        # The wording, then at most `gap` words without punctuation, then the number (after an
+        # optional `opening`: "là", ":", "(").
+        return _compile(rf"{words(key)}(?P<gap>(?:\s+[^\s,;:()]+){{0,{gap}}}?){opening}\s*$",
+                        f"frames.yaml {key}")
 
     bases_after, bases_anywhere = [], []
     for entry in spec["bases"]:
@@ -85,9 +90,13 @@ def _load(rules_dir: Path, exact: bool) -> FrameRules:
     return FrameRules(
         target_before=anywhere("target_before"),
         past_before=anywhere("past_before"),
-        yardstick_before=right_before("yardstick_before", 3),
+        yardstick_before=right_before("yardstick_before", int(spec.get("yardstick_distance", 6)),
+                                      r"(?:\s*[:(])?"),
+        result_words=anywhere("result_words"),
         estimate_before=anywhere("estimate_before"),
+        continuation=_compile(rf"^\W*{words('continuation_lead')}", "frames.yaml continuation_lead"),
         change_before=right_before("change_before", distance),
+        growth_before=anywhere("growth_before"),
         level_before=right_before("level_before", distance),
         award_after=_compile(rf"^\s*(?:{_alternation(spec['award_after'], exact)})(?!{LETTER})",
                              "frames.yaml award_after"),
@@ -140,29 +149,34 @@ def _base(after: str, scope: str, gap: str, is_change: bool, rules: FrameRules) 
 
 
 def read_frame(folded: str, start: int, end: int, bounds: tuple[int, int, int, int], unit: str,
-               target_heading: bool, future_period: bool, rules: FrameRules) -> Reading:
+               target_heading: bool, future_period: bool, rules: FrameRules,
+               previous_sentence: str = "") -> Reading:
     """Read the quantity at ``folded[start:end]`` (see ``rules/frames.yaml`` for the order).
 
     ``bounds`` are (sentence start, clause start, clause end, sentence end); ``target_heading``
     says a heading in scope announces targets; ``future_period`` that the claim's period ends
-    after its source's date.
+    after its source's date; ``previous_sentence`` (folded) is the sentence before, whose frame
+    wordings a continuing sentence ("Trong đó: …") shares.
     """
     sent_start, clause_start, clause_end, _ = bounds
     sentence_before = folded[sent_start:start]
     clause_before = folded[clause_start:start]
     after = folded[end:clause_end]
     is_change, gap = _change(clause_before, unit, after, rules)
+    is_change = is_change or bool(rules.growth_before.search(clause_before))
     # Framing wordings stand in the number's clause or its sentence's lead-in ("Phấn đấu đến năm
     # 2030: …; …"), not in an earlier clause about another figure.
     lead = sentence_before.find(":")
     scope = clause_before if lead < 0 else f"{sentence_before[:lead]} ; {clause_before}"
+    if previous_sentence and rules.continuation.search(sentence_before):
+        scope = f"{previous_sentence} ; {scope}"
     targets = list(rules.target_before.finditer(scope))
     target = targets[-1] if targets else None
     if target and rules.past_before.search(scope[max(0, target.start() - 30):target.start()]):
         target = None  # "đã nỗ lực, phấn đấu hoàn thành …" reports a result
     estimate = rules.estimate_before.search(scope)
     yardstick = rules.yardstick_before.search(clause_before)
-    if yardstick and (is_change or re.search(r"\(|đạt|\bdat\b", yardstick.group("gap"))):
+    if yardstick and (is_change or rules.result_words.search(yardstick.group("gap"))):
         yardstick = None  # "kế hoạch vốn giao (đạt 87,7%)": the number is the result
     if target or yardstick or target_heading or (future_period and not estimate):
         frame = "target"
