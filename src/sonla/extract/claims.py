@@ -120,14 +120,10 @@ def _period_for(reading: Reading, period: str, origin: str, year: str) -> str:
 
     A period inherited from a heading or the title that ends after the source's date (a
     report on the 2025–2030 term) dates the targets under it, not the facts stated there: a
-    fact is dated by its source (the population "now"). A change measured against a year or
-    the start of a term, with only an inherited span, is the change to the end of that span.
+    fact is dated by its source (the population "now").
     """
     if origin == INHERITED and reading.frame != "target" and ends_after(period, year):
         return year
-    if origin == INHERITED and reading.is_change and "-" in period and (
-            reading.base == "term_start" or reading.base[:1].isdigit()):
-        return period[-4:]
     return period
 
 

@@ -105,9 +105,11 @@ def _any_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool
     return bool(i) and mentions[i - 1][0] >= lo
 
 
-# A year right after the number dates it: "28,6% năm 2020", "9,4% cuối năm 2024", "145 hộ (2021)".
+# A year right after the number dates it: "28,6% năm 2020", "9,4% cuối năm 2024", "145 hộ (2021)",
+# "40 năm … (1986 - 2025)" only when the span follows at once.
 FOLLOWING_YEAR = re.compile(r"\s*(?:\(\s*|,\s*)?(?:vào\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+|\()"
-                            r"((?:19|20)\d\d)(?!\d)|\s*\(((?:19|20)\d\d)\)")
+                            r"((?:19|20)\d\d)(?![\d\s]*[-–])|\s*\(((?:19|20)\d\d)\)"
+                            r"|\s*\(((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\)")
 LEAD_IN_CHARS = 40  # a year this near the start of a sentence, before its first comma, dates it
 
 
@@ -138,7 +140,7 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
         return ("-".join(dict.fromkeys(years)) if years else layout.source_year), STATED
     follow = FOLLOWING_YEAR.match(layout.folded if not layout.ocr else layout.text, claim.end)
     if follow and claim.unit != "times":  # "gấp 1,6 lần năm 2020": the year is the base
-        return follow.group(1) or follow.group(2), STATED
+        return re.sub(r"\s*[-–]\s*", "-", next(g for g in follow.groups() if g)), STATED
     in_clause = _last_before(layout.periods, clause_start, claim.start)
     if in_clause:
         return in_clause, STATED
@@ -188,7 +190,7 @@ def geography_of(claim: Claim, layout: Layout, rules: Rules, bounds: Bounds, sta
     sent_start, clause_start, _, sent_end = bounds
     # "… cấp xã đạt 99,59%": a level marker in the clause, before the claim, names what it is about.
     for marker in rules.level_markers:
-        if marker.regex.search(layout.folded, clause_start, claim.start):
+        if marker.regex.search(layout.folded[clause_start:claim.start]):
             return marker.key
     old = any(h.old_wards for h in stack) or bool(
         rules.old_ward.search(layout.folded[sent_start:sent_end]))

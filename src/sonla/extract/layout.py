@@ -147,7 +147,7 @@ def _place_mentions(text: str, folded: str, rules: Rules) -> list[tuple[int, str
                     break
                 words.append(w.group(0))
                 pos = w.end()
-                gap = re.match(r"[ \t]+", text[pos:pos + 3])
+                gap = re.match(r"[ \t]+", text[pos:pos + 3])  # a name stays on its line
                 if not gap:
                     break
                 pos += len(gap.group(0))

@@ -298,11 +298,13 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
                            _compile(rf"(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
                            bool(g.get("subject_only", False)), g.get("level", ""))
                  for g in context["geographies"])
-    place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})\s+(?=\w)", "place_levels"),
+    place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})[ \t]+(?=\w)", "place_levels"),
                                     p["suffix"], p["level"])
                          for p in context.get("place_levels", []))
-    markers = tuple(Geography(m["key"], m["key"], _compile(rf"(?<!{LETTER})(?:{alt(m['patterns'])})(?!{LETTER})",
-                                                           "level_markers"), False, m["level"])
+    # A level marker counts right before the number, at most three words between ("cấp xã đạt 99,59%").
+    markers = tuple(Geography(m["key"], m["key"],
+                              _compile(rf"(?<!{LETTER})(?:{alt(m['patterns'])})(?:\s+[^\s,;:]+){{0,3}}\s*$",
+                                       "level_markers"), False, m["level"])
                     for m in context.get("level_markers", []))
     levels = {g.key: g.level for g in (*geos, *markers)}
     levels.update({g.old_key: g.level for g in geos})
