@@ -136,8 +136,8 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
     >>> report = next(s for s in load_sources() if s.source_id == "report")
     >>> df = extract_claims(report)
     >>> row = df[df.text == "4.051 tỷ đồng"].iloc[0]
-    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period
-    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total', '2021-2025')
+    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period, row.frame
+    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total@district', '2021-2025', 'actual')
     >>> df[df.text == "353-KL/TU"].kind.tolist()
     ['identifier', 'identifier']
     """

@@ -151,7 +151,7 @@ def _place_mentions(text: str, folded: str, rules: Rules) -> list[tuple[int, str
                 if not gap:
                     break
                 pos += len(gap.group(0))
-            if words:
+            if words and not (place.not_names and place.not_names.match(fold(text[m.end():m.end() + 40]))):
                 key = place_key(" ".join(words), place.suffix)
                 hits.append((m.start(), key, key))
     return hits

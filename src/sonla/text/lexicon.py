@@ -104,6 +104,7 @@ class PlaceLevel:
     regex: re.Pattern
     suffix: str
     level: str
+    not_names: re.Pattern | None = None  # folded names that are not places ("Ban Thường vụ")
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,9 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
                            bool(g.get("subject_only", False)), g.get("level", ""))
                  for g in context["geographies"])
     place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})[ \t]+(?=\w)", "place_levels"),
-                                    p["suffix"], p["level"])
+                                    p["suffix"], p["level"],
+                                    _compile(rf"^(?:{_alternation(p['not_names'])})(?!{LETTER})", "not_names")
+                                    if p.get("not_names") else None)
                          for p in context.get("place_levels", []))
     # A level marker counts right before the number, at most three words between ("cấp xã đạt 99,59%").
     markers = tuple(Geography(m["key"], m["key"],
