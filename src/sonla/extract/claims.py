@@ -37,7 +37,8 @@ from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds,
 from .quantities import Claim
 from .reading import FrameRules, Reading, load_frame_rules, read_frame
 
-__all__ = ["extract_claims", "extract_all", "check_offsets", "stage_claims", "indicator_key", "concept_of"]
+__all__ = ["extract_claims", "extract_all", "check_offsets", "check_indicators", "stage_claims", "indicator_key",
+           "concept_of"]
 
 
 @lru_cache(maxsize=1024)
@@ -169,10 +170,31 @@ def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
         raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")
 
 
+def check_indicators(claims: pd.DataFrame, rules: Rules | None = None) -> None:
+    """Raise :class:`SonlaError` if an indicator mixes unit families or levels of government.
+
+    One indicator is one concept, one unit family (money, a percentage, a count of one thing…)
+    and one level: ``poverty_rate@district`` never holds a count of households or a ward's rate.
+    A unit without a family in ``units.yaml`` is a family of its own; no unit ("") is one too.
+    """
+    rules = rules or load_rules()
+    quantities = claims[(claims["kind"] == "quantity") & (claims["indicator"].fillna("") != "")]
+    for indicator, group in quantities.groupby("indicator", sort=True):
+        families = sorted({rules.unit_families.get(u, u) for u in group["unit"].fillna("")})
+        levels = sorted({str(v) for v in group["level"].fillna("")})
+        if len(families) > 1 or len(levels) > 1:
+            example = group.iloc[0]["claim_id"]
+            raise SonlaError(f"claims.csv: indicator {indicator!r} mixes "
+                             + (f"unit families {', '.join(families)}" if len(families) > 1
+                                else f"levels {', '.join(levels)}")
+                             + f" (e.g. claim {example}); split it in rules/indicators.yaml")
+
+
 def stage_claims(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: ``claims.csv``, every source's claims with their offsets checked."""
+    """Pipeline stage: ``claims.csv``, every source's claims with their offsets and indicators checked."""
     claims = extract_all(sources)
     check_offsets(claims, sources)
+    check_indicators(claims)
     return {CLAIMS.path: claims}
 
 

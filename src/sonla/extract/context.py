@@ -110,7 +110,7 @@ def _any_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool
 FOLLOWING_YEAR = re.compile(r"\s*(?:\(\s*|,\s*)?(?:vào\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+|\()"
                             r"((?:19|20)\d\d)(?![\d\s]*[-–])|\s*\(((?:19|20)\d\d)\)"
                             r"|\s*\(((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\)")
-LEAD_IN_CHARS = 40  # a year this near the start of a sentence, before its first comma, dates it
+LEAD_IN_CHARS = 25  # a year this near the start of a sentence ("Năm 2024, …", "Giai đoạn 2021 – 2023, …") dates it
 
 
 def _lead_in_periods(layout: Layout, lo: int, hi: int) -> str:

@@ -113,6 +113,7 @@ class Rules:
 
     units: tuple[Unit, ...]
     unit_labels: dict
+    unit_families: dict
     scale: re.Pattern
     scales: dict
     qualifiers: tuple[Qualifier, ...]
@@ -315,6 +316,7 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
     ocr = _read(rules_dir, "ocr.yaml")
     return Rules(
         units=tuple(units), unit_labels=labels, scale=scale, scales=scales,
+        unit_families={u["key"]: u.get("family", u["key"]) for u in units_spec.get("units", [])},
         qualifiers=tuple(quals), qualifier_labels={q.key: q.label_en for q in quals},
         indicators=tuple(indicators), geographies=geos,
         old_ward=_compile(alt(context["old_ward_markers"]), "old_ward_markers"),
