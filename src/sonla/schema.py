@@ -478,8 +478,9 @@ READING_COMPARISON = Table(
                 "annotator or the pipeline does not call a quantity). Produced by sonla.validity.",
     primary_key=("corpus", "source_id", "start"),
     fields=(
-        _field("corpus", "string", "sources (the five sources) or unseen (texts written for the study).",
-               required=True, enum=["sources", "unseen"]),
+        _field("corpus", "string", "sources (the five sources), unseen (texts written for the study, used "
+               "while the rules were developed) or heldout (written later, sealed).",
+               required=True, enum=["sources", "unseen", "heldout"]),
         _field("source_id", "string", "The annotated text.", required=True),
         _field("start", "integer", "Start offset of the annotated span.", required=True, minimum=0),
         _field("end", "integer", "End offset of the annotated span.", minimum=0),
@@ -511,7 +512,8 @@ READING_ACCURACY = Table(
                 "interval, for the five sources and for held-out texts. Produced by sonla.validity.",
     primary_key=("corpus", "field"),
     fields=(
-        _field("corpus", "string", "sources or unseen.", required=True, enum=["sources", "unseen"]),
+        _field("corpus", "string", "sources, unseen or heldout.", required=True,
+               enum=["sources", "unseen", "heldout"]),
         _field("field", "string", "The field scored.", required=True,
                enum=["is_quantity", *_READ_FIELDS]),
         _field("n", "integer", "Numbers scored.", minimum=0),

@@ -31,8 +31,17 @@ from ..schema import CLAIM_COLUMNS, CLAIMS
 from ..sources import Source, load_sources
 from ..text.lexicon import Rules, load_rules
 from .classify import scan_numbers
-from .context import (INHERITED, STATED, clause_bounds, ends_after, geography_of, indicator_of, level_of,
-                      qualify, stated_period)
+from .context import (
+    INHERITED,
+    STATED,
+    clause_bounds,
+    ends_after,
+    geography_of,
+    indicator_of,
+    level_of,
+    qualify,
+    stated_period,
+)
 from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds, sentence_index
 from .quantities import Claim
 from .reading import FrameRules, Reading, load_frame_rules, read_frame

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..extract.claims import concept_of
 from ..schema import FINDING_COLUMNS
 from ..sources import Source
 from ..text.lexicon import load_labels
@@ -108,6 +109,6 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
     findings = [finding for rule in RULES for finding in rule.check(evidence)]
     themes = load_labels().indicator_theme
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS[:-1])
-    frame["theme"] = [themes.get(i.split(";")[0], "") for i in frame["indicator"]]
+    frame["theme"] = [themes.get(concept_of(i.split(";")[0]), "") for i in frame["indicator"]]
     frame = frame.drop_duplicates("finding_id")
     return frame.sort_values(["kind", "finding_id"]).reset_index(drop=True)[FINDING_COLUMNS]

@@ -13,17 +13,33 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from functools import lru_cache
 
 import pandas as pd
 
 from ..schema import READING_ACCURACY, READING_COMPARISON
+from ..text.lexicon import rule_file
 
-__all__ = ["FIELDS", "wilson_interval", "match_claims", "compare_readings", "accuracy_table"]
+__all__ = [
+    "FIELDS",
+    "wilson_interval",
+    "match_claims",
+    "compare_readings",
+    "accuracy_table",
+    "agreement_table",
+]
 
 FIELDS = ("is_quantity", "frame", "base", "each_year", "indicator", "unit", "period", "geography")
 # Fields read from a claim row: the hand field → the claims.csv column it is compared with.
-CLAIM_FIELD = {"frame": "frame", "base": "base", "each_year": "each_year", "indicator": "concept",
-               "unit": "unit", "period": "period", "geography": "geography"}
+CLAIM_FIELD = {
+    "frame": "frame",
+    "base": "base",
+    "each_year": "each_year",
+    "indicator": "concept",
+    "unit": "unit",
+    "period": "period",
+    "geography": "geography",
+}
 
 
 def wilson_interval(correct: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -72,10 +88,42 @@ def match_claims(annotations: pd.DataFrame, claims: pd.DataFrame) -> list[dict |
     return matched
 
 
+def unit_key(annotated: str, words: dict[str, str]) -> str:
+    """An annotated unit as a unit key: ``other:<word>`` becomes the key whose wording list in
+    ``units.yaml`` holds that Vietnamese word (the codebook listed only some words per key);
+    ``count`` and ``none`` (a bare number) become "" as in claims.csv.
+
+    >>> unit_key("other:đoàn", {"đoàn": "group"}), unit_key("count", {}), unit_key("other:kg", {})
+    ('group', '', 'other:kg')
+    """
+    if annotated in ("count", "none"):
+        return ""
+    if annotated.startswith("other:"):
+        word = re.sub(r"\s*\(.*\)", "", annotated[6:]).strip().lower()
+        return words.get(word, annotated)
+    return annotated
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> dict[str, str]:
+    words: dict[str, str] = {}
+    for unit in rule_file("units.yaml").get("units", []):
+        for pattern in unit["patterns"]:
+            if re.fullmatch(r"[\w ,]+", pattern):
+                words.setdefault(pattern.lower(), unit["key"])
+    return words
+
+
 def _hand(a: dict, concepts: dict[str, str]) -> dict[str, object]:
-    return {"frame": _text(a["frame"]), "base": _period(a["base"]), "each_year": _truth(a["each_year"]),
-            "indicator": concepts.get(_text(a["concept"]), ""), "unit": _text(a["unit"]),
-            "period": _period(a["period"]), "geography": _text(a["geography"])}
+    return {
+        "frame": _text(a["frame"]),
+        "base": _period(a["base"]),
+        "each_year": _truth(a["each_year"]),
+        "indicator": concepts.get(_text(a["concept"]), ""),
+        "unit": unit_key(_text(a["unit"]), _unit_words()),
+        "period": _period(a["period"]),
+        "geography": _text(a["geography"]),
+    }
 
 
 def _read(c: dict) -> dict[str, object]:
@@ -85,8 +133,9 @@ def _read(c: dict) -> dict[str, object]:
     return row
 
 
-def compare_readings(annotations: pd.DataFrame, claims: pd.DataFrame, concepts: dict[str, str],
-                     corpus: str) -> pd.DataFrame:
+def compare_readings(
+    annotations: pd.DataFrame, claims: pd.DataFrame, concepts: dict[str, str], corpus: str
+) -> pd.DataFrame:
     """One row per annotated number: both readings and, per field, whether they agree
     (``ok_<field>``: empty where the field is not scored). Columns: ``READING_COMPARISON``."""
     rows = []
@@ -94,9 +143,16 @@ def compare_readings(annotations: pd.DataFrame, claims: pd.DataFrame, concepts: 
         hand_q = _truth(a["is_quantity"])
         read_q = c is not None and c["kind"] == "quantity"
         row: dict[str, object] = {
-            "corpus": corpus, "source_id": a["source_id"], "start": int(a["start"]), "end": int(a["end"]),
-            "text": a["text"], "claim_id": c["claim_id"] if c else "", "claim_kind": c["kind"] if c else "",
-            "hand_is_quantity": hand_q, "read_is_quantity": read_q, "ok_is_quantity": hand_q == read_q,
+            "corpus": corpus,
+            "source_id": a["source_id"],
+            "start": int(a["start"]),
+            "end": int(a["end"]),
+            "text": a["text"],
+            "claim_id": c["claim_id"] if c else "",
+            "claim_kind": c["kind"] if c else "",
+            "hand_is_quantity": hand_q,
+            "read_is_quantity": read_q,
+            "ok_is_quantity": hand_q == read_q,
         }
         hand, read = _hand(a, concepts), (_read(c) if c else {})
         for field in FIELDS[1:]:
@@ -117,7 +173,47 @@ def accuracy_table(comparison: pd.DataFrame) -> pd.DataFrame:
             scored = group[f"ok_{field}"].dropna().astype(bool)
             n, correct = len(scored), int(scored.sum())
             lo, hi = wilson_interval(correct, n)
-            rows.append({"corpus": corpus, "field": field, "n": n, "correct": correct,
-                         "accuracy": round(correct / n, 4) if n else math.nan,
-                         "ci_low": round(lo, 4), "ci_high": round(hi, 4)})
+            rows.append(
+                {
+                    "corpus": corpus,
+                    "field": field,
+                    "n": n,
+                    "correct": correct,
+                    "accuracy": round(correct / n, 4) if n else math.nan,
+                    "ci_low": round(lo, 4),
+                    "ci_high": round(hi, 4),
+                }
+            )
     return pd.DataFrame(rows, columns=READING_ACCURACY.columns)
+
+
+def agreement_table(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Agreement of two independent annotations of the same numbers, per field (before adjudication).
+
+    Fields other than ``is_quantity`` are compared where both call the number a quantity; the
+    concept words are not compared (two wordings of one concept differ as text).
+    """
+    merged = first.merge(second, on=["source_id", "start"], suffixes=("_1", "_2"))
+    both = merged[merged["is_quantity_1"].map(_truth) & merged["is_quantity_2"].map(_truth)]
+    rows = []
+    for field in ("is_quantity", "frame", "is_change", "base", "each_year", "unit", "period", "geography"):
+        scope = merged if field == "is_quantity" else both
+        if field == "period" or field == "base":
+            same = scope[f"{field}_1"].map(_period) == scope[f"{field}_2"].map(_period)
+        elif field in ("is_quantity", "is_change", "each_year"):
+            same = scope[f"{field}_1"].map(_truth) == scope[f"{field}_2"].map(_truth)
+        else:
+            same = scope[f"{field}_1"].astype(str) == scope[f"{field}_2"].astype(str)
+        n, agree = len(scope), int(same.sum())
+        lo, hi = wilson_interval(agree, n)
+        rows.append(
+            {
+                "field": field,
+                "n": n,
+                "agree": agree,
+                "agreement": round(agree / n, 4) if n else math.nan,
+                "ci_low": round(lo, 4),
+                "ci_high": round(hi, 4),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -23,8 +23,22 @@ from .reading import accuracy_table, compare_readings
 
 __all__ = ["ANNOTATION_COLUMNS", "read_annotations", "read_concepts", "stage_validity"]
 
-ANNOTATION_COLUMNS = ("source_id", "start", "end", "text", "is_quantity", "frame", "is_change", "base",
-                      "each_year", "concept", "unit", "period", "geography", "note")
+ANNOTATION_COLUMNS = (
+    "source_id",
+    "start",
+    "end",
+    "text",
+    "is_quantity",
+    "frame",
+    "is_change",
+    "base",
+    "each_year",
+    "concept",
+    "unit",
+    "period",
+    "geography",
+    "note",
+)
 
 
 def read_annotations(path: Path, texts: dict[str, str]) -> pd.DataFrame:
@@ -40,9 +54,10 @@ def read_annotations(path: Path, texts: dict[str, str]) -> pd.DataFrame:
         raise SonlaError(f"{path}: missing column(s) {', '.join(missing)}")
     frame = frame[frame["source_id"].isin(texts)].reset_index(drop=True)
     for number, row in enumerate(frame.itertuples(index=False), start=2):
-        if texts[row.source_id][int(row.start):int(row.end)] != row.text:
-            raise SonlaError(f"{path}, row {number}: {row.text!r} is not at {row.start}–{row.end} "
-                             f"of {row.source_id}")
+        if texts[row.source_id][int(row.start) : int(row.end)] != row.text:
+            raise SonlaError(
+                f"{path}, row {number}: {row.text!r} is not at {row.start}–{row.end} of {row.source_id}"
+            )
     return frame
 
 
@@ -55,12 +70,21 @@ def read_concepts(path: Path) -> dict[str, str]:
 
 
 def _empty() -> dict[str, object]:
-    return {READING_ACCURACY.path: pd.DataFrame(columns=READING_ACCURACY.columns),
-            READING_COMPARISON.path: pd.DataFrame(columns=READING_COMPARISON.columns)}
+    return {
+        READING_ACCURACY.path: pd.DataFrame(columns=READING_ACCURACY.columns),
+        READING_COMPARISON.path: pd.DataFrame(columns=READING_COMPARISON.columns),
+    }
 
 
-def stage_validity(sources: list[Source], inputs: dict[str, object],
-                   annotations_dir: Path | None = None) -> dict[str, object]:
+# Folders of texts written for the study, each with its manifest and annotations, and the
+# corpus name it is reported under: `unseen` (written for the study and used while the rules
+# were developed) and `heldout` (written later, sealed: measured, never used to develop rules).
+HELD_OUT = (("unseen", "unseen"), ("heldout", "heldout"))
+
+
+def stage_validity(
+    sources: list[Source], inputs: dict[str, object], annotations_dir: Path | None = None
+) -> dict[str, object]:
     """Compare the published claims (and the held-out texts' claims) with the hand annotations."""
     folder = Path(annotations_dir or config.ANNOTATIONS_DIR)
     claims = inputs[CLAIMS.path]
@@ -70,11 +94,14 @@ def stage_validity(sources: list[Source], inputs: dict[str, object],
         texts = {s.source_id: s.text for s in sources}
         annotations = read_annotations(folder / "claims.csv", texts)
         comparisons.append(compare_readings(annotations, claims, concepts, "sources"))
-    unseen = folder / "unseen"
-    if (unseen / "sources.csv").is_file():
-        held_out = load_sources(unseen / "sources.csv", unseen)
-        annotations = read_annotations(unseen / "annotations.csv", {s.source_id: s.text for s in held_out})
-        comparisons.append(compare_readings(annotations, extract_all(held_out), concepts, "unseen"))
+    for name, corpus in HELD_OUT:
+        texts_dir = folder / name
+        if (texts_dir / "sources.csv").is_file():
+            held_out = load_sources(texts_dir / "sources.csv", texts_dir)
+            annotations = read_annotations(
+                texts_dir / "annotations.csv", {s.source_id: s.text for s in held_out}
+            )
+            comparisons.append(compare_readings(annotations, extract_all(held_out), concepts, corpus))
     if not comparisons:
         return _empty()
     comparison = pd.concat(comparisons, ignore_index=True)
