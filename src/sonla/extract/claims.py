@@ -35,6 +35,7 @@ from .context import (
     INHERITED,
     STATED,
     clause_bounds,
+    duration_span,
     ends_after,
     geography_of,
     indicator_of,
@@ -98,6 +99,8 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: Fra
                              any(h.target for h in stack), origin == STATED and ends_after(period, year), frames,
                              previous)
         period = _period_for(reading, period, origin, year)
+        if rules.unit_families.get(claim.unit) == "duration":
+            period = duration_span(layout, claim, bounds[2]) or period
     return {
         "claim_id": f"{source_id}-{claim.start:06d}",
         "source_id": source_id,
@@ -130,10 +133,16 @@ def _period_for(reading: Reading, period: str, origin: str, year: str) -> str:
 
     A period inherited from a heading or the title that ends after the source's date (a
     report on the 2025–2030 term) dates the targets under it, not the facts stated there: a
-    fact is dated by its source (the population "now").
+    fact is dated by its source (the population "now"). A change measured against a year or
+    the start of a term, with only an inherited span, is dated at the end of that span: when the
+    new level was reached (the codebook's reading, data/annotations/CODEBOOK.md).
     """
     if origin == INHERITED and reading.frame != "target" and ends_after(period, year):
         return year
+    # A change against a year or the start of a term is dated when the new level was reached.
+    if origin == INHERITED and reading.is_change and "-" in period and (
+            reading.base == "term_start" or reading.base[:1].isdigit()):
+        return period[-4:]
     return period
 
 

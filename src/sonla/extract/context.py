@@ -15,7 +15,7 @@ from ..text.lexicon import Rules
 from .layout import Heading, Layout, first_geo, sentence_index
 from .quantities import Claim
 
-__all__ = ["Bounds", "clause_bounds", "qualify", "indicator_of", "period_of", "stated_period", "ends_after",
+__all__ = ["Bounds", "clause_bounds", "duration_span", "qualify", "indicator_of", "period_of", "stated_period", "ends_after",
            "geography_of", "level_of", "STATED", "CARRIED", "INHERITED"]
 
 # (sentence start, clause start, clause end, sentence end) around a claim.
@@ -141,7 +141,7 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
     follow = FOLLOWING_YEAR.match(layout.folded if not layout.ocr else layout.text, claim.end)
     if follow and claim.unit != "times":  # "gấp 1,6 lần năm 2020": the year is the base
         return re.sub(r"\s*[-–]\s*", "-", next(g for g in follow.groups() if g)), STATED
-    in_clause = _last_before(layout.periods, clause_start, claim.start)
+    in_clause = _clause_period(layout, clause_start, claim.start)
     if in_clause:
         return in_clause, STATED
     # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
@@ -152,7 +152,8 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
         return in_lead, STATED
     # "Đến nay", "hiện nay": the state at the time of writing.
     if layout.source_year and (_any_between(layout.present, clause_start, claim.start)
-                               or _any_between(layout.present, sent_start, lead_end)):
+                               or _any_between(layout.present, sent_start, lead_end)
+                               or _footnote_opens_present(layout, claim.start)):
         return layout.source_year, STATED
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
@@ -171,8 +172,50 @@ def _lead_in_present(layout: Layout, lo: int, hi: int) -> bool:
     """Whether a sentence starting in [lo, hi) opens with a present-time wording ("Đến nay, …")."""
     first = bisect.bisect_left(layout.sentence_starts, lo)
     last = bisect.bisect_left(layout.sentence_starts, hi)
-    return any(_any_between(layout.present, s, s + LEAD_IN_CHARS)
-               for s in layout.sentence_starts[first:last])
+    return any(_any_between(layout.present, s, s + 3) for s in layout.sentence_starts[first:last])
+
+
+def _attached(layout: Layout, mention_start: int) -> bool:
+    """Whether a year mention belongs to the number right before it: "63 hộ (2024)", "28,6% năm 2020"."""
+    return bool(ATTACHED_YEAR.search(layout.text, max(0, mention_start - 30), mention_start))
+
+
+ATTACHED_YEAR = re.compile(r"\d[\d.,%]*(?:\s+[^\W\d]+){0,2}\s*(?:\(|(?:cuối |đầu )?năm\s)$")
+
+
+def _clause_period(layout: Layout, lo: int, hi: int) -> str:
+    """The last period mention in [lo, hi) that does not belong to another number."""
+    i = bisect.bisect_left(layout.periods, (hi, -1, ""))
+    while i and layout.periods[i - 1][0] >= lo:
+        start, _, period = layout.periods[i - 1]
+        if not _attached(layout, start):
+            return period
+        i -= 1
+    return ""
+
+
+# A duration or an anniversary spans the years written right after it: "16 năm thành lập thành phố
+# (26/10/2008 - 26/10/2024)", "4 năm liên tục từ 2020 đến 2023", "5 năm liền 2020-2024".
+DURATION_SPAN = re.compile(r"[^;.]{0,80}?(?:\(\s*(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*[-–]\s*(?:\d{1,2}/\d{1,2}/)?"
+                           r"((?:19|20)\d\d)\s*\)|(?:từ (?:năm )?)?((?:19|20)\d\d)\s*(?:[-–]|đến(?: năm)?)\s*"
+                           r"((?:19|20)\d\d)(?!\d))")
+
+
+def duration_span(layout: Layout, claim: Claim, clause_end: int) -> str:
+    """The span of years a duration measures, when written right after it in its clause, or ""."""
+    m = DURATION_SPAN.match(layout.text, claim.end, max(claim.end, clause_end))
+    if not m:
+        return ""
+    years = [g for g in m.groups() if g]
+    return f"{years[0]}-{years[1]}"
+
+
+def _footnote_opens_present(layout: Layout, pos: int) -> bool:
+    """Whether ``pos`` is in a footnote body that opens with a present-time wording ("4 Đến nay, …")."""
+    for start, end, _ in layout.footnotes:
+        if start <= pos < end:
+            return _any_between(layout.present, start, start + 6)
+    return False
 
 
 def ends_after(period: str, year: str) -> bool:
