@@ -485,7 +485,8 @@ READING_COMPARISON = Table(
         _field("start", "integer", "Start offset of the annotated span.", required=True, minimum=0),
         _field("end", "integer", "End offset of the annotated span.", minimum=0),
         _field("text", "string", "The annotated span."),
-        _field("claim_id", "string", "The claim whose span holds the annotation's first digit; empty if none."),
+        _field("claim_id", "string",
+               "The claim whose span holds the annotation's first digit; empty if none."),
         _field("claim_kind", "string", "That claim's kind."),
         _field("hand_is_quantity", "boolean", "The annotator calls the number a quantity."),
         _field("read_is_quantity", "boolean", "The pipeline calls it a quantity."),
@@ -496,8 +497,8 @@ READING_COMPARISON = Table(
                                              "data/annotations/concepts.csv)" if name == "indicator" else "")
                    + "."),
             _field(f"read_{name}", "boolean" if name == "each_year" else "string",
-                   f"Pipeline's reading: {name}" + (" (claims.csv column concept)" if name == "indicator" else "")
-                   + "."),
+                   f"Pipeline's reading: {name}"
+                   + (" (claims.csv column concept)" if name == "indicator" else "") + "."),
             _field(f"ok_{name}", "boolean", f"Whether the two readings of {name} agree."),
         )),
         _field("concept_words", "string", "The annotator's words for what the number measures."),

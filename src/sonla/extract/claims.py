@@ -47,8 +47,8 @@ from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds,
 from .quantities import Claim
 from .reading import FrameRules, Reading, load_frame_rules, read_frame
 
-__all__ = ["extract_claims", "extract_all", "check_offsets", "check_indicators", "stage_claims", "indicator_key",
-           "concept_of"]
+__all__ = ["extract_claims", "extract_all", "check_offsets", "check_indicators", "stage_claims",
+           "indicator_key", "concept_of"]
 
 
 @lru_cache(maxsize=1024)
@@ -60,8 +60,10 @@ def _clean(text: str) -> str:
 def indicator_key(concept: str, level: str) -> str:
     """An indicator is a concept at one level of government: ``poverty_rate@commune``.
 
-    >>> indicator_key("poverty_rate", "district"), indicator_key("poverty_rate", ""), indicator_key("", "commune")
-    ('poverty_rate@district', 'poverty_rate', '')
+    >>> indicator_key("poverty_rate", "district"), indicator_key("poverty_rate", "")
+    ('poverty_rate@district', 'poverty_rate')
+    >>> indicator_key("", "commune")
+    ''
     """
     return f"{concept}@{level}" if concept and level else concept
 
@@ -95,12 +97,12 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: Fra
         year = layout.source_year
         index = sentence_index(layout, claim.start)
         previous = layout.folded[slice(*layout.sentences[index - 1])] if index else ""
+        future = origin == STATED and ends_after(period, year)
         reading = read_frame(layout.folded, claim.start, claim.end, bounds, claim.unit,
-                             any(h.target for h in stack), origin == STATED and ends_after(period, year), frames,
-                             previous)
+                             any(h.target for h in stack), future, frames, previous)
         period = _period_for(reading, period, origin, year)
         if rules.unit_families.get(claim.unit) == "duration":
-            period = duration_span(layout, claim, bounds[2]) or period
+            period = duration_span(layout, claim, bounds[3]) or period
     return {
         "claim_id": f"{source_id}-{claim.start:06d}",
         "source_id": source_id,

@@ -15,8 +15,8 @@ from ..text.lexicon import Rules
 from .layout import Heading, Layout, first_geo, sentence_index
 from .quantities import Claim
 
-__all__ = ["Bounds", "clause_bounds", "duration_span", "qualify", "indicator_of", "period_of", "stated_period", "ends_after",
-           "geography_of", "level_of", "STATED", "CARRIED", "INHERITED"]
+__all__ = ["Bounds", "clause_bounds", "duration_span", "qualify", "indicator_of", "period_of",
+           "stated_period", "ends_after", "geography_of", "level_of", "STATED", "CARRIED", "INHERITED"]
 
 # (sentence start, clause start, clause end, sentence end) around a claim.
 Bounds = tuple[int, int, int, int]
@@ -110,7 +110,8 @@ def _any_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool
 FOLLOWING_YEAR = re.compile(r"\s*(?:\(\s*|,\s*)?(?:vào\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+|\()"
                             r"((?:19|20)\d\d)(?![\d\s]*[-–])|\s*\(((?:19|20)\d\d)\)"
                             r"|\s*\(((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\)")
-LEAD_IN_CHARS = 25  # a year this near the start of a sentence ("Năm 2024, …", "Giai đoạn 2021 – 2023, …") dates it
+# A year this near the start of a sentence ("Năm 2024, …", "Giai đoạn 2021 – 2023, …") dates it.
+LEAD_IN_CHARS = 25
 
 
 def _lead_in_periods(layout: Layout, lo: int, hi: int) -> str:
@@ -196,8 +197,9 @@ def _clause_period(layout: Layout, lo: int, hi: int) -> str:
 
 # A duration or an anniversary spans the years written right after it: "16 năm thành lập thành phố
 # (26/10/2008 - 26/10/2024)", "4 năm liên tục từ 2020 đến 2023", "5 năm liền 2020-2024".
-DURATION_SPAN = re.compile(r"[^;.]{0,80}?(?:\(\s*(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*[-–]\s*(?:\d{1,2}/\d{1,2}/)?"
-                           r"((?:19|20)\d\d)\s*\)|(?:từ (?:năm )?)?((?:19|20)\d\d)\s*(?:[-–]|đến(?: năm)?)\s*"
+DURATION_SPAN = re.compile(r"[^;.]{0,80}?(?:\(\s*(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*[-–]\s*"
+                           r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*\)"
+                           r"|(?:từ (?:năm )?)?((?:19|20)\d\d)\s*(?:[-–]|đến(?: năm)?)\s*"
                            r"((?:19|20)\d\d)(?!\d))")
 
 

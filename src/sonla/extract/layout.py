@@ -187,7 +187,8 @@ def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
     for hit in _place_mentions(text, folded, rules) if text else []:
         if any(abs(hit[0] - pos) < 4 for pos in listed):
             continue  # a listed place wins ("phường Tô Hiệu" is to-hieu-ward)
-        if subjects_only and sentence_starts is not None and not _subject(folded, hit[0], sentence_starts, rules):
+        if subjects_only and sentence_starts is not None \
+                and not _subject(folded, hit[0], sentence_starts, rules):
             continue
         hits.append(hit)
     hits.sort()
@@ -307,7 +308,8 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                                 and not rules.result_heading.search(folded[s:e])))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
     sentence_starts = [s for s, _ in sentences]
-    subject_geos = _geo_mentions(folded, rules, subjects_only=True, sentence_starts=sentence_starts, text=text)
+    subject_geos = _geo_mentions(folded, rules, subjects_only=True, sentence_starts=sentence_starts,
+                                 text=text)
     title = fold(source.title_vi) if ocr else lower_text(source.title_vi)
     title_periods = _period_mentions(title, rules)
     title_geos = _geo_mentions(title, rules, text=source.title_vi)

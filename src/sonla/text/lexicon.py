@@ -300,7 +300,8 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
                            _compile(rf"(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
                            bool(g.get("subject_only", False)), g.get("level", ""))
                  for g in context["geographies"])
-    place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})[ \t]+(?=\w)", "place_levels"),
+    place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})[ \t]+(?=\w)",
+                                             "place_levels"),
                                     p["suffix"], p["level"],
                                     _compile(rf"^(?:{_alternation(p['not_names'])})(?!{LETTER})", "not_names")
                                     if p.get("not_names") else None)
@@ -321,14 +322,16 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
         indicators=tuple(indicators), geographies=geos,
         old_ward=_compile(alt(context["old_ward_markers"]), "old_ward_markers"),
         period_range=_compile(_fold_pattern(context["period_range"], exact), "period_range"),
-        period_from_to=_compile(_fold_pattern(context.get("period_from_to", "(?!)"), exact), "period_from_to"),
+        period_from_to=_compile(_fold_pattern(context.get("period_from_to", "(?!)"), exact),
+                                "period_from_to"),
         period_year=_compile(_fold_pattern(context["period_year"], exact), "period_year"),
         not_period=_ends_before(context["not_period"], "not_period", exact),
         present=_compile(rf"(?<!{LETTER})(?:{alt(context.get('present_markers', ['(?!)']))})(?!{LETTER})",
                          "present_markers"),
         place_levels=place_levels, place_name_words=int(context.get("place_name_words", 4)),
         level_markers=markers, levels=levels,
-        result_heading=_compile(alt(context.get("result_heading_markers", ["(?!)"])), "result_heading_markers"),
+        result_heading=_compile(alt(context.get("result_heading_markers", ["(?!)"])),
+                                "result_heading_markers"),
         document_before=_compile(rf"(?<!{LETTER})(?:{alt(nonq['document_words'])})(?:\s+{word('số')})?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),

@@ -28,8 +28,8 @@ def below_floor(current: pd.DataFrame, floor: pd.DataFrame, corpus: str, field: 
         return f"{corpus}/{field}: no longer measured (published {was.accuracy:.4f})"
     row = now.iloc[0]
     if row.accuracy < was.accuracy - 1 / max(int(row.n), 1) - 1e-9:
-        return (f"{corpus}/{field}: accuracy {row.accuracy:.4f} ({row.correct}/{row.n}) is below the published "
-                f"{was.accuracy:.4f} by more than one annotated number")
+        return (f"{corpus}/{field}: accuracy {row.accuracy:.4f} ({row.correct}/{row.n}) is below the "
+                f"published {was.accuracy:.4f} by more than one annotated number")
     return None
 
 
