@@ -37,5 +37,6 @@ BOOK_DIR = ROOT / "book"
 BUILD_DIR = ROOT / "_build"
 # What a build of the book reads besides the package and the processed data: copies of the
 # project (the benchmark's clean builds, the tests' temporary projects) take these.
-BOOK_PARTS = ("data/raw", "data/bench", "data/annotations", "notebooks", "book", "scripts", "_static", "_extra",
+BOOK_PARTS = ("data/raw", "data/bench", "data/annotations", "notebooks", "book", "scripts", "_static",
+              "_extra",
               "requirements.txt", "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")
