@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("sonla.extract",),
     ("sonla.fidelity",),
     ("sonla.reconcile",),
+    ("sonla.validity",),
     ("sonla.datapackage", "sonla.pipeline"),
     ("sonla.build", "sonla.chapters"),
     ("sonla.cli",),  # the `sonla` command: runs the others' modules, imported by nobody

@@ -29,6 +29,7 @@ __all__ = [
     "ROOT",
     "RAW_DIR",
     "PROCESSED_DIR",
+    "ANNOTATIONS_DIR",
     "MANIFEST",
     "RULES_DIR",
     "NOTEBOOKS_DIR",
@@ -105,6 +106,8 @@ def check_install() -> None:
 
 RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = ROOT / "data" / "processed"
+# Hand annotations (never written by the pipeline): the yardstick of the validity studies.
+ANNOTATIONS_DIR = ROOT / "data" / "annotations"
 MANIFEST = RAW_DIR / "sources.csv"
 RULES_DIR = PACKAGE_DIR / "rules"
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -112,5 +115,6 @@ BOOK_DIR = ROOT / "book"
 BUILD_DIR = ROOT / "_build"
 # What a build of the book reads besides the package and the processed data: copies of the
 # project (the benchmark's clean builds, the tests' temporary projects) take these.
-BOOK_PARTS = ("data/raw", "data/bench", "notebooks", "book", "scripts", "_static", "_extra",
+BOOK_PARTS = ("data/raw", "data/bench", "data/annotations", "notebooks", "book", "scripts", "_static",
+              "_extra",
               "requirements.txt", "pyproject.toml", "Makefile", "_toc.yml", "_config.yml")

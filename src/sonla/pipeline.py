@@ -41,6 +41,7 @@ from .publish import (
 from .reconcile.accuracy import stage_findings_accuracy
 from .reconcile.stage import stage_findings
 from .sources import Source
+from .validity.stage import stage_validity
 
 __all__ = ["Stage", "STAGES", "encode", "run_stages", "run_pipeline", "write_if_changed"]
 
@@ -95,8 +96,10 @@ STAGES: list[Stage] = [
     # (sonla.fidelity.dependence.dependence_tasks / pair_passages), gathered in a fixed order.
     Stage("dependence", stage_dependence),
     Stage("findings", stage_findings, reads=("claims.csv", "dependence.csv")),
-    Stage("validity", stage_findings_accuracy, reads=("claims.csv", "findings.csv", "dependence.csv")),
+    Stage("findings-validity", stage_findings_accuracy,
+          reads=("claims.csv", "findings.csv", "dependence.csv")),
     Stage("alignment", stage_alignment),
+    Stage("reading-validity", stage_validity, reads=("claims.csv",)),
     Stage("datapackage", stage_datapackage, reads=ALL, published=True),
 ]
 

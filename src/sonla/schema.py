@@ -22,7 +22,7 @@ __all__ = [
     "FINDINGS_ACCURACY",
     "INDICATORS", "INDICATOR_COLUMNS", "SOURCE_PROFILES", "PROFILE_COLUMNS",
     "OCR_ALIGNMENT", "OCR_METRICS", "OCR_ERROR_CLASSES", "OCR_NUMBERS", "OCR_FOOTNOTES",
-    "OCR_REPEATS", "REPAIRED_TEXT",
+    "OCR_REPEATS", "REPAIRED_TEXT", "READING_ACCURACY", "READING_COMPARISON",
 ]
 
 
@@ -148,16 +148,22 @@ CLAIMS = Table(
                "about, at_least, target, projected, estimated, increase, decrease, reached; "
                "empty when none.", vocabulary="qualifiers"),
         _field("indicator", "string",
-               "Canonical indicator key from src/sonla/rules/indicators.yaml; empty if unmapped.",
-               vocabulary="indicators"),
+               "What the quantity measures and at which level of government: `concept@level` "
+               "(poverty_rate@district: the city's poor-household rate; poverty_rate@commune: a "
+               "ward's). One indicator holds one concept, one unit family and one level (checked on "
+               "every build). Empty if the quantity has no concept.",
+               pattern=r"[a-z0-9_]+(@[a-z]+)?"),
         _field("period", "string",
                "YYYY or YYYY-YYYY the claim refers to, from its clause or sentence, paragraph, "
                "heading or the source title (a date: its own year, or the source's year for a "
                "day and month); empty if unknown.", pattern=r"\d{4}(-\d{4})?"),
         _field("geography", "string",
-               "son-la-city, to-hieu-ward (the new ward), the old wards (chieng-le-old, "
-               "to-hieu-old, quyet-thang-old, quyet-tam-old) or son-la-province; empty if unknown.",
-               vocabulary="geographies"),
+               "The place the claim is about: a listed place (src/sonla/rules/context.yaml: "
+               "son-la-city, to-hieu-ward (the new ward), the old wards chieng-le-old, to-hieu-old, "
+               "quyet-thang-old, quyet-tam-old, son-la-province, vietnam), commune-level (the "
+               "commune-level authorities in general), or a place recognised by pattern: its "
+               "name folded and its level (muong-bu-commune, hun-village); empty if unknown.",
+               pattern=r"[a-z0-9]+(-[a-z0-9]+)*"),
         _field("sentence", "string",
                "The sentence the claim stands in, whitespace collapsed (identical for claims "
                "of the same sentence).", required=True),
@@ -165,6 +171,31 @@ CLAIMS = Table(
                "Quantities only: decimal places as written (98,89% → 2), the reported precision "
                "for GRIM-style checks.", minimum=0),
         _field("qualifiers", "string", "Every qualifier found, strongest first, separated by ';'."),
+        _field("frame", "string",
+               "Quantities only: what kind of figure it is (src/sonla/rules/frames.yaml): actual (a "
+               "level achieved or observed), estimate (a level for a period not yet closed), "
+               "target (a goal or plan), change (an increase, decrease or excess by an amount).",
+               enum=["actual", "estimate", "target", "change"]),
+        _field("base", "string",
+               "Quantities only: what a change, or a ratio to a yardstick, is measured against: a "
+               "year or period (2020), plan, estimate (the budget estimate), term_start, "
+               "previous_year; empty when the text does not say.",
+               pattern=r"\d{4}(-\d{4})?|plan|estimate|term_start|previous_year"),
+        _field("each_year", "boolean",
+               "Quantities only: the figure is said to hold for every year of its period "
+               "(hằng năm, mỗi năm), not a total or an average."),
+        _field("is_change", "boolean",
+               "Quantities only: the number measures a change (tăng X, giảm X, vượt X, gấp X lần), not "
+               "a level; a target can be a change."),
+        _field("concept", "string",
+               "Quantities only: the concept key from src/sonla/rules/indicators.yaml (what is "
+               "counted or measured); empty if no wording was found (see the claims chapter's "
+               "list of unmapped quantities by reason).", vocabulary="indicators"),
+        _field("level", "string",
+               "Quantities only: the level of government of the geography: country, province, "
+               "district (Sơn La city until July 2025, a district), commune (wards and communes), "
+               "village; empty if unknown.", enum=["country", "province", "district", "commune",
+                                                    "village"]),
     ),
 )
 CLAIM_COLUMNS = CLAIMS.columns
@@ -528,10 +559,71 @@ OCR_REPEATS = Table(
     ),
 )
 
+# --------------------------------------------------------------------------- validity of the reading
+
+_READ_FIELDS = ("frame", "base", "each_year", "indicator", "unit", "period", "geography")
+
+READING_COMPARISON = Table(
+    path="reading_comparison.csv",
+    title="Hand reading against the pipeline's reading, per annotated number",
+    description="Every number of data/annotations/ (the five sources' sample and the held-out texts) with "
+                "the hand reading (hand_*), the pipeline's reading of the matched claim (read_*) and "
+                "whether they agree (ok_*; empty where the field is not scored: a number that the "
+                "annotator or the pipeline does not call a quantity). Produced by sonla.validity.",
+    primary_key=("corpus", "source_id", "start"),
+    fields=(
+        _field("corpus", "string", "sources (the five sources), unseen (texts written for the study, used "
+               "while the rules were developed) or heldout (written later, sealed).",
+               required=True, enum=["sources", "unseen", "heldout"]),
+        _field("source_id", "string", "The annotated text.", required=True),
+        _field("start", "integer", "Start offset of the annotated span.", required=True, minimum=0),
+        _field("end", "integer", "End offset of the annotated span.", minimum=0),
+        _field("text", "string", "The annotated span."),
+        _field("claim_id", "string",
+               "The claim whose span holds the annotation's first digit; empty if none."),
+        _field("claim_kind", "string", "That claim's kind."),
+        _field("hand_is_quantity", "boolean", "The annotator calls the number a quantity."),
+        _field("read_is_quantity", "boolean", "The pipeline calls it a quantity."),
+        _field("ok_is_quantity", "boolean", "They agree."),
+        *(f for name in _READ_FIELDS for f in (
+            _field(f"hand_{name}", "boolean" if name == "each_year" else "string",
+                   f"Hand reading: {name}" + (" (the concept words mapped to a concept key by "
+                                             "data/annotations/concepts.csv)" if name == "indicator" else "")
+                   + "."),
+            _field(f"read_{name}", "boolean" if name == "each_year" else "string",
+                   f"Pipeline's reading: {name}"
+                   + (" (claims.csv column concept)" if name == "indicator" else "") + "."),
+            _field(f"ok_{name}", "boolean", f"Whether the two readings of {name} agree."),
+        )),
+        _field("concept_words", "string", "The annotator's words for what the number measures."),
+        _field("note", "string", "The annotator's note."),
+    ),
+)
+
+READING_ACCURACY = Table(
+    path="reading_accuracy.csv",
+    title="How accurately the pipeline reads its sources",
+    description="Accuracy per field of the pipeline's reading against hand annotation, with a Wilson 95% "
+                "interval, for the five sources and for held-out texts. Produced by sonla.validity.",
+    primary_key=("corpus", "field"),
+    fields=(
+        _field("corpus", "string", "sources, unseen or heldout.", required=True,
+               enum=["sources", "unseen", "heldout"]),
+        _field("field", "string", "The field scored.", required=True,
+               enum=["is_quantity", *_READ_FIELDS]),
+        _field("n", "integer", "Numbers scored.", minimum=0),
+        _field("correct", "integer", "Numbers read as the annotator read them.", minimum=0),
+        _field("accuracy", "number", "correct / n."),
+        _field("ci_low", "number", "Wilson 95% interval, lower bound."),
+        _field("ci_high", "number", "Wilson 95% interval, upper bound."),
+    ),
+)
+
 # Every published table, in the order datapackage.json lists them.
 TABLES: dict[str, Table] = {t.path: t for t in (
     CLAIMS, FINDINGS, INDICATORS, DEPENDENCE, FINDINGS_ACCURACY, SOURCE_PROFILES, OCR_ALIGNMENT,
-    OCR_METRICS, OCR_ERROR_CLASSES, OCR_NUMBERS, OCR_FOOTNOTES, OCR_REPEATS,
+    OCR_METRICS, OCR_ERROR_CLASSES, OCR_NUMBERS, OCR_FOOTNOTES, OCR_REPEATS, READING_ACCURACY,
+    READING_COMPARISON,
 )}
 
 REPAIRED_TEXT = TextFile(

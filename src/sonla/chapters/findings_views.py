@@ -15,6 +15,7 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..extract.claims import concept_of
 from ..reconcile.intervals import claim_interval
 from ..reconcile.params import Params
 from ..reconcile.registry import find_findings
@@ -89,7 +90,7 @@ def gloss(claim: pd.Series | dict) -> str:
         number = f"{_num(value)}%"
     else:
         number = f"{_num(value)} {labels.unit_gloss.get(unit, unit.replace('_', ' '))}".strip()
-    label = labels.indicator_label.get(str(claim.get("indicator", "") or ""), "")
+    label = labels.indicator_label.get(concept_of(str(claim.get("indicator", "") or "")), "")
     period = str(claim.get("period", "") or "")
     parts = [f"{qualifier} {number}".strip()]
     if label:

@@ -143,7 +143,7 @@ def classify_number(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
     if suffix:
         return Claim(s, suffix.end(), "identifier")
     window = folded[max(0, s - 30):s]
-    if rules.document_before.search(window):
+    if rules.document_before.search(window) and not unit_after:  # "vượt kế hoạch 5%" is no "Kế hoạch 5"
         return Claim(s, e, "identifier")
     if rules.name_before.search(window) and not unit_after:
         return Claim(s, e, "name_number")

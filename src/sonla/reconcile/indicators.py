@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..extract.claims import concept_of
 from ..schema import INDICATOR_COLUMNS
 from ..sources import Source
 from ..text.lexicon import load_labels
@@ -118,8 +119,8 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
                if related else "")
         )
         rows.append({
-            "indicator": indicator, "label_en": labels.indicator_label.get(indicator, ""),
-            "theme": labels.indicator_theme.get(indicator, ""), "period": period,
+            "indicator": indicator, "label_en": labels.indicator_label.get(concept_of(indicator), ""),
+            "theme": labels.indicator_theme.get(concept_of(indicator), ""), "period": period,
             "geography": geography, "preferred_value": value_text(best),
             "value_low": lo, "value_high": hi, "unit": unit, "status": status,
             "sources": ";".join(sorted({row["source_id"] for row in group} | {

@@ -62,6 +62,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..extract.claims import concept_of
 from ..schema import FINDING_COLUMNS
 from ..sources import Source
 from ..text.lexicon import load_labels
@@ -156,7 +157,7 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
         finding["flag"] = is_flag(finding)
     themes = load_labels().indicator_theme
     frame = pd.DataFrame(findings, columns=[c for c in FINDING_COLUMNS if c != "theme"])
-    frame["theme"] = [themes.get(i.split(";")[0], "") for i in frame["indicator"]]
+    frame["theme"] = [themes.get(concept_of(i.split(";")[0]), "") for i in frame["indicator"]]
     frame = frame.drop_duplicates("finding_id")
     return frame.sort_values(["kind", "finding_id"]).reset_index(drop=True)[FINDING_COLUMNS]
 
