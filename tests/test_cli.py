@@ -87,4 +87,4 @@ def test_make_test_runs_lint_first_and_make_test_fast_skips_the_slow_parts():
 
 def test_scripts_holds_only_what_is_not_part_of_the_package():
     assert sorted(p.name for p in (config.ROOT / "scripts").iterdir() if p.suffix == ".py") == [
-        "annotation_sheet.py", "sync_environment.py"]
+        "annotation_sheet.py", "findings_sheet.py", "sync_environment.py"]

@@ -29,7 +29,7 @@ STALE = b"source_id,characters\nstale,1\n"  # what a successful run would overwr
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project copy whose processed data a successful run would change."""
-    root = copy_project(tmp_path / "project", parts=("data/raw", "data/processed"))
+    root = copy_project(tmp_path / "project", parts=("data/raw", "data/annotations", "data/processed"))
     for path in (root / "data/processed").glob("*.csv"):
         path.write_bytes(STALE)
     return root
@@ -245,10 +245,10 @@ def test_the_data_stamp_depends_on_the_pipeline_code_only():
 
     package = config.PACKAGE_DIR
     code = {p.relative_to(package).as_posix() for p in pipeline_code_files()}
-    expected = {p.relative_to(package).as_posix() for sub in ("text", "extract", "fidelity", "reconcile")
-                for p in (package / sub).glob("*.py")}
+    stages = ("text", "extract", "fidelity", "reconcile", "validity", "schema")
+    expected = {p.relative_to(package).as_posix() for sub in stages for p in (package / sub).glob("*.py")}
     expected |= {p.relative_to(package).as_posix() for p in config.RULES_DIR.glob("*.yaml")}
-    expected |= {"pipeline.py", "sources.py", "schema.py", "datapackage.py", "publish.py", "config.py"}
+    expected |= {"pipeline.py", "sources.py", "datapackage.py", "publish.py", "config.py"}
     assert expected <= code
     assert not {p for p in code if p.startswith(("chapters/", "build/")) or p in ("cli.py", "__main__.py")}
 

@@ -31,7 +31,8 @@ from sonla import config, publish
 from sonla.errors import SonlaError
 from sonla.sources import read_manifest
 
-PARTS = ("data/raw", "data/processed", "data/bench", "notebooks", "pyproject.toml", "requirements.txt")
+PARTS = ("data/raw", "data/annotations", "data/processed", "data/bench", "notebooks", "pyproject.toml",
+         "requirements.txt")
 
 
 @pytest.fixture
@@ -280,6 +281,6 @@ def test_files_beside_the_raw_data_are_inputs_too(project):
     before = publish.inputs_fingerprint(raw / "sources.csv", raw)
     (project / "data/bench/results.csv").write_text("changed\n", encoding="utf-8")
     assert publish.inputs_fingerprint(raw / "sources.csv", raw) == before
-    (project / "data/annotations").mkdir()
+    (project / "data/annotations").mkdir(exist_ok=True)
     (project / "data/annotations/sample.csv").write_text("claim_id,reading\n", encoding="utf-8")
     assert publish.inputs_fingerprint(raw / "sources.csv", raw) != before

@@ -84,8 +84,8 @@ def _check_not_emptied(out_dir: Path, outputs: dict[str, bytes], manifest: Path 
     emptied = []
     for name, data in outputs.items():
         path = out_dir / name
-        if name in schema.TABLES and not _data_rows(data) and path.is_file() \
-                and _data_rows(path.read_bytes()):
+        if name in schema.TABLES and not schema.TABLES[name].from_annotations and not _data_rows(data) \
+                and path.is_file() and _data_rows(path.read_bytes()):
             emptied.append(name)
     if emptied:
         where = manifest or "the source manifest"

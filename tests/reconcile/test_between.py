@@ -73,9 +73,12 @@ def test_scope_difference_when_the_bases_differ():
     assert kinds(run([a, b], [ca, cb])) == [("scope_difference", "unresolved")]
 
 
-@pytest.mark.parametrize("qualifier, expected", [("target", []), ("", [("value_conflict", "contradiction")])],
+@pytest.mark.parametrize("qualifier, expected", [("target", [("target_outcome", "explained")]),
+                                                 ("", [("value_conflict", "contradiction")])],
                          ids=["target-vs-actual", "control-actual-vs-actual"])
 def test_targets_are_not_compared_with_actuals(qualifier, expected):
+    """A target and a result are never a value conflict, nor consistent: the result is measured
+    against the target (short of it: explained); two results of one cell are a conflict."""
     a = make_source("a", "Phấn đấu đạt 250 tỷ đồng.")
     b = make_source("b", "Thu ngân sách đạt 236,4 tỷ đồng.")
     ca = make_claims(a, [("250 tỷ đồng", 250, "bn_vnd", qualifier, "budget_revenue", "2025")])

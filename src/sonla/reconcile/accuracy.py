@@ -142,8 +142,6 @@ def stage_findings_accuracy(sources: list[Source], inputs: dict[str, object],
     """
     path = Path(root or config.ROOT) / ANNOTATION
     if not path.is_file():
-        print(f"note: {ANNOTATION} does not exist yet (draw the blind sheet with scripts/findings_sheet.py "
-              "and code it); findings_accuracy.csv is written without rows", file=sys.stderr)
         return {FINDINGS_ACCURACY.path: pd.DataFrame(columns=FINDINGS_ACCURACY.columns)}
     claims, findings = inputs[CLAIMS.path], inputs[FINDINGS.path]
     if not isinstance(claims, pd.DataFrame) or not isinstance(findings, pd.DataFrame):

@@ -1,19 +1,32 @@
 """Every published file of ``data/processed/``: its columns, their types and their descriptions.
 
-A leaf module (it imports nothing from the package): the stages take their column lists from
+A leaf package (it imports nothing from the rest of the package): the stages take their column lists from
 here and :mod:`sonla.datapackage` turns the same definitions into ``datapackage.json`` and
 validates every table against them, so the data dictionary cannot drift from the data.
 
 A :class:`Table` is one CSV; a :class:`TextFile` a family of plain-text files (one per source).
 Constraints are Frictionless Table Schema constraints; a field whose allowed values are the keys
 of a rule file names that ``vocabulary`` instead, and the data-package stage reads the rules.
-To publish a new table: define it here, list it in :data:`TABLES`, and write it from a stage.
+To publish a new table: define it here (or in the module of its stage), list it in
+:data:`TABLES`, and write it from a stage.
+
+The definitions are split by stage (``base``: the building blocks; ``fidelity``, ``validity``:
+those stages' tables); everything is imported here, so ``from sonla.schema import CLAIMS`` is
+the one way to reach them. The package imports nothing from the rest of ``sonla``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from .base import Field, Table, TextFile, _field
+from .fidelity import (
+    OCR_ALIGNMENT,
+    OCR_ERROR_CLASSES,
+    OCR_FOOTNOTES,
+    OCR_METRICS,
+    OCR_NUMBERS,
+    OCR_REPEATS,
+)
+from .validity import READING_ACCURACY, READING_COMPARISON
 
 __all__ = [
     "Field", "Table", "TextFile", "TABLES", "TEXT_FILES",
@@ -24,69 +37,6 @@ __all__ = [
     "OCR_ALIGNMENT", "OCR_METRICS", "OCR_ERROR_CLASSES", "OCR_NUMBERS", "OCR_FOOTNOTES",
     "OCR_REPEATS", "REPAIRED_TEXT", "READING_ACCURACY", "READING_COMPARISON",
 ]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One column: Table Schema ``type``, optional ``constraints`` and a description for readers."""
-
-    name: str
-    type: str
-    description: str
-    constraints: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    vocabulary: str = ""  # a rule vocabulary (see sonla.datapackage.VOCABULARIES) that is the enum
-
-
-def _field(name: str, type_: str, description: str, vocabulary: str = "", **constraints: object) -> Field:
-    return Field(name, type_, description, MappingProxyType(constraints), vocabulary)
-
-
-@dataclass(frozen=True)
-class Table:
-    """One published CSV: file name, title, description, fields in column order, primary key."""
-
-    path: str
-    title: str
-    description: str
-    fields: tuple[Field, ...]
-    primary_key: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return self.path.removesuffix(".csv")
-
-    @property
-    def columns(self) -> list[str]:
-        return [f.name for f in self.fields]
-
-
-@dataclass(frozen=True)
-class TextFile:
-    """Plain-text files published one per source: ``pattern`` with ``{source_id}``."""
-
-    pattern: str
-    title: str
-    description: str
-
-    def path_for(self, source_id: str) -> str:
-        """The file name of this family for one source.
-
-        >>> REPAIRED_TEXT.path_for("appendix-ocr")
-        'appendix-ocr.repaired.txt'
-        """
-        return self.pattern.format(source_id=source_id)
-
-    def source_of(self, path: str) -> str | None:
-        """The source id of a file name of this family, or None.
-
-        >>> REPAIRED_TEXT.source_of("appendix-ocr.repaired.txt"), REPAIRED_TEXT.source_of("claims.csv")
-        ('appendix-ocr', None)
-        """
-        head, _, tail = self.pattern.partition("{source_id}")
-        if path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail):
-            return path[len(head):len(path) - len(tail)]
-        return None
-
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -344,6 +294,7 @@ FINDINGS_ACCURACY = Table(
     description="Precision, sensitivity and specificity of the reconciliation rules against "
                 "data/annotations/findings.csv (comparisons coded blind to the rules), with Wilson 95% "
                 "intervals. Produced by sonla.reconcile.accuracy; empty until the annotation exists.",
+    from_annotations=True,
     primary_key=("measure",),
     fields=(
         _field("measure", "string", "precision (flags that are true inconsistencies), sensitivity (true "
@@ -391,233 +342,6 @@ SOURCE_PROFILES = Table(
     ),
 )
 PROFILE_COLUMNS = SOURCE_PROFILES.columns
-
-# --------------------------------------------------------------------------- the OCR tables
-
-_PAIR = (
-    _field("document_id", "string", "The document both copies are copies of (manifest).", required=True),
-    _field("ref_source_id", "string", "The reference copy: the copy with the best text layer.",
-           required=True),
-    _field("ocr_source_id", "string", "The copy aligned with the reference.", required=True),
-)
-_PAIR_KEY = ("document_id", "ref_source_id", "ocr_source_id")
-
-OCR_ALIGNMENT = Table(
-    path="ocr_alignment.csv",
-    title="Alignment of the copies of one document",
-    description="One row per aligned span of a copy and its reference (runs of exactly equal words "
-                "merged), in the order of the reference; offsets point into the raw files. "
-                "Produced by sonla.fidelity.",
-    # No primary key: the rows are keyed by their order (checking a seven-column key cost more
-    # than validating the rest of the table).
-    fields=(
-        *_PAIR[:2],
-        _field("ref_start", "integer", "Start offset of the span in the reference's raw text.",
-               required=True, minimum=0),
-        _field("ref_end", "integer",
-               "End offset (exclusive); equal to ref_start where the reference has nothing (the "
-               "insertion point).", required=True, minimum=0),
-        _field("ref_text", "string", "The reference's raw text of the span (raw[ref_start:ref_end])."),
-        _PAIR[2],
-        _field("ocr_start", "integer", "Start offset of the span in the copy's raw text.",
-               required=True, minimum=0),
-        _field("ocr_end", "integer", "End offset (exclusive); equal to ocr_start where the copy has nothing.",
-               required=True, minimum=0),
-        _field("ocr_text", "string", "The copy's raw text of the span (raw[ocr_start:ocr_end])."),
-        _field("op", "string", "equal, replace, insert (only the copy has text) or delete (only the "
-               "reference has).", required=True, enum=["equal", "replace", "insert", "delete"]),
-        _field("error_class", "string",
-               "The span's primary error class (src/sonla/rules/ocr_error_classes.yaml, most specific "
-               "first); empty for an equal span.", vocabulary="ocr_error_classes"),
-        _field("error_classes", "string",
-               "Every classified character edit of the span: class:count;class:count ..."),
-        _field("char_edits", "integer", "Levenshtein distance of the two sides as written (NFC, white "
-               "space collapsed).", minimum=0),
-        _field("folded_edits", "integer", "Levenshtein distance of the two sides folded (no marks, lower "
-               "case).", minimum=0),
-        _field("ref_chars", "integer", "Characters of the reference side (NFC, white space collapsed).",
-               minimum=0),
-        _field("moved", "boolean", "True for a span of a block the copy has at another place (a footnote "
-               "a page break moved)."),
-        _field("region", "string", "title (a leading block only one copy has) or body.", required=True,
-               enum=["title", "body"]),
-        _field("repaired_text", "string",
-               "The same span in the repaired copy (<source_id>.repaired.txt)."),
-    ),
-)
-OCR_METRICS = Table(
-    path="ocr_metrics.csv",
-    title="Error rates of the copies",
-    description="Tidy measurements of each copy against its reference: character and word error rates "
-                "at three folding levels, over the whole texts and along the alignment, for the copy and "
-                "its repair; number agreement; title block and moved text. Produced by sonla.fidelity.",
-    primary_key=(*_PAIR_KEY, "metric", "level", "scope", "copy"),
-    fields=(
-        *_PAIR,
-        _field("metric", "string",
-               "cer, wer (character and word error rate), title_block_chars, numbers_identical, "
-               "numbers_spurious or moved_chars.", required=True),
-        _field("level", "string", "exact (NFC, white space collapsed), no_diacritics (marks removed, đ → d) "
-               "or folded (also lower case).", required=True, enum=["exact", "no_diacritics", "folded"]),
-        _field("scope", "string", "document (the whole texts) or aligned (along the alignment, title block "
-               "left out, moved blocks compared where they are).", required=True,
-               enum=["document", "aligned"]),
-        _field("copy", "string", "ocr (the copy), repaired (its repair) or ref (the reference).",
-               required=True, enum=["ocr", "repaired", "ref"]),
-        _field("value", "number", "errors / total (6 decimals); 0 when total is 0.", minimum=0),
-        _field("errors", "integer", "Edits, or the count measured.", minimum=0),
-        _field("total", "integer", "Reference length (characters or words), or the count compared with.",
-               minimum=0),
-    ),
-)
-OCR_ERROR_CLASSES = Table(
-    path="ocr_error_classes.csv",
-    title="Error classes of the copies",
-    description="Per copy and error class (src/sonla/rules/ocr_error_classes.yaml, most specific first): "
-                "spans with the class, spans where it is primary, character edits. "
-                "Produced by sonla.fidelity.",
-    primary_key=(*_PAIR_KEY, "error_class"),
-    fields=(
-        *_PAIR,
-        _field("error_class", "string", "Error class key.", required=True, vocabulary="ocr_error_classes"),
-        _field("label", "string", "Its English label (from the rules file).", required=True),
-        _field("spans", "integer", "Aligned spans with at least one edit of this class.", minimum=0),
-        _field("primary_spans", "integer", "Spans whose primary class this is.", minimum=0),
-        _field("char_edits", "integer", "Character edits of this class.", minimum=0),
-    ),
-)
-OCR_NUMBERS = Table(
-    path="ocr_numbers.csv",
-    title="Numbers of the reference and what the copy has at their place",
-    description="Every number written in the reference (footnote markers left out) and the aligned text "
-                "of the copy. Produced by sonla.fidelity.",
-    primary_key=(*_PAIR_KEY, "ref_start"),
-    fields=(
-        *_PAIR,
-        _field("ref_start", "integer", "Start offset of the number in the reference.", required=True,
-               minimum=0),
-        _field("ref_end", "integer", "End offset (exclusive).", required=True, minimum=0),
-        _field("ref_number", "string", "The number as written in the reference.", required=True),
-        _field("ocr_start", "integer", "Start offset of the aligned span in the copy; -1 when unaligned.",
-               minimum=-1),
-        _field("ocr_end", "integer", "End offset of the aligned span; -1 when unaligned.", minimum=-1),
-        _field("ocr_text", "string", "The copy's raw text of the aligned span."),
-        _field("status", "string",
-               "identical (the same number is in the aligned span), changed (another number is), lost "
-               "(no number is) or unaligned (the copy has nothing at this place).", required=True,
-               enum=["identical", "changed", "lost", "unaligned"]),
-        _field("moved", "boolean", "True when the number lies in a moved block."),
-    ),
-)
-OCR_FOOTNOTES = Table(
-    path="ocr_footnotes.csv",
-    title="Footnotes of the reference in both copies",
-    description="Each footnote of the reference (marker glued to a word, numbered body line) and where "
-                "its marker and body are in the copy. Offsets are -1 where not found. "
-                "Produced by sonla.fidelity.",
-    primary_key=(*_PAIR_KEY, "number"),
-    fields=(
-        *_PAIR,
-        _field("number", "integer", "The footnote's number (1, 2, 3, ... in text order).", required=True,
-               minimum=1),
-        _field("ref_marker_start", "integer", "Offset of the marker's digits in the reference.", minimum=0),
-        _field("ref_marker_text", "string", "The word the marker is glued to, as written."),
-        _field("ocr_marker_start", "integer", "Offset of the aligned word in the copy.", minimum=-1),
-        _field("ocr_marker_text", "string", "The copy's aligned text."),
-        _field("marker_survived", "boolean", "True when the copy still has the marker's digits glued to "
-               "the word."),
-        _field("ref_body_start", "integer", "Start of the footnote body in the reference.", minimum=-1),
-        _field("ref_body_end", "integer", "End of the body in the reference.", minimum=-1),
-        _field("ref_continued_start", "integer", "Start of its continuation after a page break.",
-               minimum=-1),
-        _field("ocr_body_start", "integer", "Start of the aligned body in the copy.", minimum=-1),
-        _field("ocr_body_end", "integer", "End of the aligned body in the copy.", minimum=-1),
-        _field("ocr_continued_start", "integer", "Start of the aligned continuation in the copy.",
-               minimum=-1),
-        _field("ref_body_text", "string", "The body (and continuation) in the reference, white space "
-               "collapsed."),
-        _field("ocr_body_text", "string", "The aligned body in the copy, white space collapsed."),
-        _field("body_moved", "boolean", "True when the copy has the body at another place."),
-    ),
-)
-OCR_REPEATS = Table(
-    path="ocr_repeats.csv",
-    title="Passages repeated within one copy",
-    description="Passages of at least twelve folded words that occur twice in one copy of a document "
-                "(first and second occurrence). Produced by sonla.fidelity.",
-    primary_key=(*_PAIR_KEY, "source_id", "first_start", "second_start"),
-    fields=(
-        *_PAIR,
-        _field("source_id", "string", "The copy the passage is repeated in.", required=True),
-        _field("first_start", "integer", "Start offset of the first occurrence.", required=True, minimum=0),
-        _field("first_end", "integer", "End offset of the first occurrence.", minimum=0),
-        _field("second_start", "integer", "Start offset of the second occurrence.", required=True,
-               minimum=0),
-        _field("second_end", "integer", "End offset of the second occurrence.", minimum=0),
-        _field("tokens", "integer", "Words in the passage.", minimum=1),
-        _field("text", "string", "The first occurrence, white space collapsed."),
-    ),
-)
-
-# --------------------------------------------------------------------------- validity of the reading
-
-_READ_FIELDS = ("frame", "base", "each_year", "indicator", "unit", "period", "geography")
-
-READING_COMPARISON = Table(
-    path="reading_comparison.csv",
-    title="Hand reading against the pipeline's reading, per annotated number",
-    description="Every number of data/annotations/ (the five sources' sample and the held-out texts) with "
-                "the hand reading (hand_*), the pipeline's reading of the matched claim (read_*) and "
-                "whether they agree (ok_*; empty where the field is not scored: a number that the "
-                "annotator or the pipeline does not call a quantity). Produced by sonla.validity.",
-    primary_key=("corpus", "source_id", "start"),
-    fields=(
-        _field("corpus", "string", "sources (the five sources), unseen (texts written for the study, used "
-               "while the rules were developed) or heldout (written later, sealed).",
-               required=True, enum=["sources", "unseen", "heldout"]),
-        _field("source_id", "string", "The annotated text.", required=True),
-        _field("start", "integer", "Start offset of the annotated span.", required=True, minimum=0),
-        _field("end", "integer", "End offset of the annotated span.", minimum=0),
-        _field("text", "string", "The annotated span."),
-        _field("claim_id", "string",
-               "The claim whose span holds the annotation's first digit; empty if none."),
-        _field("claim_kind", "string", "That claim's kind."),
-        _field("hand_is_quantity", "boolean", "The annotator calls the number a quantity."),
-        _field("read_is_quantity", "boolean", "The pipeline calls it a quantity."),
-        _field("ok_is_quantity", "boolean", "They agree."),
-        *(f for name in _READ_FIELDS for f in (
-            _field(f"hand_{name}", "boolean" if name == "each_year" else "string",
-                   f"Hand reading: {name}" + (" (the concept words mapped to a concept key by "
-                                             "data/annotations/concepts.csv)" if name == "indicator" else "")
-                   + "."),
-            _field(f"read_{name}", "boolean" if name == "each_year" else "string",
-                   f"Pipeline's reading: {name}"
-                   + (" (claims.csv column concept)" if name == "indicator" else "") + "."),
-            _field(f"ok_{name}", "boolean", f"Whether the two readings of {name} agree."),
-        )),
-        _field("concept_words", "string", "The annotator's words for what the number measures."),
-        _field("note", "string", "The annotator's note."),
-    ),
-)
-
-READING_ACCURACY = Table(
-    path="reading_accuracy.csv",
-    title="How accurately the pipeline reads its sources",
-    description="Accuracy per field of the pipeline's reading against hand annotation, with a Wilson 95% "
-                "interval, for the five sources and for held-out texts. Produced by sonla.validity.",
-    primary_key=("corpus", "field"),
-    fields=(
-        _field("corpus", "string", "sources, unseen or heldout.", required=True,
-               enum=["sources", "unseen", "heldout"]),
-        _field("field", "string", "The field scored.", required=True,
-               enum=["is_quantity", *_READ_FIELDS]),
-        _field("n", "integer", "Numbers scored.", minimum=0),
-        _field("correct", "integer", "Numbers read as the annotator read them.", minimum=0),
-        _field("accuracy", "number", "correct / n."),
-        _field("ci_low", "number", "Wilson 95% interval, lower bound."),
-        _field("ci_high", "number", "Wilson 95% interval, upper bound."),
-    ),
-)
 
 # Every published table, in the order datapackage.json lists them.
 TABLES: dict[str, Table] = {t.path: t for t in (
