@@ -264,7 +264,7 @@ def data_is_current(manifest: Path, raw_dir: Path, out_dir: Path, stamp: Path | 
     """
     stamp = Path(stamp or DATA_STAMP)
     recorded = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else ""
-    if recorded != f"{inputs_fingerprint(manifest, raw_dir)} {Path(out_dir).resolve()}":
+    if recorded != _stamp_text(manifest, raw_dir, out_dir):
         return "the raw data, the pipeline's code or rules, or the requirements changed since the last run"
     try:
         check_published(out_dir)
@@ -273,11 +273,19 @@ def data_is_current(manifest: Path, raw_dir: Path, out_dir: Path, stamp: Path | 
     return ""
 
 
+def _stamp_text(manifest: Path, raw_dir: Path, out_dir: Path) -> str:
+    """The inputs, the output folder and the published set (its descriptor's sha256): a set published
+    by a run that was killed before it recorded its inputs is never taken for the current one."""
+    descriptor = Path(out_dir) / "datapackage.json"
+    published = hashlib.sha256(descriptor.read_bytes()).hexdigest() if descriptor.is_file() else "-"
+    return f"{inputs_fingerprint(manifest, raw_dir)} {Path(out_dir).resolve()} {published}"
+
+
 def record_inputs(manifest: Path, raw_dir: Path, out_dir: Path, stamp: Path | None = None) -> None:
     """Remember that ``out_dir`` was written from the current inputs (after a successful run)."""
     stamp = Path(stamp or DATA_STAMP)
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    text = f"{inputs_fingerprint(manifest, raw_dir)} {Path(out_dir).resolve()}\n"
+    text = _stamp_text(manifest, raw_dir, out_dir) + "\n"
     tmp = stamp.with_name(stamp.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, stamp)

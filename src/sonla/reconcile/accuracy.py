@@ -28,7 +28,6 @@ chapters then say the study has not been coded yet.
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -149,9 +148,8 @@ def stage_findings_accuracy(sources: list[Source], inputs: dict[str, object],
     coded = read_annotation(path)
     known = set(claims["claim_id"])
     present = coded[[all(c in known for c in key.split(";")) for key in coded["comparison"]]]
-    if len(present) < len(coded):
-        print(f"note: {len(coded) - len(present)} coded comparison(s) of {ANNOTATION} cite claims that "
-              "claims.csv no longer has; they are left out", file=sys.stderr)
+    # Coded comparisons whose claims the corpus no longer has are left out (the table's
+    # `annotated` and `matched` columns say how many).
     dependence = inputs.get(DEPENDENCE.path)
     if not isinstance(dependence, pd.DataFrame):
         dependence = None  # found again from the sources

@@ -187,7 +187,10 @@ def _denominator_finding(a: Row, b: Row) -> Row:
         "which. The later statement is preferred as the current count."
     )
     gap = value_gap(share[0], share[1]) if max(share) <= 100 else None
-    return make_finding("denominator_change", "between:denominator", [earlier, later], "unresolved",
+    # Totals of different dates can both hold (the yardstick changed in between): no flag.
+    dated = earlier["eff_period"] != later["eff_period"]
+    rule = "between:denominator-dated" if dated else "between:denominator"
+    return make_finding("denominator_change", rule, [earlier, later], "unresolved",
                         grade("unresolved", gap), later, explanation)
 
 

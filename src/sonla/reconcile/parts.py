@@ -354,12 +354,14 @@ def _sum_finding(total: Row, parts: list[Row], text: str, words: dict, closing: 
     for part in parts[1:]:
         strict_sum = strict_sum + strict_interval(part)
     last = max(int(total["end"]), int(parts[-1]["end"]))
-    tail = re.split(r"[,;.\n]", text[last:last + 40])[0]  # the words that describe the last part
+    # The words that describe the last part, to the end of its clause: they may hold commas
+    # ("08 dự án theo hình thức đấu giá, đấu thầu và khác").
+    tail = re.split(r"[;.(]", text[last:last + 80])[0]
     span = text[min(int(total["start"]), int(parts[0]["start"])):last] + tail
     remainder = _has(fold_words(span), words["remainder_words"])
     gap = interval_gap(ti, summed)
     where = "followed" if not closing else "preceded"
-    cap = None
+    cap, rule = None, "within:parts"
     if relate(ti, summed) != "disjoint" and relate(strict, strict_sum) == "disjoint":
         status = "explained"
         verdict = ("taken at face value the parts and the total exclude each other, and only the "
@@ -376,14 +378,14 @@ def _sum_finding(total: Row, parts: list[Row], text: str, words: dict, closing: 
     elif closing:
         return None  # parts before a total that fall short: more likely additions than a partition
     else:
-        status, cap = "unresolved", "low"
+        status, cap, rule = "unresolved", "low", "within:parts-short"
         verdict = ("the parts add up to less than the total: the list may be incomplete (an "
                    "enumeration of examples), or a part is missing")
     explanation = (
         f"In {total['source_id']}, the total “{quote(total)}” (allowing {ti}) is {where} by parts "
         f"{listed} = {fmt(point)} (allowing {summed}): {verdict}."
     )
-    return make_finding("sum_mismatch", "within:parts", [total] + parts, status, grade(status, gap, cap=cap),
+    return make_finding("sum_mismatch", rule, [total] + parts, status, grade(status, gap, cap=cap),
                         total, explanation)
 
 
