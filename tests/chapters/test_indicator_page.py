@@ -17,14 +17,14 @@ def _claims(indicator: str) -> pd.DataFrame:
 
 
 def test_wordings_are_spans_of_the_sentences_as_written():
-    found = page.wordings(_claims("public_investment_total"), "public_investment_total")
+    found = page.wordings(_claims("public_investment_total@district"), "public_investment_total@district")
     assert "đầu tư công với tổng mức đầu tư" in set(found["wording"])
     assert not found["sources"].str.contains("OCR").any()  # the weaker copy adds no wording
     assert found["claims"].is_monotonic_decreasing
 
 
 def test_claim_points_have_years_frames_and_labels():
-    points = page.claim_points(_claims("urbanisation_rate"))
+    points = page.claim_points(_claims("urbanisation_rate@district"))
     assert set(points["frame"]) <= {"actual", "estimate", "target", "change"}
     row = points[points["value"] == 69.38].iloc[0]
     assert (row["start"], row["end"], row["place"], row["unit"]) == (2024, 2024, "Sơn La city", "%")
@@ -45,10 +45,10 @@ def test_the_figure_draws_targets_hollow():
 
 
 def test_tables_link_claims_and_name_places():
-    claims = _claims("urbanisation_rate")
+    claims = _claims("urbanisation_rate@district")
     html = page.claims_table(claims, prefix="../")
     assert 'href="../sources/report.html#claim-' in html and "Sơn La city" in html
-    rows = book.load_processed("indicators.csv").query("indicator == 'urbanisation_rate'")
+    rows = book.load_processed("indicators.csv").query("indicator == 'urbanisation_rate@district'")
     assert "claims allow" in page.preferred_table(rows)
 
 

@@ -24,8 +24,11 @@ some of its rows with ``path#column=value`` (for example
 whose ``column`` equals ``value`` enter the fingerprint, so a profile page
 re-executes when *its* manifest row changes, not when another source's does.
 ``path#column~=value`` keeps the rows whose ``;``-separated ``column`` lists
-``value`` (a finding names all its indicators); it may keep none, since an
-indicator need not have a finding, whereas ``=`` must match a row.
+``value`` (a finding names all its indicators). No row may match (a source without
+numbers has no claims, an indicator need not have a finding): the header alone is hashed.
+Before a notebook executes, the processed data is checked as a set
+(:func:`sonla.publish.check_published`); ``sonla notebooks`` removes the executed
+notebooks no declared run writes (a removed source's profile, a renamed run's output).
 
 Executed notebooks are post-processed so that two runs give identical bytes:
 papermill's timings are stripped and the injected-parameters cell is hidden
@@ -37,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import contextlib
 import csv
 import functools
 import glob
@@ -45,7 +47,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -54,14 +55,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from ..io import read_yaml, write_text_atomic
+from ..publish import check_published
 from ..reconcile.pages import indicator_pages
 from ..sources import read_manifest
-from .markup import escape_markdown
+from .executed import failed_cell, fill_figure_names, kernel_stderr_filtered, set_title, strip_volatile
 
 __all__ = ["Run", "RunError", "load_runs", "fingerprint", "code_fingerprint", "stale_runs",
-           "execute_one", "execute_runs", "main"]
+           "execute_one", "execute_runs", "remove_undeclared", "main"]
 
 RUNS_FILE = config.NOTEBOOKS_DIR / "runs.yml"
 BUILD_MANIFEST = config.BOOK_DIR / "build-manifest.json"
@@ -69,7 +72,6 @@ BUILD_MANIFEST = config.BOOK_DIR / "build-manifest.json"
 # (the installed package, wherever it lives) and the pinned requirements.
 CODE_GLOBS = ("**/*.py", "rules/**/*")
 REQUIREMENTS = "requirements.txt"
-HIDDEN_TAGS = ("remove-cell",)
 # Seconds a kernel may take to start (papermill's default, 60, is too short on a loaded machine).
 KERNEL_START_TIMEOUT = 300
 # What `foreach:` may expand over: a name and the rows (dicts of text fields) it gives.
@@ -210,21 +212,19 @@ def _csv_rows(path: Path, column: str, value: str) -> bytes:
     """The header and the rows of a CSV whose ``column`` equals ``value``, as CSV bytes.
 
     ``column~`` (from ``path#column~=value``) keeps the rows whose ``;``-separated ``column``
-    lists ``value``, and may keep none. Raises :class:`RunError` if the column does not exist,
-    or if ``=`` matches no row.
+    lists ``value``. No row may match (the header alone is returned). Raises
+    :class:`RunError` if the column does not exist.
     """
     listed = column.endswith("~")
     column = column.removesuffix("~")
     operator = "~=" if listed else "="
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if column not in (reader.fieldnames or []):
             raise RunError(f"input {path}#{column}{operator}{value}: {path.name} has no column {column!r}")
         rows = [row for row in reader
                 if (value in row[column].split(";") if listed else row[column] == value)]
         header = list(reader.fieldnames or [])
-    if not rows and not listed:
-        raise RunError(f"input {path}#{column}={value}: no row with {column} = {value!r}")
     out = io.StringIO()
     writer = csv.DictWriter(out, header, lineterminator="\n")
     writer.writeheader()
@@ -322,89 +322,6 @@ def read_build_manifest(path: Path | None = None) -> dict[str, str]:
     return recorded
 
 
-def set_title(nb, title: str) -> None:
-    """Replace the first ``# `` heading of the notebook with ``# {title}`` (markup escaped)."""
-    title = escape_markdown(title)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            lines = cell.source.split("\n")
-            for i, line in enumerate(lines):
-                if line.startswith("# "):
-                    lines[i] = f"# {title}"
-                    cell.source = "\n".join(lines)
-                    return
-
-
-def fill_figure_names(nb, parameters: dict) -> None:
-    """Fill ``{parameter}`` placeholders in figure labels, so each run's labels are unique.
-
-    A template executed once per source labels its figures ``fig-x-{source_id}``.
-    """
-    for cell in nb.cells:
-        figure = cell.metadata.get("mystnb", {}).get("figure", {})
-        if "name" in figure:
-            figure["name"] = figure["name"].format(**parameters)
-
-
-def strip_volatile(nb) -> None:
-    """Remove timings and other run-specific metadata, hide the injected parameters."""
-    papermill_meta = nb.metadata.get("papermill", {})
-    nb.metadata["papermill"] = {k: papermill_meta[k] for k in ("parameters",) if k in papermill_meta}
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            cell["id"] = "injected-parameters"  # papermill draws a random id
-        if "injected-parameters" in tags or "parameters" in tags:
-            cell.metadata["tags"] = sorted(set(tags) | set(HIDDEN_TAGS))
-
-
-def _failed_cell(template: Path, source: str, index: int) -> str:
-    """Name the template cell that raised: its index in the template, id and first line.
-
-    Papermill's index counts the injected-parameters cell; the template's does not,
-    so the cell is found by its source.
-    """
-    import nbformat
-
-    cells = nbformat.read(template, as_version=4).cells
-    for number, cell in enumerate(cells):
-        if cell.cell_type == "code" and cell.source == source:
-            index, cell_id = number, cell.get("id", "?")
-            break
-    else:
-        cell_id = "?"
-    first = next((line for line in source.splitlines() if line.strip()), "").strip()
-    return f"cell {index} (id {cell_id}: `{first[:60]}`)"
-
-
-# Printed by every ipykernel 7 started over loopback TCP (see TOOLCHAIN.md), and by a kernel that
-# jupyter_client interrupts while shutting it down after the last cell: harmless, and noise.
-KERNEL_NOISE = re.compile(r"Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel")
-
-
-@contextlib.contextmanager
-def _kernel_stderr_filtered():
-    """Collect what kernels write to stderr (file descriptor 2) and pass it on without known noise."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as capture:
-        os.dup2(capture.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            capture.seek(0)
-            lines = capture.read().decode("utf-8", errors="replace").splitlines(keepends=True)
-            kept = "".join(line for line in lines if not KERNEL_NOISE.search(line))
-            if kept.strip():
-                sys.stderr.write(kept)
-                sys.stderr.flush()
-
-
 def execute_one(run: Run) -> str:
     """Execute one run into a temporary file, then replace its output atomically.
 
@@ -419,7 +336,7 @@ def execute_one(run: Run) -> str:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     where = f"{run.template} → {run.output}"
-    with tempfile.TemporaryDirectory(prefix="sonla-run-") as tmp, _kernel_stderr_filtered():
+    with tempfile.TemporaryDirectory(prefix="sonla-run-") as tmp, kernel_stderr_filtered():
         scratch = Path(tmp) / run.output_path.name
         run.output_path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -433,7 +350,7 @@ def execute_one(run: Run) -> str:
                 start_timeout=KERNEL_START_TIMEOUT,
             )
         except PapermillExecutionError as err:
-            cell = _failed_cell(run.template_path, err.source, err.cell_index)
+            cell = failed_cell(run.template_path, err.source, err.cell_index)
             raise RunError(
                 f"{where}: {cell} raised {err.ename}: {err.evalue} (previous executed version kept)"
             ) from None
@@ -479,6 +396,8 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
     manifest_path = Path(manifest_path or BUILD_MANIFEST)
     recorded = read_build_manifest(manifest_path)
     stale, wanted = stale_runs(runs, recorded, force=force)
+    if stale:
+        check_published()  # never execute a chapter on a damaged or mixed set of tables
     skipped = 0
     if only:
         selected = [r for r in stale if _selected(r, only)]
@@ -511,12 +430,49 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
         print(f"notebooks: {len(done)} executed, {len(failures)} failed in "
               f"{time.perf_counter() - started:.1f} s", flush=True)
     if failures:
-        raise RunError("notebook execution failed:\n  " + "\n  ".join(failures))
+        raise RunError(f"notebook execution failed ({len(failures)} of {len(stale)}):\n  "
+                       + "\n  ".join(failures))
     return done
 
 
+def remove_undeclared(runs: list[Run], book_dir: Path | None = None) -> list[Path]:
+    """Remove every executed notebook under ``book/`` that none of ``runs`` writes; return them.
+
+    Every ``.ipynb`` under ``book/`` is an executed chapter (hand-written pages are Markdown).
+    """
+    book_dir = Path(book_dir or config.BOOK_DIR)
+    declared = {run.output_path.resolve() for run in runs}
+    removed = [path for path in sorted(book_dir.rglob("*.ipynb"))
+               if ".ipynb_checkpoints" not in path.parts and path.resolve() not in declared]
+    for path in removed:
+        path.unlink()
+        print(f"  removed  {path} (no run declares it)", flush=True)
+    return removed
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Execute the book's notebooks with papermill.")
+    """``sonla notebooks``: execute the declared runs that are stale (errors raise, named)."""
+    parser = ArgumentParser(prog="sonla notebooks", description=NOTEBOOKS_HELP)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    runs = load_runs(args.runs)
+    if args.dry_run:
+        stale, _ = stale_runs(runs, read_build_manifest(), force=args.force)
+        for run in stale:
+            if not args.only or _selected(run, args.only):
+                print(run.output)
+        return 0
+    if Path(args.runs).resolve() == RUNS_FILE.resolve():
+        remove_undeclared(runs)
+    execute_runs(runs, jobs=args.jobs, force=args.force, only=args.only)
+    return 0
+
+
+NOTEBOOKS_HELP = "Execute the chapters of notebooks/runs.yml whose inputs changed; remove undeclared ones."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``sonla notebooks``."""
     parser.add_argument("--runs", type=Path, default=RUNS_FILE, help="declared runs (YAML)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(),
                         help="notebooks executed in parallel (default: the number of cores)")
@@ -526,21 +482,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(and those whose executed notebook is missing)")
     parser.add_argument("--dry-run", "-n", action="store_true",
                         help="list the runs that would execute (one output per line) and stop")
-    args = parser.parse_args(argv)
-    try:
-        runs = load_runs(args.runs)
-        if args.dry_run:
-            stale, _ = stale_runs(runs, read_build_manifest(), force=args.force)
-            for run in stale:
-                if not args.only or _selected(run, args.only):
-                    print(run.output)
-            return 0
-        execute_runs(runs, jobs=args.jobs, force=args.force, only=args.only)
-    except SonlaError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

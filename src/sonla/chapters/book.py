@@ -9,6 +9,7 @@ import html
 import pandas as pd
 
 from .. import config
+from ..publish import check_published
 from ..reconcile.params import Params
 from ..schema import TABLES
 from ..sources import Source, load_sources, read_manifest
@@ -31,16 +32,23 @@ def parameter_caption(**parameters: object) -> str:
 def as_bool(column: pd.Series, where: str = "") -> pd.Series:
     """A column of ``True``/``False`` (as written in a CSV, or already booleans) as booleans.
 
-    Raises ValueError naming ``where`` and the first value that is neither.
+    An empty cell stays missing (the column is then of ``object`` dtype, as pandas reads it: a
+    reading the annotators did not score, say). Raises ValueError naming ``where`` and the first
+    value that is neither.
 
     >>> as_bool(pd.Series(["True", "False", True])).tolist()
     [True, False, True]
+    >>> as_bool(pd.Series(["True", None])).tolist()
+    [True, nan]
     """
+    missing = column.isna()
     mapped = column.map(lambda v: v if isinstance(v, bool) else {"true": True, "false": False}.get(
         str(v).strip().lower()))
-    bad = column[mapped.isna()]
+    bad = column[mapped.isna() & ~missing]
     if len(bad):
         raise ValueError(f"{where or column.name}: {bad.iloc[0]!r} is not True or False")
+    if missing.any():
+        return mapped.astype(object).where(~missing, float("nan"))
     return mapped.astype(bool)
 
 
@@ -48,12 +56,16 @@ def load_processed(name: str) -> pd.DataFrame:
     """Read a CSV from ``data/processed/`` with its columns typed as ``sonla.schema`` declares them.
 
     Text columns stay strings (an empty cell is missing); ``boolean`` columns become booleans,
-    so no chapter compares with the string "True". Raises FileNotFoundError naming the file and
-    the command that makes it.
+    so no chapter compares with the string "True".
+
+    The processed data is checked first as a set (:func:`sonla.publish.check_published`): a file
+    missing, damaged or edited since the pipeline wrote it, or a set mixed by an interrupted run,
+    raises :class:`~sonla.errors.SonlaError` naming the file and the command that rebuilds it.
     """
+    check_published(config.PROCESSED_DIR)
     path = config.PROCESSED_DIR / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: run `make data` first")
+        raise FileNotFoundError(f"{path} not found: the pipeline does not write it")
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
     table = TABLES.get(name)
     for field in table.fields if table else ():

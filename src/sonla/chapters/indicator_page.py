@@ -1,8 +1,8 @@
 """What an indicator's page shows: its wordings, its claims over time, its findings, its preferred value.
 
 One page per indicator the reconciliation has something to say about
-(:func:`sonla.reconcile.pages.indicator_pages`), from the template ``notebooks/14-indicator.ipynb``;
-the index page ``notebooks/13-indicators.ipynb`` lists them by theme. Everything here reads the
+(:func:`sonla.reconcile.pages.indicator_pages`), from the template ``notebooks/15-indicator.ipynb``;
+the index page ``notebooks/14-indicators.ipynb`` lists them by theme. Everything here reads the
 published tables and the rule files and returns frames, HTML or a figure.
 """
 
@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import config
+from ..extract.claims import concept_of
 from ..fidelity.copies import copy_pairs
 from ..io import read_yaml
 from ..sources import load_sources, read_manifest
@@ -54,13 +55,16 @@ def _source_years() -> dict[str, int]:
 
 
 def _regex(key: str) -> re.Pattern | None:
-    return next((i.regex for i in load_rules().indicators if i.key == key), None)
+    """The patterns of an indicator's concept (indicators.yaml is keyed by concept)."""
+    concept = concept_of(key)
+    return next((i.regex for i in load_rules().indicators if i.key == concept), None)
 
 
 def wordings(claims: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The Vietnamese wordings of indicator ``key`` as its claims' sentences write them.
+    """The Vietnamese wordings of indicator ``key`` (``concept@level`` or a concept) as its claims'
+    sentences write them.
 
-    The indicator's patterns (indicators.yaml) are matched on the folded sentence, which keeps
+    The concept's patterns (indicators.yaml) are matched on the folded sentence, which keeps
     every offset, so each match is a span of the sentence as written; the match nearest before
     the claim is its wording. One row per wording (white space collapsed, case as written, the
     first spelling met), with the claims and sources that use it, most used first. The weaker copy
@@ -205,10 +209,22 @@ def claims_table(claims: pd.DataFrame, prefix: str = "../") -> str:
     return html_table(table, escaped=["claim", "read as"], classes="claims-table")
 
 
+def _witnesses(count: object) -> str:
+    """"<br><small>2 independent witnesses</small>" for a count of ``independent_sources``; "" if none.
+
+    >>> _witnesses(1), _witnesses(None)
+    ('<br><small>1 independent witness</small>', '')
+    """
+    if count is None or pd.isna(count) or str(count).strip() == "":
+        return ""
+    n = int(float(count))  # type: ignore[arg-type]
+    return f"<br><small>{n} independent witness{'' if n == 1 else 'es'}</small>"
+
+
 def preferred_table(rows: pd.DataFrame, indicator: bool = False, prefix: str = "../") -> str:
     """Reconciled rows (indicators.csv): period, place, preferred value and the range its claims
-    allow, status, and the reasoning in words; with ``indicator``, a first column names the
-    indicator, linked to its page (``prefix`` leads to ``book/``)."""
+    allow, status with its independent witnesses, and the reasoning in words; with ``indicator``,
+    a first column names the indicator, linked to its page (``prefix`` leads to ``book/``)."""
     def allowed(r) -> str:
         low, high = labels.number(r["value_low"]), labels.number(r["value_high"])
         unit = labels.unit_label(r["unit"])
@@ -222,12 +238,13 @@ def preferred_table(rows: pd.DataFrame, indicator: bool = False, prefix: str = "
                             f"claims allow {html.escape(allowed(r))}"
                             for v, u, (_, r) in zip(rows["preferred_value"], rows["unit"], rows.iterrows(),
                                                     strict=True)],
-        "status": rows["status"].map(lambda s: str(s).replace("_", " ")),
+        "status": [html.escape(str(s).replace("_", " ")) + _witnesses(r.get("independent_sources"))
+                   for s, (_, r) in zip(rows["status"], rows.iterrows(), strict=True)],
         "why": rows["reasoning"].map(labels.plain_text),
     })
     if indicator:
         table.insert(0, "indicator", [indicator_link(k, f"{prefix}indicators/") for k in rows["indicator"]])
-    return html_table(table, escaped=["indicator", "preferred value"], classes="indicators-table",
+    return html_table(table, escaped=["indicator", "preferred value", "status"], classes="indicators-table",
                       nowrap=["period"])
 
 

@@ -1,12 +1,15 @@
 """Plain labels for readers: the one formatting helper of every table and figure of the book.
 
-The data speaks in keys (``bn_vnd``, ``son-la-city``, ``urbanisation_rate``, ``more_than``,
-``qualifier_conflict``); a reader should see "4,051 billion VND", "Sơn La city", "Urbanisation
-rate", "more than", "qualifier conflict". Every label comes from the rule files — units.yaml
-(``gloss_en``, else ``label_en``), qualifiers.yaml (``gloss_en``), indicators.yaml
-(``label_en``), places.yaml (``en``), themes.yaml (``label_en``) — or, for a key no rule file
-labels (a place the extractor recognised by pattern, a kind of finding), is derived from the
-key itself by :func:`label_from_key`. No label is written in Python.
+The data speaks in keys (``bn_vnd``, ``son-la-city``, ``urbanisation_rate@district``,
+``more_than``, ``qualifier_conflict``); a reader should see "4,051 billion VND", "Sơn La city",
+"Urbanisation rate, city level", "more than", "qualifier conflict". Every label comes from the
+rule files — units.yaml (``gloss_en``, else ``label_en``), qualifiers.yaml (``gloss_en``),
+indicators.yaml (``label_en`` of the concept, the part of an indicator key before ``@``),
+places.yaml (``en`` of a place; ``levels``: the part after ``@``, through
+:mod:`sonla.reconcile.pages`, which names the indicator pages the same way), themes.yaml
+(``label_en``) — or, for a key no rule file labels (a place the extractor recognised by pattern,
+``muong-bu-commune``, ``commune-level``; a kind of finding), is derived from the key itself by
+:func:`label_from_key`. No label is written in Python.
 
 Internal keys stay in the data dictionary, the claim explorer's raw columns and the downloads;
 :func:`internal_keys` lists them, so a test can check that no chapter shows one.
@@ -20,6 +23,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from ..extract.claims import concept_of
+from ..reconcile.pages import page_title
 from ..schema import CLAIM_KINDS, FINDING_KINDS
 from ..sources import read_manifest
 from ..text.lexicon import load_labels, load_rules, rule_file
@@ -136,18 +141,24 @@ def place_name_vi(key: object) -> str:
 
 
 def indicator_label(key: object) -> str:
-    """An indicator key's ``label_en`` (indicators.yaml), else derived from the key.
+    """An indicator in words: its concept's ``label_en`` (indicators.yaml; else derived from the
+    concept key), then, for a ``concept@level`` key, its level (places.yaml ``levels``).
 
-    >>> indicator_label("urbanisation_rate")
-    'Urbanisation rate'
+    >>> indicator_label("urbanisation_rate"), indicator_label("urbanisation_rate@district")
+    ('Urbanisation rate', 'Urbanisation rate, city level')
+    >>> indicator_label("poor_households_unknown@commune")
+    'Poor households unknown, ward and commune level'
     """
     if _missing(key):
         return ""
-    return load_labels().indicator_label.get(str(key)) or label_from_key(str(key))
+    concept = concept_of(str(key))
+    label = load_labels().indicator_label.get(concept) or label_from_key(concept)
+    return page_title(label, str(key))
 
 
 def indicator_themes() -> dict[str, str]:
-    """{indicator key: theme key} (indicators.yaml ``theme``)."""
+    """{concept key: theme key} (indicators.yaml ``theme``; an indicator ``concept@level`` has its
+    concept's theme)."""
     return dict(load_labels().indicator_theme)
 
 
@@ -296,7 +307,9 @@ def yes_no(value: object) -> str:
 def _keyed_labels() -> tuple[re.Pattern, dict[str, str]]:
     """Every internal key that text can carry, with the label :func:`plain_text` puts in its place.
 
-    Theme keys are left out: "party-building" is also an English word in the indicators' labels.
+    An indicator key may carry its level (``urbanisation_rate@district``): the pattern takes the
+    level with it. Theme keys are left out: "party-building" is also an English word in the
+    indicators' labels.
     """
     rules = load_rules()
     found: dict[str, str] = {}
@@ -307,22 +320,29 @@ def _keyed_labels() -> tuple[re.Pattern, dict[str, str]]:
     found.update({k: unit_label(k) for k in rules.unit_labels})
     keys = {k: v for k, v in found.items() if "_" in k or "-" in k}
     pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
-                         + r")(?![\w-])")
+                         + r")(?:@([a-z_]+))?(?![\w-])")
     return pattern, keys
 
 
 def plain_text(text: object) -> str:
     """Text written by the pipeline (an explanation, a reasoning) with its keys in words.
 
-    Keys are recognised whole (a key inside a claim id or a longer key is left alone).
+    Keys are recognised whole (a key inside a claim id or a longer key is left alone); an indicator
+    key with its level is labelled with both.
 
     >>> plain_text("> 4,051 bn_vnd; findings: qualifier_conflict (contradiction) in son-la-city")
     '> 4,051 billion VND; findings: qualifier conflict (contradiction) in Sơn La city'
+    >>> plain_text("urbanisation_rate@district and urbanisation_rate")
+    'Urbanisation rate, city level and Urbanisation rate'
     """
     if _missing(text):
         return ""
     pattern, keys = _keyed_labels()
-    return pattern.sub(lambda m: keys[m.group(1)], str(text))
+
+    def label(match: re.Match) -> str:
+        key, level = match.group(1), match.group(2)
+        return indicator_label(f"{key}@{level}") if level else keys[key]
+    return pattern.sub(label, str(text))
 
 
 def internal_keys(claims: pd.DataFrame | None = None) -> set[str]:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..reconcile.pages import indicator_page_keys
+from ..reconcile.pages import indicator_page_keys, page_name
 from . import labels
 
 __all__ = [
@@ -78,12 +78,13 @@ def _indicator_pages() -> frozenset[str]:
 
 
 def indicator_href(key: str, prefix: str = INDICATOR_PREFIX) -> str:
-    """The link to an indicator's page (``prefix``: from the chapter's folder to ``book/indicators/``).
+    """The link to an indicator's page (``prefix``: from the chapter's folder to ``book/indicators/``;
+    the page is named by :func:`sonla.reconcile.pages.page_name`).
 
-    >>> indicator_href("urbanisation_rate", "../indicators/")
-    '../indicators/urbanisation_rate.html'
+    >>> indicator_href("urbanisation_rate@district", "../indicators/")
+    '../indicators/urbanisation_rate-district.html'
     """
-    return f"{prefix}{key}.html"
+    return f"{prefix}{page_name(key)}.html"
 
 
 def indicator_link(key: str, prefix: str = INDICATOR_PREFIX, pages: Iterable[str] | None = None) -> str:
@@ -91,10 +92,10 @@ def indicator_link(key: str, prefix: str = INDICATOR_PREFIX, pages: Iterable[str
 
     ``pages`` are the indicators with a page (default: :func:`sonla.reconcile.pages.indicator_page_keys`).
 
-    >>> indicator_link("urbanisation_rate", pages={"urbanisation_rate"})
-    '<a href="indicators/urbanisation_rate.html">Urbanisation rate</a>'
-    >>> indicator_link("urbanisation_rate", pages=())
-    'Urbanisation rate'
+    >>> indicator_link("urbanisation_rate@district", pages={"urbanisation_rate@district"})
+    '<a href="indicators/urbanisation_rate-district.html">Urbanisation rate, city level</a>'
+    >>> indicator_link("urbanisation_rate@commune", pages=())
+    'Urbanisation rate, ward and commune level'
     """
     label = html.escape(labels.indicator_label(key))
     if key not in (_indicator_pages() if pages is None else set(pages)):

@@ -59,6 +59,7 @@ class Layout:
     clean: bool
     footnotes: list[tuple[int, int, int]]
     source_year: str
+    present: list[tuple[int, int, str]]  # "đến nay", "hiện nay": the time of writing
     # heading_stack() by the number of headings before a position, computed once each
     stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
 
@@ -83,18 +84,19 @@ def is_heading_line(line: str, folded_line: str, rules: Rules, next_starts_upper
         return 0
     if folded_line.strip().startswith("phan thu "):
         return 1
+    # Numbering decides the level before case does: "III- NHIỆM VỤ, GIẢI PHÁP" is a section
+    # (level 2) inside its part, not a new part because it is written in capitals.
+    match = HEADING_START.match(folded_line)
+    if match and not stripped.endswith((",", ";")) and next_starts_upper:
+        head = match.group(0).strip()
+        if re.match(r"[ivx]", head):
+            return 2
+        if not (re.fullmatch(r"\d{1,2}\.?", head) and not head.endswith(".")):
+            return 2 + head.rstrip(".").count(".") + 1
     letters = [c for c in stripped if c.isalpha()]
     if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         return 1
-    match = HEADING_START.match(folded_line)
-    if not match or stripped.endswith((",", ";")) or not next_starts_upper:
-        return 0
-    head = match.group(0).strip()
-    if re.match(r"[ivx]", head):
-        return 2
-    if re.fullmatch(r"\d{1,2}\.?", head) and not head.endswith("."):
-        return 0
-    return 2 + head.rstrip(".").count(".") + 1
+    return 0
 
 
 def next_line_starts_upper(text: str, line_end: int) -> bool:
@@ -104,7 +106,11 @@ def next_line_starts_upper(text: str, line_end: int) -> bool:
 
 def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     found: dict[int, tuple[int, int, str]] = {}
+    for m in rules.period_from_to.finditer(folded):  # "từ năm 2021 đến năm 2025"
+        found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
     for m in rules.period_range.finditer(folded):
+        if any(s <= m.start() < e for s, e, _ in found.values()):
+            continue
         if not rules.not_period.search(folded[max(0, m.start() - 30):m.start()]):
             found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
     for m in rules.period_year.finditer(folded):
@@ -117,26 +123,74 @@ def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     return sorted(found.values())
 
 
-def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
-                  sentence_starts: list[int] | None = None) -> list[tuple[int, str, str]]:
-    """Geography mentions (position, key, old key).
+def place_key(name: str, suffix: str) -> str:
+    """The geography key of a place recognised by pattern: its name folded, then its level.
 
-    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml counts only
-    among the first words of its sentence or clause (it is then what the sentence is about).
+    >>> place_key("Mường Bú", "commune"), place_key("Chiềng Ngần", "commune")
+    ('muong-bu-commune', 'chieng-ngan-commune')
+    """
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name))) + f"-{suffix}"
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w]*")
+
+
+def _place_mentions(text: str, folded: str, rules: Rules) -> list[tuple[int, str, str]]:
+    """Places named by a level word and a capitalised name ("xã Mường Bú", "bản Hụn")."""
+    hits = []
+    for place in rules.place_levels:
+        for m in place.regex.finditer(folded):
+            words, pos = [], m.end()
+            while len(words) < rules.place_name_words:
+                w = _NAME_WORD.match(text, pos)
+                if not w or not w.group(0)[0].isupper():
+                    break
+                words.append(w.group(0))
+                pos = w.end()
+                gap = re.match(r"[ \t]+", text[pos:pos + 3])  # a name stays on its line
+                if not gap:
+                    break
+                pos += len(gap.group(0))
+            if words and not (place.not_names and place.not_names.match(fold(text[m.end():m.end() + 40]))):
+                key = place_key(" ".join(words), place.suffix)
+                hits.append((m.start(), key, key))
+    return hits
+
+
+def _subject(folded: str, pos: int, sentence_starts: list[int], rules: Rules) -> bool:
+    """Whether a mention at ``pos`` stands among the first words of its sentence or clause."""
+    i = max(0, bisect.bisect_right(sentence_starts, pos) - 1)
+    lead = folded[sentence_starts[i]:pos] if sentence_starts else folded[:pos]
+    parts = re.split(r"[;:]", lead)
+    limit = rules.subject_words if len(parts) == 1 else 2
+    return len(parts[-1].split()) <= limit
+
+
+def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
+                  sentence_starts: list[int] | None = None, text: str = "") -> list[tuple[int, str, str]]:
+    """Geography mentions (position, key, old key): the listed places, then places by pattern.
+
+    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml, and every place
+    recognised by pattern, counts only among the first words of its sentence or clause (it is
+    then what the sentence is about).
     """
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
             if m.start() and folded[m.start() - 1].isalpha():
                 continue
-            if subjects_only and geo.subject_only and sentence_starts is not None:
-                i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
-                lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
-                parts = re.split(r"[;:]", lead)
-                limit = rules.subject_words if len(parts) == 1 else 2
-                if len(parts[-1].split()) > limit:
-                    continue
+            if subjects_only and geo.subject_only and sentence_starts is not None \
+                    and not _subject(folded, m.start(), sentence_starts, rules):
+                continue
             hits.append((m.start(), geo.key, geo.old_key))
+    listed = {pos for pos, _, _ in hits}
+    for hit in _place_mentions(text, folded, rules) if text else []:
+        if any(abs(hit[0] - pos) < 4 for pos in listed):
+            continue  # a listed place wins ("phường Tô Hiệu" is to-hieu-ward)
+        if subjects_only and sentence_starts is not None \
+                and not _subject(folded, hit[0], sentence_starts, rules):
+            continue
+        hits.append(hit)
     hits.sort()
     # A mention inside a longer one ("thành phố" in "thành phố sơn la") counts once.
     kept: list[tuple[int, str, str]] = []
@@ -235,7 +289,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                       rules.ocr_word_readings) if ocr else lower_text(text)
     lines = _lines(text)
     periods = _period_mentions(folded, rules)
-    geos = _geo_mentions(folded, rules)
+    geos = _geo_mentions(folded, rules, text=text)
     headings, heading_lines = [], set()
     for number, (s, e) in enumerate(lines):
         level = is_heading_line(text[s:e], fold(text[s:e]), rules, next_line_starts_upper(text, e))
@@ -250,23 +304,29 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         old = bool(rules.old_ward.search(folded[s:e]))
         headings.append(Heading(s, e, level, first_geo(geos, s, e, old), old,
                                 line_periods[-1][2] if line_periods else "",
-                                bool(rules.target_heading.search(folded[s:e]))))
+                                bool(rules.target_heading.search(folded[s:e]))
+                                and not rules.result_heading.search(folded[s:e])))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
-    subject_geos = _geo_mentions(folded, rules, subjects_only=True,
-                                 sentence_starts=[s for s, _ in sentences])
+    sentence_starts = [s for s, _ in sentences]
+    subject_geos = _geo_mentions(folded, rules, subjects_only=True, sentence_starts=sentence_starts,
+                                 text=text)
     title = fold(source.title_vi) if ocr else lower_text(source.title_vi)
     title_periods = _period_mentions(title, rules)
-    title_geos = _geo_mentions(title, rules)
+    title_geos = _geo_mentions(title, rules, text=source.title_vi)
+    # Without a place in the title, the document is about the subject of its first sentences.
+    opening = sentence_starts[min(3, len(sentence_starts) - 1)] if sentence_starts else 0
+    default_geos = title_geos or [g for g in subject_geos if g[0] <= opening]
     return Layout(
         text=text, folded=folded, loose=folded if ocr else fold(text), ocr=ocr, sentences=sentences,
         sentence_starts=[s for s, _ in sentences], paragraph_of=paragraph_of,
         headings=headings, heading_starts=[h.start for h in headings],
         periods=periods, geos=subject_geos,
-        default_geography=title_geos[0][1] if title_geos else "",
+        default_geography=default_geos[0][1] if default_geos else "",
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
         footnotes=_footnote_anchors(text, lines, heading_lines),
         source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
+        present=[(m.start(), m.end(), "") for m in rules.present.finditer(folded)],
     )
 
 

@@ -1,7 +1,7 @@
 """Write the per-source and per-indicator entries of _toc.yml, with their short sidebar titles.
 
-    python scripts/sync_toc.py          # validate the short titles, rewrite the entries
-    python scripts/sync_toc.py --check  # exit 1 if _toc.yml is out of date (or a title is invalid)
+    sonla toc            # validate the short titles, rewrite the entries
+    sonla toc --check    # exit 1 if _toc.yml is out of date (or a title is invalid)
 
 The sidebar shows a short title ("Political report, July 2025"); the page keeps its full title
 as its heading. Jupyter Book 1.x takes the sidebar title from a ``title:`` on a ``_toc.yml``
@@ -22,13 +22,15 @@ surrounding spaces, and no two sources may share one. Errors name the manifest r
 
 The indicator pages (one per indicator with at least two claims or any finding, the same list
 as ``foreach: indicator`` in ``notebooks/runs.yml``: :func:`sonla.reconcile.pages.indicator_pages`)
-are listed the same way between ``# per indicator: book/indicators/{indicator}`` and
-``# end per indicator``, in the order of that list (theme, then label); each sidebar title is the
-indicator's English label without its parenthesis, cut at a word to at most
-INDICATOR_MAX_LENGTH characters ("…" marks the cut; nested entries have shorter lines). The page
-keeps the full label as its heading.
+are listed the same way between ``# per indicator: book/indicators/{page}`` and
+``# end per indicator``, in the order of that list (theme, then label, then level); each sidebar
+title is the indicator's English label without its parenthesis, cut at a word, and the short name
+of its level ("Urbanisation rate (city)"), at most INDICATOR_MAX_LENGTH characters in all ("…"
+marks the cut; nested entries have shorter lines). The page keeps its full title (label and level)
+as its heading.
 
-``make notebooks`` runs this next to ``python -m sonla.build.reader``; tests/test_toc.py runs the check.
+``make notebooks`` runs this (``sonla toc``) next to ``sonla reader``; tests/build/test_toc.py runs
+the check. A removed source's entries leave the table of contents with its row.
 """
 
 from __future__ import annotations
@@ -38,14 +40,17 @@ import calendar
 import csv
 import json
 import re
-import sys
 from pathlib import Path
 
-from sonla import config
-from sonla.errors import SonlaError
-from sonla.reconcile.pages import indicator_pages
+from .. import config
+from ..console import ArgumentParser, run_command
+from ..errors import SonlaError
+from ..io import write_text_atomic
+from ..reconcile.pages import indicator_pages, level_short
 
-# The project root honours SONLA_ROOT (sonla.config), like every other stage.
+__all__ = ["TocError", "format_date", "derived_title", "short_titles", "indicator_title", "indicator_titles",
+           "render_toc", "main"]
+
 MANIFEST = config.MANIFEST
 TOC = config.ROOT / "_toc.yml"
 MAX_LENGTH = 48
@@ -58,7 +63,7 @@ BEGIN = re.compile(r"^(?P<indent>[ \t]*)# per (?P<what>source|indicator): (?P<pa
 END = re.compile(r"^[ \t]*# end per (?P<what>source|indicator)\b")
 
 
-class TocError(Exception):
+class TocError(SonlaError):
     """The manifest's short titles or the markers in _toc.yml are wrong; the message says where."""
 
 
@@ -95,7 +100,7 @@ def derived_title(row: dict[str, str]) -> str:
 
 def short_titles(manifest: Path = MANIFEST) -> dict[str, str]:
     """{source_id: short title} for every manifest row, validated (raises TocError)."""
-    with manifest.open(encoding="utf-8", newline="") as handle:
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     titles: dict[str, str] = {}
     first_row: dict[str, int] = {}
@@ -122,35 +127,40 @@ def _plain_label(label: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\s*\([^)]*\)", "", label)).strip()
 
 
-def indicator_title(label: str, keep_end: bool = False) -> str:
-    """The sidebar title of an indicator page: its label without parentheses, cut at a word.
+def indicator_title(label: str, keep_end: bool = False, level: str = "") -> str:
+    """The sidebar title of an indicator page: its label without parentheses, cut at a word, then
+    the short name of its ``level`` in parentheses (places.yaml ``levels``: "(city)", "(wards)").
 
-    ``keep_end`` (for labels whose cut titles would be equal) keeps the whole label when it has at
-    most KEEP_END_LENGTH characters, else its first word and as many of its last words as that
-    allows (rare; the browser tests check that they fit the sidebar).
+    ``keep_end`` (for labels whose cut titles would be equal) keeps the whole label when the title
+    has at most KEEP_END_LENGTH characters, else its first word and as many of its last words as
+    that allows (rare; the browser tests check that they fit the sidebar).
 
     >>> indicator_title("Party cells directly under the ward party committee (chi bộ trực thuộc)")
     'Party cells directly under the ward…'
     >>> indicator_title("Households affected by site clearance for the Bản Mòng reservoir project", True)
     'Households … Bản Mòng reservoir project'
-    >>> indicator_title("Urbanisation rate")
-    'Urbanisation rate'
+    >>> indicator_title("Urbanisation rate", level="district")
+    'Urbanisation rate (city)'
+    >>> indicator_title("Party members admitted during the term", level="commune")
+    'Party members admitted… (wards)'
     """
+    suffix = f" ({level_short(level)})" if level else ""
     title = _plain_label(label)
-    if len(title) <= INDICATOR_MAX_LENGTH:
-        return title
+    longest, keep = INDICATOR_MAX_LENGTH - len(suffix), KEEP_END_LENGTH - len(suffix)
+    if len(title) <= longest:
+        return title + suffix
     if not keep_end:
-        return _cut(title, INDICATOR_MAX_LENGTH)
-    if len(title) <= KEEP_END_LENGTH:
-        return title
+        return _cut(title, longest) + suffix
+    if len(title) <= keep:
+        return title + suffix
     words = title.split(" ")
     tail: list[str] = []
     while len(words) - len(tail) > 1:
         longer = [words[-len(tail) - 1], *tail]
-        if len(f"{words[0]} … {' '.join(longer)}") > KEEP_END_LENGTH:
+        if len(f"{words[0]} … {' '.join(longer)}") > keep:
             break
         tail = longer
-    return f"{words[0]} … {' '.join(tail)}"
+    return f"{words[0]} … {' '.join(tail)}{suffix}"
 
 
 def _cut(text: str, length: int) -> str:
@@ -173,8 +183,8 @@ def indicator_titles(processed_dir: Path | None = None) -> list[tuple[dict[str, 
         rows = indicator_pages(processed_dir)
     except SonlaError as err:
         raise TocError(str(err)) from None
-    cut = [indicator_title(row["label_en"]) for row in rows]
-    titles = [indicator_title(row["label_en"], keep_end=cut.count(t) > 1)
+    cut = [indicator_title(row["label_en"], level=row["level"]) for row in rows]
+    titles = [indicator_title(row["label_en"], keep_end=cut.count(t) > 1, level=row["level"])
               for row, t in zip(rows, cut, strict=True)]
     seen: dict[str, str] = {}
     for row, title in zip(rows, titles, strict=True):
@@ -189,7 +199,7 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST, processed_dir: Path | N
     """``toc_text`` with every per-source block rewritten from the manifest, and every
     per-indicator block from the indicator pages."""
     titles = short_titles(manifest)
-    with manifest.open(encoding="utf-8", newline="") as handle:
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
         rows = {row["source_id"]: row for row in csv.DictReader(handle)}
     sources = [(rows[source_id], titles[source_id]) for source_id in sorted(rows)]
     indicators: list[tuple[dict[str, str], str]] | None = None
@@ -223,27 +233,34 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST, processed_dir: Path | N
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check that _toc.yml is current")
+    """``sonla toc``: rewrite (or ``--check``) the per-source and per-indicator entries of _toc.yml.
+
+    Errors raise, named."""
+    parser = ArgumentParser(prog="sonla toc", description=TOC_HELP)
+    add_arguments(parser)
     args = parser.parse_args(argv)
-    try:
-        current = TOC.read_text(encoding="utf-8")
-        expected = render_toc(current)
-    except TocError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    current = TOC.read_text(encoding="utf-8")
+    expected = render_toc(current)
     if args.check:
         if current != expected:
-            print("_toc.yml is out of date: run python scripts/sync_toc.py", file=sys.stderr)
-            return 1
+            raise TocError(f"{TOC}: out of date with the manifest or the indicator pages: run `sonla toc`")
         return 0
     if current != expected:
-        TOC.write_text(expected, encoding="utf-8")
+        write_text_atomic(TOC, expected)
         print("  toc          _toc.yml (per-source and per-indicator entries written)")
     else:
         print("  toc          _toc.yml (unchanged)")
     return 0
 
 
+TOC_HELP = ("Write the per-source and per-indicator entries of _toc.yml and their sidebar titles "
+            "from the manifest and the indicator pages.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``sonla toc``."""
+    parser.add_argument("--check", action="store_true", help="only check that _toc.yml is current")
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

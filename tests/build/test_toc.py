@@ -1,4 +1,4 @@
-"""Short sidebar titles: scripts/sync_toc.py writes the per-source _toc.yml entries from the manifest."""
+"""Short sidebar titles: ``sonla toc`` (sonla.build.toc) writes the per-source _toc.yml entries."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import scriptmodules
 import yaml
 
 from sonla import config
-
-sync_toc = scriptmodules.load("sync_toc")
+from sonla.build import toc as sync_toc
 
 
 def _manifest(tmp_path: Path, edit) -> Path:
@@ -39,7 +37,7 @@ def _set(source_id: str, value: str):
 
 
 def test_toc_is_in_sync_with_the_manifest():
-    done = subprocess.run([sys.executable, "scripts/sync_toc.py", "--check"], cwd=config.ROOT,
+    done = subprocess.run([sys.executable, "-m", "sonla", "toc", "--check"], cwd=config.ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
@@ -136,40 +134,65 @@ def test_every_indicator_page_is_listed_under_the_index_with_a_short_title():
     index = next(entry for part in toc["parts"] for entry in part["chapters"]
                  if entry.get("file") == "book/indicators/index")
     listed = [(entry["file"], entry["title"]) for entry in index["sections"]]
-    assert [f for f, _ in listed] == [f"book/indicators/{p['indicator']}" for p in indicator_pages()]
+    assert [f for f, _ in listed] == [f"book/indicators/{p['page']}" for p in indicator_pages()]
     titles = [t for _, t in listed]
     assert len(set(titles)) == len(titles)
-    assert all(len(t) <= sync_toc.KEEP_END_LENGTH and "(" not in t for t in titles)
+    # the label without its parenthesis, then the level's: "Urbanisation rate (city)"
+    assert all(len(t) <= sync_toc.KEEP_END_LENGTH and t.count("(") == 1 and t.endswith(")") for t in titles)
 
 
 CASES_INDICATOR_TITLES = [
-    # (label_en of indicators.yaml, keep_end, sidebar title)
-    ("Urbanisation rate", False, "Urbanisation rate"),
-    ("Party cells directly under the ward party committee (chi bộ trực thuộc)", False,
+    # (label_en of indicators.yaml, keep_end, level, sidebar title)
+    ("Urbanisation rate", False, "", "Urbanisation rate"),
+    ("Urbanisation rate", False, "district", "Urbanisation rate (city)"),
+    ("Urbanisation rate", False, "commune", "Urbanisation rate (wards)"),
+    ("Urbanisation rate", False, "hamlet_group", "Urbanisation rate (hamlet group)"),
+    ("Party cells directly under the ward party committee (chi bộ trực thuộc)", False, "",
      "Party cells directly under the ward…"),
-    ("Households affected by site clearance for the Bản Mòng reservoir project", True,
+    ("Party cells directly under the ward party committee (chi bộ trực thuộc)", False, "commune",
+     "Party cells directly under… (wards)"),
+    ("Households affected by site clearance for the Bản Mòng reservoir project", True, "",
      "Households … Bản Mòng reservoir project"),
+    ("Households affected by site clearance for the Bản Mòng reservoir project", True, "district",
+     "Households … Mòng reservoir project (city)"),
 ]
 
 
-@pytest.mark.parametrize("label,keep_end,expected", CASES_INDICATOR_TITLES,
-                         ids=[c[2] for c in CASES_INDICATOR_TITLES])
-def test_an_indicator_title_is_its_label_cut_at_a_word(label, keep_end, expected):
-    assert sync_toc.indicator_title(label, keep_end) == expected
+@pytest.mark.parametrize("label,keep_end,level,expected", CASES_INDICATOR_TITLES,
+                         ids=[c[3] for c in CASES_INDICATOR_TITLES])
+def test_an_indicator_title_is_its_label_cut_at_a_word(label, keep_end, level, expected):
+    assert sync_toc.indicator_title(label, keep_end, level) == expected
 
 
 def test_labels_that_differ_only_at_the_end_keep_their_ends(tmp_path):
-    (tmp_path / "claims.csv").write_text("claim_id,kind,indicator\nc1,quantity,a\nc2,quantity,a\n"
-                                         "c3,quantity,b\nc4,quantity,b\n", encoding="utf-8")
+    (tmp_path / "claims.csv").write_text("claim_id,kind,indicator\nc1,quantity,a@district\n"
+                                         "c2,quantity,a@district\nc3,quantity,b@district\n"
+                                         "c4,quantity,b@district\n", encoding="utf-8")
     (tmp_path / "findings.csv").write_text("finding_id,indicator\n", encoding="utf-8")
     (tmp_path / "indicators.csv").write_text(
         "indicator,label_en,theme\n"
-        "a,Households affected by site clearance for the Bản Mòng reservoir project,economy\n"
-        "b,Households affected by site clearance for the city's National Road 6 bypass,economy\n",
+        "a@district,Households affected by site clearance for the Bản Mòng project,economy\n"
+        "b@district,Households affected by site clearance for the city's bypass,economy\n",
         encoding="utf-8")
     titles = [title for _, title in sync_toc.indicator_titles(tmp_path)]
-    assert titles == ["Households … Bản Mòng reservoir project", "Households … city's National Road 6 bypass"]
-    toc = "      # per indicator: book/indicators/{indicator}\n      # end per indicator\n"
+    assert titles == ["Households … the Bản Mòng project (city)", "Households … for the city's bypass (city)"]
+    toc = "      # per indicator: book/indicators/{page}\n      # end per indicator\n"
     rendered = sync_toc.render_toc(toc, config.MANIFEST, tmp_path)
-    assert "- file: book/indicators/a\n" in rendered
+    assert "- file: book/indicators/a-district\n" in rendered
     assert sync_toc.render_toc(rendered, config.MANIFEST, tmp_path) == rendered
+
+
+def test_a_removed_source_leaves_the_table_of_contents(tmp_path):
+    """Issue 17, case 7: its profile and its text leave _toc.yml with its manifest row."""
+    def remove(rows):
+        rows.remove(next(r for r in rows if r["source_id"] == "news-2024"))
+
+    path = _manifest(tmp_path, remove)
+    rendered = sync_toc.render_toc((config.ROOT / "_toc.yml").read_text(encoding="utf-8"), path)
+    assert "news-2024" not in rendered and "book/profiles/report" in rendered
+
+
+def test_a_manifest_with_a_byte_order_mark_gives_the_same_titles(tmp_path):
+    path = _manifest(tmp_path, lambda rows: None)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert sync_toc.short_titles(path) == sync_toc.short_titles()
