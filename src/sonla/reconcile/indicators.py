@@ -1,6 +1,8 @@
-"""One row per indicator, period, geography and unit: the preferred value, its range and why.
+"""One row per indicator, period, geography, unit and frame: the preferred value, its range and why.
 
-A *cell* holds every observation of one indicator, place and unit whose periods are one term
+A *cell* holds every observation of one indicator, place, unit and frame (actual, estimate,
+target and change are kept apart: a target is never the value of an achieved indicator, nor a
+change the value of a level) whose periods are one term
 (2021-2025 within 2020-2025: :func:`~sonla.reconcile.periods.canonical_period`). Its preferred
 claim is chosen by the preference policy (:mod:`~sonla.reconcile.preference`: actual over
 estimate over target, the later period, official over news, the later statement, more
@@ -36,9 +38,9 @@ STATUS_PRECEDENCE = ("contradiction", "unresolved", "explained", "consistent", "
 
 @dataclass(frozen=True)
 class Cell:
-    """The observations of one indicator × period × geography × unit and the preferred one."""
+    """The observations of one indicator × period × geography × unit × frame and the preferred one."""
 
-    key: tuple[str, str, str, str]
+    key: tuple[str, str, str, str, str]
     rows: tuple[Row, ...]
     best: Row
     claim_ids: tuple[str, ...]
@@ -61,7 +63,8 @@ def indicator_cells(ev: Evidence) -> list[Cell]:
     obs["stated_period"] = obs["eff_period"]
     obs["eff_period"] = [canonical_period(p, ev.params.reference_period) for p in obs["eff_period"]]
     cells = []
-    for key, group in group_rows(rows_of(obs), ["indicator", "eff_period", "geography", "unit"]).items():
+    keys = ["indicator", "eff_period", "geography", "unit", "frame"]
+    for key, group in group_rows(rows_of(obs), keys).items():
         best = preferred(group, _support(ev, group))
         ids = tuple(sorted({c for row in group for c in row["claim_list"]}))
         cells.append(Cell(key, tuple(group), best, ids, ev.witnesses(list(ids))))
@@ -94,7 +97,7 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
             by_claim.setdefault(cid, []).append(f)
     rows = []
     for cell in indicator_cells(ev):
-        indicator, period, geography, unit = cell.key
+        indicator, period, geography, unit, frame = cell.key
         group, best, ids = list(cell.rows), cell.best, list(cell.claim_ids)
         related = {f["finding_id"]: f for cid in ids for f in by_claim.get(cid, [])}
         statuses = {f["status"] for f in related.values()}
@@ -122,7 +125,7 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
             "indicator": indicator, "label_en": labels.indicator_label.get(concept_of(indicator), ""),
             "theme": labels.indicator_theme.get(concept_of(indicator), ""), "period": period,
             "geography": geography, "preferred_value": value_text(best),
-            "value_low": lo, "value_high": hi, "unit": unit, "status": status,
+            "value_low": lo, "value_high": hi, "unit": unit, "frame": frame, "status": status,
             "sources": ";".join(sorted({row["source_id"] for row in group} | {
                 s for row in group for s in _source_of(row["claim_list"], source_of)})),
             "claim_ids": ";".join(ids), "n_claims": len(ids),

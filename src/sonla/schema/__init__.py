@@ -217,9 +217,10 @@ FINDING_COLUMNS = FINDINGS.columns
 INDICATORS = Table(
     path="indicators.csv",
     title="Reconciled indicators",
-    description="One row per indicator, period, geography and unit: the preferred value, the range "
-                "its claims allow and why. Produced by sonla.reconcile.",
-    primary_key=("indicator", "period", "geography", "unit"),
+    description="One row per indicator, period, geography, unit and frame (actual, estimate, target "
+                "and change apart): the preferred value, the range its claims allow and why. "
+                "Produced by sonla.reconcile.",
+    primary_key=("indicator", "period", "geography", "unit", "frame"),
     fields=(
         _field("indicator", "string", "Indicator key.", required=True),
         _field("label_en", "string", "English label."),
@@ -232,6 +233,9 @@ INDICATORS = Table(
                "frame (actual, estimate, target or change)."),
         _field("value_high", "number", "Highest value (may be inf), among the same claims."),
         _field("unit", "string", "Unit (units.yaml)."),
+        _field("frame", "string",
+               "actual, estimate, target or change: the frame of every claim of the row.",
+               enum=["actual", "estimate", "target", "change"]),
         _field("status", "string",
                "Worst status of the findings on the cell's claims; without such a finding, consistent "
                "when at least two independent witnesses agree, restated when several documents agree "
