@@ -12,12 +12,13 @@ from sonla.reconcile.pages import MIN_CLAIMS, indicator_page_keys, indicator_pag
 CLAIMS = "claim_id,kind,indicator\n" + "\n".join([
     "c1,quantity,twice@district", "c2,quantity,twice@district",  # two claims: a page
     "c3,quantity,once@district",                                  # one claim, no finding: none
-    "c4,quantity,found@commune", "c5,date,twice@district",        # a claim with a finding: a page; no date counts
+    "c4,quantity,found@commune", "c5,date,twice@district",        # with a finding: a page; no date counts
     "c6,quantity,",                                               # no indicator
     "c7,quantity,twice@commune", "c8,quantity,twice@commune",     # the same concept at another level: a page
 ]) + "\n"
 FINDINGS = "finding_id,indicator\nf1,found@commune;other@district\nf2,\n"
-INDICATORS = ("indicator,label_en,theme\ntwice@district,Twice stated,economy\ntwice@commune,Twice stated,economy\n"
+INDICATORS = ("indicator,label_en,theme\n"
+              "twice@district,Twice stated,economy\ntwice@commune,Twice stated,economy\n"
               "once@district,Once,economy\nfound@commune,A finding,culture\n"
               "other@district,Only in a finding,culture\n")
 

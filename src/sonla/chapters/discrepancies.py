@@ -146,11 +146,14 @@ def key_discrepancies_html(ranked: pd.DataFrame, claims: pd.DataFrame, sources: 
 def headline_figures(indicators: pd.DataFrame, reference_period: str, limit: int = 10,
                      prefix: str = "") -> str:
     """The reconciled headline figures: rows of ``indicators.csv`` for the reference term that
-    more than one document states (status other than single_source), not plans, the most claimed
-    first; as a table with the indicator linked to its page."""
+    more than one document states (status other than single_source), levels achieved or estimated
+    (the ``frame`` column; not targets, not changes), the most claimed first; as a table with the
+    indicator linked to its page."""
     rows = indicators[[same_period(str(p), False, reference_period, False) for p in indicators["period"]]]
     rows = rows[(rows["status"] != "single_source")
                 & ~rows["reasoning"].fillna("").str.contains("a plan, not an actual", regex=False)]
+    if "frame" in rows.columns:
+        rows = rows[rows["frame"].fillna("actual").isin(["actual", "estimate"])]
     rows = rows.sort_values(["n_claims", "indicator"], ascending=[False, True], kind="stable").head(limit)
     table = pd.DataFrame({
         "indicator": [indicator_link(k, f"{prefix}indicators/") for k in rows["indicator"]],

@@ -290,7 +290,8 @@ def dependence_pairs(dependence: pd.DataFrame, sources: list | None = None) -> p
 def plot_dependence(pairs: pd.DataFrame, title: str = "Which documents copy which") -> plt.Figure:
     """A matrix of the documents (ordered by date): the cell of row R and column C is the share of
     R's words that stand in passages R shares with C; "C earlier" marks a cell whose column is
-    surely dated before its row (R may copy C, or both copy a common source)."""
+    surely dated before its row (R may copy C, or both copy a common source). Documents are named
+    by their short titles."""
     docs = list(dict.fromkeys([*pairs["document A"], *pairs["document B"]]))
     dated = {**dict(zip(pairs["document A"], pairs["dated A"], strict=True)),
              **dict(zip(pairs["document B"], pairs["dated B"], strict=True))}
@@ -317,8 +318,10 @@ def plot_dependence(pairs: pd.DataFrame, title: str = "Which documents copy whic
                 label += "\n(column earlier)"
             ax.text(j, i, label, ha="center", va="center", fontsize=9,
                     color="white" if value > 60 else "#222222")
-    ax.set_xticks(range(len(docs)), [f"{d}\n{dated[d]}" for d in docs], fontsize=8.5)
-    ax.set_yticks(range(len(docs)), [f"{d} ({dated[d]})" for d in docs], fontsize=9)
+    names = {d: labels.source_label(d) for d in docs}
+    names = {d: n if str(dated[d])[:4] in n else f"{n}, {dated[d]}" for d, n in names.items()}  # dated
+    ax.set_xticks(range(len(docs)), [names[d].replace(", ", ",\n", 1) for d in docs], fontsize=8)
+    ax.set_yticks(range(len(docs)), [names[d] for d in docs], fontsize=9)
     ax.set_xlabel("… in passages shared with this document")
     ax.set_ylabel("share of this document's words …")
     ax.grid(False)

@@ -222,9 +222,10 @@ def _witnesses(count: object) -> str:
 
 
 def preferred_table(rows: pd.DataFrame, indicator: bool = False, prefix: str = "../") -> str:
-    """Reconciled rows (indicators.csv): period, place, preferred value and the range its claims
-    allow, status with its independent witnesses, and the reasoning in words; with ``indicator``,
-    a first column names the indicator, linked to its page (``prefix`` leads to ``book/``)."""
+    """Reconciled rows (indicators.csv): period, place, preferred value (its frame named when it is
+    not an actual: "80% (target)") and the range its claims allow, status with its independent
+    witnesses, and the reasoning in words; with ``indicator``, a first column names the indicator,
+    linked to its page (``prefix`` leads to ``book/``)."""
     def allowed(r) -> str:
         low, high = labels.number(r["value_low"]), labels.number(r["value_high"])
         unit = labels.unit_label(r["unit"])
@@ -234,8 +235,10 @@ def preferred_table(rows: pd.DataFrame, indicator: bool = False, prefix: str = "
     table = pd.DataFrame({
         "period": rows["period"].map(labels.period_label),
         "place": rows["geography"].map(labels.place_label),
-        "preferred value": [f"<strong>{html.escape(labels.preferred_value(v, u))}</strong><br>"
-                            f"claims allow {html.escape(allowed(r))}"
+        "preferred value": [f"<strong>{html.escape(labels.preferred_value(v, u))}</strong>"
+                            + (f" ({html.escape(str(r['frame']))})" if str(r.get("frame", "") or "")
+                               not in ("", "actual", "nan") else "")
+                            + f"<br>claims allow {html.escape(allowed(r))}"
                             for v, u, (_, r) in zip(rows["preferred_value"], rows["unit"], rows.iterrows(),
                                                     strict=True)],
         "status": [html.escape(str(s).replace("_", " ")) + _witnesses(r.get("independent_sources"))

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..text.lexicon import load_rules
+from . import labels
 from .plots import PALETTE
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "accuracy_figure",
     "frame_confusion",
     "error_examples",
+    "readable",
     "unmapped_by_reason",
     "coverage",
 ]
@@ -89,8 +91,35 @@ def frame_confusion(comparison: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def readable(field: str, value: object) -> str:
+    """A reading of ``field`` in words (:mod:`sonla.chapters.labels`): an indicator concept by its
+    label, a unit, place or period as the book writes them, a yes/no field as yes or no; "(none)"
+    for no reading.
+
+    >>> readable("geography", "son-la-city"), readable("unit", "bn_vnd"), readable("base", "term_start")
+    ('Sơn La city', 'billion VND', 'term start')
+    >>> readable("each_year", "True"), readable("indicator", ""), readable("period", "2020-2025")
+    ('yes', '(none)', '2020–2025')
+    """
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    if text in ("", "nan", "(none)"):
+        return "(none)"
+    if field == "indicator":
+        return labels.indicator_label(text)
+    if field == "unit":
+        return labels.unit_label(text) or text
+    if field == "geography":
+        return labels.place_label(text)
+    if field == "period":
+        return labels.period_label(text)
+    if field in ("each_year", "is_quantity"):
+        return labels.yes_no(text)
+    return text.replace("_", " ")
+
+
 def error_examples(comparison: pd.DataFrame, field: str, per_class: int = 1) -> pd.DataFrame:
-    """One example (or ``per_class``) of each kind of error in ``field``: hand → read."""
+    """One example (or ``per_class``) of each kind of error in ``field``: hand → read, each in words
+    (:func:`readable`)."""
     column = f"ok_{field}"
     errors = comparison[comparison[column].notna() & ~comparison[column].astype(bool)]
     if errors.empty:
@@ -102,6 +131,8 @@ def error_examples(comparison: pd.DataFrame, field: str, per_class: int = 1) -> 
     counts = errors.groupby(["hand", "read"]).size().rename("how often")
     shown = errors.drop_duplicates(["hand", "read"]).merge(counts, on=["hand", "read"])
     shown = shown.sort_values(["how often", "hand", "read"], ascending=[False, True, True])
+    shown["hand"] = [readable(field, v) for v in shown["hand"]]
+    shown["read"] = [readable(field, v) for v in shown["read"]]
     return shown[["hand", "read", "how often", "claim_id", "source_id", "text", "note"]].reset_index(
         drop=True
     )
@@ -122,10 +153,12 @@ def _reason(unit: str, families: dict[str, str]) -> str:
 
 
 def unmapped_by_reason(claims: pd.DataFrame) -> pd.DataFrame:
-    """Every quantity without a concept, with the reason (by the unit it is written in)."""
+    """Every quantity without a concept, with the reason (by the unit it is written in); the unit in
+    words."""
     families = load_rules().unit_families
     quantities = claims[(claims["kind"] == "quantity") & (claims["concept"].fillna("") == "")].copy()
     quantities["reason"] = [_reason(str(u or ""), families) for u in quantities["unit"].fillna("")]
+    quantities["unit"] = quantities["unit"].map(labels.unit_label)
     return (
         quantities[["reason", "claim_id", "source_id", "text", "unit", "sentence"]]
         .sort_values(["reason", "source_id", "claim_id"])
