@@ -132,8 +132,9 @@ def test_a_target_is_never_the_preferred_value_of_a_cell_with_a_result():
     claims = make_claims(s, [("72%", 72, "percent", "target", "urbanisation_rate", "2020-2025"),
                              ("70,5%", 70.5, "percent", "", "urbanisation_rate", "2020-2025")])
     found = find_findings(claims, [s])
-    table = reconcile_indicators(claims, [s], found)
-    row = table.iloc[0]
-    assert row["preferred_value"] == "70.5 percent"
-    assert (row["value_low"], row["value_high"]) == (70.45, 70.55)  # the target is not in the range
-    assert "target claim(s), not in the range" in row["reasoning"]
+    table = reconcile_indicators(claims, [s], found).set_index("frame")
+    # The result and the plan are two rows: the target is never the value of the achieved indicator.
+    assert sorted(table.index) == ["actual", "target"]
+    assert table.loc["actual", "preferred_value"] == "70.5 percent"
+    assert (table.loc["actual", "value_low"], table.loc["actual", "value_high"]) == (70.45, 70.55)
+    assert table.loc["target", "preferred_value"] == "72 percent"
