@@ -394,7 +394,7 @@ def test_nothing_overflows_the_text_column(visited, path):
 def test_there_is_a_page_per_indicator_with_two_claims_or_a_finding():
     from sonla.reconcile.pages import indicator_pages
 
-    expected = {f"book/indicators/{p['indicator']}.html" for p in indicator_pages()}
+    expected = {f"book/indicators/{p['page']}.html" for p in indicator_pages()}
     assert len(expected) >= 15
     assert set(INDICATOR_PAGES) == expected
 
@@ -439,4 +439,19 @@ def test_the_front_page_links_its_key_discrepancies_to_the_catalogue(site, page)
 def test_theme_chapters_and_the_catalogue_link_to_indicator_pages():
     for path in ["book/findings-catalogue.html", *(p for p in PAGES if p.startswith("book/theme-"))]:
         text = (HTML_DIR / path).read_text(encoding="utf-8")
-        assert re.search(r'href="indicators/[a-z0-9_]+\.html"', text), f"{path} links no indicator page"
+        # a page of one indicator (concept-level), not the index of them
+        found = re.search(r'href="indicators/[a-z0-9_]+-[a-z]+\.html"', text)
+        assert found, f"{path} links no indicator page"
+
+
+def test_the_footer_gives_the_year_of_the_release(site, page):
+    """The copyright line names the year CITATION.cff releases the book in, not the epoch year that
+    SOURCE_DATE_EPOCH=0 (set for byte-identical builds) would make Sphinx put in its place."""
+    import yaml
+
+    citation = yaml.safe_load((config.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    year = str(citation["date-released"])[:4]
+    problems = open_page(page, site + "book/intro.html")
+    footer = " ".join(page.locator("footer").all_inner_texts())
+    assert "Copyright" in footer and year in footer and "1970" not in footer, footer
+    assert problems == []

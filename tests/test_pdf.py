@@ -1,8 +1,9 @@
 """The printed book, _build/pdf/sonla-book.pdf (``make test-pdf`` builds it first; marker ``pdf``).
 
 Checked against the HTML book and _toc.yml: a title page and a table of contents whose page
-numbers are right, one outline section per chapter (under its part) starting on a new page,
-every figure of the HTML book (same pixels, same alt text), links that stay inside the
+numbers are right, one outline section per printed chapter (under its part) starting on a new
+page — every chapter but the pages of each indicator, which stay in the HTML book —, every figure
+of the printed chapters (same pixels, same alt text), links that stay inside the
 document, page numbers on every page, metadata dated by the commit, and byte-identical output
 when the same single-page build is printed again.
 """
@@ -112,15 +113,32 @@ def test_title_page(texts):
 
 
 def test_one_outline_section_per_chapter_of_the_toc(outline):
-    """Every document of _toc.yml, in order, has a bookmark titled like its HTML page."""
-    docnames = build_pdf.chapter_docnames()
+    """Every document of _toc.yml the PDF prints, in order, has a bookmark titled like its HTML page."""
+    docnames = build_pdf.printed_docnames()
     assert len(docnames) >= 30
     titles = [title for title, _ in _chapters(outline)]
     assert [_norm(t) for t in titles] == [html_title(d) for d in docnames]
 
 
+def test_the_pdf_prints_every_chapter_but_the_pages_of_each_indicator(outline, texts):
+    """The documents left out are exactly the per-indicator entries of _toc.yml; their index is
+    printed, says where the pages are, and no page of one indicator is in the PDF."""
+    from sonla.build.toc import block_files
+
+    left_out = build_pdf.web_only_docnames()
+    listed = block_files((config.ROOT / "_toc.yml").read_text(encoding="utf-8"), "indicator")
+    assert left_out and sorted(left_out) == sorted(listed)
+    assert set(build_pdf.printed_docnames()) == set(build_pdf.chapter_docnames()) - set(left_out)
+    assert "book/indicators/index" in build_pdf.printed_docnames()
+    printed = {_norm(title) for title, _ in _chapters(outline)}
+    assert not printed & {html_title(d) for d in left_out}
+    index = html_title("book/indicators/index")
+    index_page = next(page for title, page in _chapters(outline) if _norm(title) == index)
+    assert "HTML book" in _norm(" ".join(texts[index_page - 1:index_page + 1]))
+
+
 def test_parts_are_the_captions_of_the_toc(outline):
-    captions = [p.caption for p in build_pdf.toc_parts() if p.caption]
+    captions = [p.caption for p in build_pdf.printed_parts() if p.caption and p.docnames]
     parts = [title for depth, title, _ in outline if depth == 0 and title.startswith("Part ")]
     assert [p.split(" · ", 1)[1] for p in parts] == captions
 
@@ -160,11 +178,12 @@ def _pixels(image) -> str:
 
 @functools.cache
 def html_figures() -> dict[str, tuple[str, str]]:
-    """{pixel hash: (page, alt text)} of every image in the articles of the HTML book."""
+    """{pixel hash: (page, alt text)} of every image in the articles of the HTML book's chapters
+    that the PDF prints."""
     from PIL import Image
 
     figures = {}
-    for docname in build_pdf.chapter_docnames():
+    for docname in build_pdf.printed_docnames():
         path = HTML_DIR / f"{docname}.html"
         page = path.read_text(encoding="utf-8")
         article = page[page.find('<article class="bd-article">'):page.find("</article>")]

@@ -83,3 +83,19 @@ def test_values_of_one_source_name_it_once():
     ranked = discrepancies.discrepancies(findings, CLAIMS, load_sources())
     text = discrepancies.sentence(ranked.iloc[0], CLAIMS, load_sources(), "c.html")
     assert "<em>Political report, July 2025</em> gives 10 billion VND; 30 billion VND" in text
+
+
+def test_values_of_several_periods_each_name_their_period_and_so_does_the_preferred_value():
+    claims = pd.DataFrame([
+        {**_claim("report-000005", "report", 100.0, "percent", indicator="w"), "each_year": True},
+        {**_claim("news-2024-000005", "news-2024", 96.2, "percent", indicator="w"), "period": "2024"},
+    ])
+    findings = pd.DataFrame([_finding("every_year-1", "every_year", "contradiction", "high",
+                                      "report-000005;news-2024-000005", "w", preferred_value="100 percent",
+                                      preferred_claim_id="report-000005")])
+    ranked = discrepancies.discrepancies(findings, claims, load_sources())
+    text = discrepancies.sentence(ranked.iloc[0], claims, load_sources(), "c.html")
+    assert "100% for each year of 2020–2025 in <em>Political report, July 2025</em>" in text
+    assert "96.2% for 2024 in <em>News: city results, December 2024</em>" in text
+    assert "the book prefers 100% for 2020–2025" in text
+    assert ", 2020–2025, 2024," not in text  # the periods are not listed apart from their values

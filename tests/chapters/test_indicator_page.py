@@ -44,6 +44,27 @@ def test_the_figure_draws_targets_hollow():
     assert len({f for f in faces}) == 2
 
 
+def test_a_change_is_not_drawn_and_the_legend_names_only_the_frames_drawn():
+    points = pd.DataFrame([
+        {"claim_id": "a", "start": 2020, "end": 2025, "value": 70.5, "value_high": None, "frame": "actual",
+         "source": "S", "place": "P", "unit": "%", "label": "70.5", "text": "70,5%"},
+        {"claim_id": "b", "start": 2025, "end": 2025, "value": 3.4, "value_high": None, "frame": "change",
+         "source": "S", "place": "P", "unit": "%", "label": "3.4", "text": "3,4%"},
+    ])
+    fig = page.plot_claims_over_time(points, "t", target_span=(2025, 2030))
+    drawn = [y for c in fig.axes[0].collections for _, y in c.get_offsets()]
+    assert drawn == [70.5]  # the change is not a level
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["S", "actual"]
+
+
+def test_a_preferred_value_names_its_frame_unless_it_is_an_actual():
+    table = book.load_processed("indicators.csv")
+    for frame in ("target", "change", "estimate"):
+        assert f"</strong> ({frame})<br>" in page.preferred_table(table[table["frame"] == frame].head(1))
+    actual = book.load_processed("indicators.csv").query("frame == 'actual'").head(3)
+    assert "(actual)" not in page.preferred_table(actual)
+
+
 def test_tables_link_claims_and_name_places():
     claims = _claims("urbanisation_rate@district")
     html = page.claims_table(claims, prefix="../")

@@ -1,6 +1,7 @@
 // Prepares the single-page build of the book for printing (run by sonla/build/pdf.py with
 // Playwright's page.evaluate). It only adds to and rewires the page; the looks are in
-// _static/print.css. Argument: {root, parts: [{caption, docnames}], cover: {...}}.
+// _static/print.css. Argument: {root, parts: [{caption, docnames}], webOnly: [docnames], cover: {...}}
+// (webOnly: documents of the single page the PDF leaves out; links to them become plain text).
 // Returns what the Python side needs: the chapters with their sections (for the PDF outline)
 // and counts of the links it rewrote.
 (spec) => {
@@ -33,6 +34,14 @@
     while (el && el.tagName !== "SECTION") el = el.nextElementSibling;
     return el;
   };
+  // Documents for the screen only leave the page before anything is measured or linked.
+  const webOnly = new Set(spec.webOnly || []);
+  webOnly.forEach((docname) => {
+    const section = chapterSection(docname);
+    if (section) section.remove();
+    const anchor = document.getElementById(`document-${docname}`);
+    if (anchor) anchor.remove();
+  });
   let headingNumber = 0;
   const outlineId = (heading) => {
     if (!heading.id) heading.id = `pdf-h-${++headingNumber}`;
@@ -66,7 +75,8 @@
   //    chapters (claim ids → reader pages) still point at the separate pages; Sphinx's own
   //    cross-references are already #fragments. Same-site links become in-document links
   //    (to the fragment if it exists here, else to the start of the document they name);
-  //    links to files (downloads, this PDF) cannot work inside a PDF and become plain text.
+  //    links to files (downloads, this PDF) cannot work inside a PDF and become plain text, as
+  //    do links to the documents left out (spec.webOnly).
   const here = new URL(window.location.href);
   const docnames = chapters.map((c) => c.docname);
   const documentFor = (pathname) => {
@@ -74,7 +84,11 @@
     return docnames.find((d) => d === path) || docnames.find((d) => d.endsWith(`/${path}`))
       || docnames.find((d) => path.endsWith(`/${d}`)) || null;
   };
-  const counts = { fragment: 0, rewritten: 0, external: 0, unlinked: 0, broken: [] };
+  const counts = { fragment: 0, rewritten: 0, external: 0, unlinked: 0, webOnly: 0, broken: [] };
+  const leftOut = (pathname) => {
+    const path = decodeURIComponent(pathname).replace(/^\/+/, "").replace(/\.html$/, "");
+    return [...webOnly].some((d) => d === path || d.endsWith(`/${path}`) || path.endsWith(`/${d}`));
+  };
   const unlink = (a) => {
     const span = make("span", { class: "pdf-unlinked" });
     while (a.firstChild) span.appendChild(a.firstChild);
@@ -96,6 +110,15 @@
     }
     const docname = url.pathname === here.pathname ? null : documentFor(url.pathname);
     if (docname) { a.setAttribute("href", `#document-${docname}`); counts.rewritten += 1; return; }
+    const toLeftOut = url.pathname === here.pathname
+      ? fragment.startsWith("document-") && webOnly.has(fragment.slice("document-".length))
+      : leftOut(url.pathname);
+    if (toLeftOut) {
+      unlink(a);
+      counts.unlinked -= 1;
+      counts.webOnly += 1;
+      return;
+    }
     if (url.pathname === here.pathname || url.pathname.endsWith(".html")) counts.broken.push(raw);
     unlink(a);
   });

@@ -1,4 +1,7 @@
-"""Print the whole book as one PDF: ``make pdf`` → ``_build/pdf/sonla-book.pdf``.
+"""Print the book as one PDF: ``make pdf`` → ``_build/pdf/sonla-book.pdf``.
+
+Every chapter of ``_toc.yml`` is printed but the pages of the blocks in WEB_ONLY_BLOCKS (the one
+page per indicator): the PDF prints their index and says they are in the HTML book.
 
     sonla pdf            # build if any input changed
     sonla pdf --force    # build even if nothing changed
@@ -10,7 +13,8 @@
    headless, through Playwright; nothing is fetched from outside). ``pdf.js`` (beside this module) adds
    a title page (title, authors, edition and commit, how to cite) and a table of contents,
    labels the parts, and turns links between pages into links inside the document;
-   ``_static/print.css`` hides the site's chrome, keeps figures within the page, wraps wide
+   the documents left out (WEB_ONLY_BLOCKS) are removed from the page and links to them become
+   plain text; ``_static/print.css`` hides the site's chrome, keeps figures within the page, wraps wide
    tables and starts each chapter on a new page.
 3. Chromium prints it (A4, page numbers in the footer, tagged PDF). A first print tells on
    which page each chapter starts; the contents get those numbers and the page is printed again.
@@ -56,6 +60,7 @@ from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from .html import jupyter_book_command
 from .pdfmarks import finish
+from .toc import block_files
 
 # pypdf warns that Chromium's trailer undercounts its objects; the file reads correctly.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -79,6 +84,11 @@ CHROMIUM_ARGS = [
 PAGE_FORMAT = "A4"
 MARGINS = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
 MAX_PASSES = 3
+# Blocks of _toc.yml (``# per <what>:`` … ``# end per <what>``, written by `sonla toc`) whose pages
+# are for the screen only: the PDF prints the chapter they are nested under (the indicator index,
+# which lists them) and leaves them out, as a printed book keeps its reference pages on the web.
+# One page per indicator would add some 550 pages to a book of about 450.
+WEB_ONLY_BLOCKS = ("indicator",)
 
 
 @dataclass
@@ -133,6 +143,26 @@ def toc_parts(root: Path = ROOT) -> list[Part]:
 def chapter_docnames(root: Path = ROOT) -> list[str]:
     """Every document of the book in reading order."""
     return [name for part in toc_parts(root) for name in part.docnames]
+
+
+def web_only_docnames(root: Path = ROOT) -> list[str]:
+    """The documents the PDF leaves out, in reading order: the entries of the ``_toc.yml`` blocks
+    named in WEB_ONLY_BLOCKS (the per-indicator pages, listed by ``sonla toc``)."""
+    toc_text = (root / "_toc.yml").read_text(encoding="utf-8")
+    listed = {name for what in WEB_ONLY_BLOCKS for name in block_files(toc_text, what)}
+    return [name for name in chapter_docnames(root) if name in listed]
+
+
+def printed_parts(root: Path = ROOT) -> list[Part]:
+    """The parts as the PDF prints them: :func:`toc_parts` without :func:`web_only_docnames`."""
+    left_out = set(web_only_docnames(root))
+    return [Part(part.caption, [name for name in part.docnames if name not in left_out])
+            for part in toc_parts(root)]
+
+
+def printed_docnames(root: Path = ROOT) -> list[str]:
+    """Every document the PDF prints, in reading order."""
+    return [name for part in printed_parts(root) for name in part.docnames]
 
 
 # ---------------------------------------------------------------- edition and cover
@@ -360,9 +390,10 @@ def render(page: Path, root: Path = ROOT, ed: Edition | None = None) -> tuple[by
     """The finished PDF of a single-page build, and what the preparation of the page found."""
     ed = ed or edition(root)
     meta = cover(root, ed)
-    parts = toc_parts(root)
+    parts = printed_parts(root)
     spec = {"root": parts[0].docnames[0],
             "parts": [{"caption": p.caption, "docnames": p.docnames} for p in parts],
+            "webOnly": web_only_docnames(root),
             "cover": {k: meta[k] for k in ("title", "subtitle", "authors", "edition", "citation", "licence")}}
     pdf, found, dests, browser = print_book(page, spec, meta["title"])
     if found["missing"]:
@@ -394,7 +425,9 @@ def build(root: Path = ROOT) -> Path:
     print(f"pdf: {PDF.relative_to(root)}: {pages} pages, {len(data) / 1e6:.1f} MB, "
           f"{len(found['chapters'])} chapters; links: {counts['rewritten']} rewritten to in-document "
           f"targets, {counts['fragment']} already in-document, {counts['external']} external, "
-          f"{counts['unlinked']} to files made plain text; built in {time.monotonic() - started:.1f} s")
+          f"{counts['unlinked']} to files made plain text, {counts['webOnly']} to the "
+          f"{len(web_only_docnames(root))} pages left out (HTML only) made plain text; "
+          f"built in {time.monotonic() - started:.1f} s")
     return PDF
 
 

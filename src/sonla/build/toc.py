@@ -49,7 +49,7 @@ from ..io import write_text_atomic
 from ..reconcile.pages import indicator_pages, level_short
 
 __all__ = ["TocError", "format_date", "derived_title", "short_titles", "indicator_title", "indicator_titles",
-           "render_toc", "main"]
+           "render_toc", "block_files", "main"]
 
 MANIFEST = config.MANIFEST
 TOC = config.ROOT / "_toc.yml"
@@ -230,6 +230,26 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST, processed_dir: Path | N
             out.append(f"{indent}- file: {file}\n")
             out.append(f"{indent}  title: {json.dumps(title, ensure_ascii=False)}\n")
     return "".join(out)
+
+
+def block_files(toc_text: str, what: str) -> list[str]:
+    """The files listed between ``# per <what>:`` and ``# end per <what>`` in ``toc_text``, in order.
+
+    >>> block_files("  # per indicator: x/{page}\\n  - file: x/a-city\\n    title: A\\n"
+    ...             "  # end per indicator\\n  - file: y\\n", "indicator")
+    ['x/a-city']
+    """
+    files: list[str] = []
+    inside = False
+    for line in toc_text.splitlines():
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin and begin["what"] == what:
+            inside = True
+        elif end and end["what"] == what:
+            inside = False
+        elif inside and (entry := re.match(r"^\s*-\s*file:\s*(\S+)", line)):
+            files.append(entry.group(1).strip("\"'"))
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ import pandas as pd
 from ..fidelity.copies import copy_pairs
 from ..reconcile.periods import same_period
 from ..sources import Source
+from ..text.lexicon import load_labels
 from . import labels
 from .tables import html_table, indicator_link
 
@@ -62,7 +63,7 @@ def _witnesses(findings: pd.DataFrame, claims: pd.DataFrame, documents: dict[str
 def discrepancies(findings: pd.DataFrame, claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
     """One row per discrepancy, most important first: ``kind``, ``indicator``, ``status``,
     ``severity``, ``finding_ids`` (list), ``claim_ids`` (list), ``gap``, ``witnesses``,
-    ``preferred_value``."""
+    ``preferred_value``, ``preferred_claim_id``."""
     open_ = findings[findings["status"].isin(list(VERDICT_RANK))].copy()
     documents = {s.source_id: s.document_id for s in sources}
     by_id = claims.set_index("claim_id")
@@ -77,9 +78,10 @@ def discrepancies(findings: pd.DataFrame, claims: pd.DataFrame, sources: list[So
         rows.append({"kind": kind, "indicator": indicator, "status": first["status"],
                      "severity": first["severity"], "finding_ids": list(group["finding_id"]),
                      "claim_ids": ids, "gap": _gap(mine), "witnesses": _witnesses(group, mine, documents),
-                     "preferred_value": first.get("preferred_value")})
+                     "preferred_value": first.get("preferred_value"),
+                     "preferred_claim_id": first.get("preferred_claim_id")})
     frame = pd.DataFrame(rows, columns=["kind", "indicator", "status", "severity", "finding_ids", "claim_ids",
-                                        "gap", "witnesses", "preferred_value"])
+                                        "gap", "witnesses", "preferred_value", "preferred_claim_id"])
     order = frame.assign(_s=frame["severity"].map(SEVERITY_RANK), _v=frame["status"].map(VERDICT_RANK))
     order = order.sort_values(["_s", "_v", "gap", "witnesses", "kind", "indicator"],
                               ascending=[False, False, False, False, True, True], kind="stable")
@@ -91,24 +93,48 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
+def _with_telling_qualifier(claim: pd.Series, frame: str) -> pd.Series:
+    """The claim without a qualifier that tells nothing beside the value: one that neither bounds
+    it (no ``symbol`` in qualifiers.yaml, as "more than" has) nor frames it as other than an
+    actual level ("reached" in "reached 87.7%"; a target, an estimate or a change keep theirs)."""
+    qualifier = claim.get("qualifier")
+    if frame == "actual" and pd.notna(qualifier) and not load_labels().qualifier_symbol.get(str(qualifier)):
+        return claim.drop(labels=["qualifier"])
+    return claim
+
+
 def sentence(row: pd.Series | dict, claims: pd.DataFrame, sources: list[Source], catalogue: str,
              prefix: str = "") -> str:
     """One discrepancy in one sentence (HTML): what (the indicator of its first claim, linked to its
     page, and how many more it involves), period and place, each value with the sources that state
-    it, the kind and verdict, the preferred value, and links to the findings in the catalogue
-    (``catalogue``: its page, from this chapter)."""
+    it (a qualifier only when it bounds or frames the value: "more than 4,051", "target 80%"; and
+    with its period, "each year of" one when the claim says so, when the values are of
+    several periods), the kind and verdict, the preferred value (with its period then), and links
+    to the findings in the catalogue (``catalogue``: its page, from this chapter)."""
     weaker = {copy.source_id: reference.source_id for reference, copy in copy_pairs(sources)}
     mine = claims.set_index("claim_id").loc[row["claim_ids"]].reset_index()
     cited = set(mine["source_id"])
+    periods = list(dict.fromkeys(mine["period"].dropna()))
     said: dict[str, list[str]] = {}
-    for _, claim in mine.iterrows():
-        names = said.setdefault(labels.claim_value(claim), [])
+    when: dict[str, list[str]] = {}
+    frames = labels.frame_of(mine)
+    for i, claim in mine.iterrows():
+        value = labels.claim_value(_with_telling_qualifier(claim, frames[i]))
+        names = said.setdefault(value, [])
         if weaker.get(claim["source_id"]) in cited:
             continue  # the weaker copy of a document whose reference copy is cited too
         name = labels.source_label(claim["source_id"])
         if name not in names:
             names.append(name)
+        if pd.notna(claim.get("period")):
+            term = labels.period_label(claim["period"])
+            term = f"each year of {term}" if labels.yes_no(claim.get("each_year")) == "yes" else term
+            if term not in when.setdefault(value, []):
+                when[value].append(term)
     said = {value: names for value, names in said.items() if names}
+    if len(periods) > 1:  # values of several periods: each value with its own
+        said = {f"{value} for {_join(when[value])}" if when.get(value) else value: names
+                for value, names in said.items()}
     witnesses = {tuple(names) for names in said.values()}
     if len(witnesses) == 1:  # every value from the same sources: name them once
         names = list(next(iter(witnesses)))
@@ -122,10 +148,13 @@ def sentence(row: pd.Series | dict, claims: pd.DataFrame, sources: list[Source],
     what = indicator_link(keys[0], f"{prefix}indicators/") if keys else "Numbers without an indicator"
     if len(keys) > 1:
         what += f" (with {len(keys) - 1} related indicator{'s' if len(keys) > 2 else ''})"
-    where = [labels.period_label(p) for p in dict.fromkeys(mine["period"].dropna())]
+    where = [labels.period_label(p) for p in periods] if len(periods) == 1 else []
     where += [labels.place_label(g) for g in dict.fromkeys(mine["geography"].dropna())]
     severity = f", {row['severity']} severity" if row["severity"] not in ("", "none") else ""
     preferred = labels.preferred_value(row.get("preferred_value"))
+    chosen = mine[mine["claim_id"] == row.get("preferred_claim_id")]["period"].dropna()
+    if preferred and len(periods) > 1 and len(chosen):  # which period the preferred value is of
+        preferred += f" for {labels.period_label(chosen.iloc[0])}"
     links = ", ".join(f'<a href="{html.escape(f"{catalogue}#finding-{fid}", quote=True)}">finding {n}</a>'
                       for n, fid in enumerate(row["finding_ids"], start=1))
     return (what + (f", {html.escape(', '.join(where))}" if where else "")

@@ -128,14 +128,15 @@ def plot_claims_over_time(points: pd.DataFrame, title: str, target_span: tuple[i
     several years is a line from its first to its last year; ``target_span`` is shaded and labelled.
     Points of one year are set a little apart by source, and each is labelled with its value (with
     the qualifier's sign: "> 4,051") when a panel has at most ``label_limit`` of them. Changes are
-    not levels and are left out (the caller says how many)."""
+    not levels and are left out (the caller says how many). The legend names the sources and the
+    frames drawn."""
     levels = points[points["frame"] != "change"]
     sources = sources or list(dict.fromkeys(levels["source"]))
     colours = {s: plots.PALETTE[i % len(plots.PALETTE)] for i, s in enumerate(sources)}
     present = [s for s in sources if s in set(levels["source"])]
     dodge = {s: 0.12 * (i - (len(present) - 1) / 2) for i, s in enumerate(present)}
     panels = list(dict.fromkeys(zip(levels["place"], levels["unit"], strict=True))) or [("", "")]
-    legend_rows = -(-(len(set(levels["source"])) + 3) // 3)
+    legend_rows = -(-(len(set(levels["source"])) + len(set(levels["frame"]))) // 3)
     legend_inches = 0.25 + 0.2 * legend_rows
     height = 0.7 + (1.9 if len(panels) <= 2 else 1.45) * len(panels) + legend_inches
     fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, height), squeeze=False, sharex=True)
@@ -173,12 +174,10 @@ def plot_claims_over_time(points: pd.DataFrame, title: str, target_span: tuple[i
     handles = [plt.Line2D([], [], marker="o", linestyle="", color=colours[s], label=s) for s in sources
                if s in set(levels["source"])]
     grey = "#555555"
-    handles += [plt.Line2D([], [], marker="o", linestyle="", markerfacecolor=grey, markeredgecolor=grey,
-                           label="actual"),
-                plt.Line2D([], [], marker="D", linestyle="", markerfacecolor=grey, markeredgecolor=grey,
-                           label="estimate"),
-                plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=grey,
-                           label="target")]
+    markers = {"actual": ("o", grey), "estimate": ("D", grey), "target": ("o", "white")}
+    handles += [plt.Line2D([], [], marker=marker, linestyle="", markerfacecolor=face, markeredgecolor=grey,
+                           label=frame)
+                for frame, (marker, face) in markers.items() if frame in set(levels["frame"])]
     fig.legend(handles=handles, loc="upper center", ncols=3, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, legend_inches / height))
     fig.suptitle(title, fontweight="bold", fontsize=11)

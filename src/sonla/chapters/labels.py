@@ -94,6 +94,17 @@ def _sources() -> dict[str, str]:
     return {row["source_id"]: (row.get("short_title") or row["title_en"]).strip() for row in read_manifest()}
 
 
+@lru_cache(maxsize=1)
+def _documents() -> dict[str, str]:
+    """Each document of the manifest (``document_id``) named by the short titles of its copies,
+    without what tells the copies apart ("Appendix (PDF text layer)" → "Appendix")."""
+    names: dict[str, list[str]] = {}
+    for row in read_manifest():
+        title = _PARENTHESIS.sub("", (row.get("short_title") or row["title_en"])).strip()
+        names.setdefault((row.get("document_id") or row["source_id"]).strip(), []).append(title)
+    return {document: " / ".join(dict.fromkeys(titles)) for document, titles in names.items()}
+
+
 def unit_label(key: object) -> str:
     """How a value names its unit: ``gloss_en`` of units.yaml, else its ``label_en`` without
     the parenthesis; "" for no unit.
@@ -318,6 +329,7 @@ def _keyed_labels() -> tuple[re.Pattern, dict[str, str]]:
     found.update({k: qualifier_label(k) for k in rules.qualifier_labels})
     found.update({k: kind_label(k) for k in (*CLAIM_KINDS, *FINDING_KINDS)})
     found.update({k: unit_label(k) for k in rules.unit_labels})
+    found.update({k: v for k, v in _documents().items() if k not in _sources()})  # a document's id
     keys = {k: v for k, v in found.items() if "_" in k or "-" in k}
     pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
                          + r")(?:@([a-z_]+))?(?![\w-])")
@@ -328,12 +340,15 @@ def plain_text(text: object) -> str:
     """Text written by the pipeline (an explanation, a reasoning) with its keys in words.
 
     Keys are recognised whole (a key inside a claim id or a longer key is left alone); an indicator
-    key with its level is labelled with both.
+    key with its level is labelled with both; a document's id (the manifest's ``document_id``, when
+    it is not a source's id) is named by its copies' short title.
 
     >>> plain_text("> 4,051 bn_vnd; findings: qualifier_conflict (contradiction) in son-la-city")
     '> 4,051 billion VND; findings: qualifier conflict (contradiction) in Sơn La city'
     >>> plain_text("urbanisation_rate@district and urbanisation_rate")
     'Urbanisation rate, city level and Urbanisation rate'
+    >>> plain_text("The documents (city-appendix-2025, report) share this passage")
+    'The documents (Appendix, report) share this passage'
     """
     if _missing(text):
         return ""
