@@ -119,12 +119,15 @@ def manifest_table() -> pd.DataFrame:
 
 
 def source_card(source: Source) -> pd.DataFrame:
-    """The manifest row of one source as a two-column table for its profile page."""
+    """The manifest row of one source as a two-column table for its profile page (its document
+    named in words, with the number of copies the book has of it)."""
+    copies = sum(s.document_id == source.document_id for s in load_sources())
+    document = labels.document_label(source.document_id) + (f" ({copies} copies)" if copies > 1 else "")
     fields = [
         ("source id", source.source_id), ("title (Vietnamese)", source.title_vi),
         ("title (English)", source.title_en), ("kind", source.kind), ("issuer", source.issuer),
         ("date", source.date), ("language", source.language), ("text layer", source.text_layer),
-        ("document", source.document_id), ("raw file", f"data/raw/{source.file}"),
+        ("document", document), ("raw file", f"data/raw/{source.file}"),
         ("sha256", source.sha256), ("notes", source.notes),
     ]
     return pd.DataFrame(fields, columns=["field", "value"]).set_index("field")

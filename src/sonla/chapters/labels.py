@@ -32,8 +32,8 @@ from ..text.lexicon import load_labels, load_rules, rule_file
 __all__ = [
     "label_from_key", "unit_label", "unit_name", "place_label", "place_name_vi", "indicator_label",
     "indicator_themes",
-    "qualifier_label", "theme_label", "kind_label", "source_label", "period_label", "number",
-    "quantity", "claim_value", "preferred_value", "yes_no", "plain_text", "frame_of", "FRAMES",
+    "qualifier_label", "theme_label", "kind_label", "source_label", "document_label", "period_label",
+    "number", "quantity", "claim_value", "preferred_value", "yes_no", "plain_text", "frame_of", "FRAMES",
     "internal_keys",
 ]
 
@@ -211,6 +211,16 @@ def source_label(source_id: object) -> str:
     'Political report, July 2025'
     """
     return "" if _missing(source_id) else _sources().get(str(source_id), str(source_id))
+
+
+def document_label(document_id: object) -> str:
+    """A document (the manifest's ``document_id``) by the short title of its copies, without what
+    tells the copies apart.
+
+    >>> document_label("city-appendix-2025"), document_label("report")
+    ('Appendix', 'Political report, July 2025')
+    """
+    return "" if _missing(document_id) else _documents().get(str(document_id), str(document_id))
 
 
 def period_label(period: object) -> str:
