@@ -373,11 +373,19 @@ def plain_text(text: object) -> str:
 def internal_keys(claims: pd.DataFrame | None = None) -> set[str]:
     """The keys a reader must not meet in a chapter's text: every key of the rule files and kinds
     written with ``_`` or ``-`` (words such as "percent" or "population" are not keys to a reader),
-    and every geography of ``claims`` (places the extractor recognised by pattern too)."""
+    and every geography of ``claims`` written so (places the extractor recognised by pattern too),
+    but for a key that is also English: one the indicators' English labels use as a word
+    ("commune-level" in "Share of commune-level cadres"), as theme keys are left out.
+
+    >>> sorted(internal_keys(pd.DataFrame({"geography": ["son-la-city", "vietnam", "commune-level"]}))
+    ...        & {"son-la-city", "vietnam", "commune-level", "bn_vnd"})
+    ['bn_vnd', 'son-la-city']
+    """
     keys = set(_keyed_labels()[1])
     if claims is not None and "geography" in claims:
-        keys |= {str(g) for g in claims["geography"].dropna().unique() if str(g).strip()}
-    return keys
+        keys |= {str(g) for g in claims["geography"].dropna().unique() if "-" in str(g) or "_" in str(g)}
+    english = " ".join(load_labels().indicator_label.values())
+    return {k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", english)}
 
 
 def frame_of(claims: pd.DataFrame) -> pd.Series:
