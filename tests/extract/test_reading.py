@@ -419,6 +419,13 @@ CASES_PERIOD_RULES = [
      "y tế đạt trên [[95%]].", "2020-2025"),
     ("level-now", RESULTS_HEADING + "Tổng đàn gia súc hiện đạt [[14.200 con]], tăng bình quân 3,5%/năm.",
      "2025"),
+    # a year opening a later part of the sentence dates the parts after it
+    ("part-lead-in", "Giáo dục được quan tâm; năm học 2023-2024 có 197 học sinh đạt giải; [[10/10 dự án]] "
+     "thi KHKT đạt giải.", "2023-2024"),
+    ("part-lead-in-comma", "Giáo dục được quan tâm; năm học 2023-2024, 197 học sinh đạt giải; [[10/10 dự án]] "
+     "thi KHKT đạt giải.", "2023-2024"),
+    ("part-mid-year-does-not-carry", "Giáo dục được quan tâm; 197 học sinh đạt giải trong năm học 2023-2024; "
+     "[[10/10 dự án]] thi KHKT đạt giải.", ""),
     # a per-head average is a level, not an average over years
     ("per-head-now", RESULTS_HEADING + "Thu nhập bình quân đầu người hiện đạt [[45 triệu đồng]]/người/năm.",
      "2025"),
@@ -474,3 +481,10 @@ def test_a_footnote_printed_over_two_lines_is_one_body(second_line):
             + second_line + "\n\nnhà trí tuệ” trong toàn xã.")
     for row in read_marked(text, layer="pdf"):
         assert row["period"] == "2025"
+
+
+def test_an_ocr_copy_reads_a_capital_d_misread_as_p():
+    text = ("1. Kết quả giai đoạn 2020 - 2025\n\nXay dung gia dinh hoc tap4; xay dung 162 nha\n\n"
+            "4 Pén nay, toan xa c6 [[2.442 cong dan]] dat danh hieu; 1.074 gia dinh dat\n\ntri tue.")
+    (row,) = read_marked(text, layer="ocr")
+    assert row["period"] == "2025"

@@ -149,11 +149,13 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
     in_clause = _clause_period(layout, clause_start, claim.start)
     if in_clause:
         return in_clause, STATED
-    # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
+    # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses; a year that
+    # opens a later part of it ("…; năm học 2023-2024 có 197 học sinh …; 10/10 dự án …") to the
+    # parts after it.
     lead = re.search(r"[;:]", layout.text[sent_start:claim.start])
     lead_end = sent_start + lead.start() if lead else claim.start
     # (A year attached to another number, "từ 34,7% năm 2020 giảm còn 12,5%", dates that one.)
-    in_lead = _clause_period(layout, sent_start, lead_end)
+    in_lead = _clause_period(layout, sent_start, lead_end) or _part_lead_in(layout, lead_end, claim.start)
     if in_lead:
         return in_lead, STATED
     # "Đến nay", "hiện nay": the state at the time of writing.
@@ -172,6 +174,18 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
         if heading.period:
             return heading.period, INHERITED
     return layout.default_period, INHERITED
+
+
+def _part_lead_in(layout: Layout, lo: int, hi: int) -> str:
+    """The year that opens the last part (after a ";") in [lo, hi) that opens with one."""
+    for part in reversed([m.end() for m in re.finditer(";", layout.text[lo:hi])]):
+        start = lo + part
+        window = layout.text[start:min(start + LEAD_IN_CHARS, hi)]
+        comma = re.search(r"[,:]", window)
+        found = _clause_period(layout, start, start + (comma.start() if comma else len(window)))
+        if found:
+            return found
+    return ""
 
 
 def _lead_in_present(layout: Layout, lo: int, hi: int) -> bool:
