@@ -422,8 +422,8 @@ CASES_PERIOD_RULES = [
     # a year opening a later part of the sentence dates the parts after it
     ("part-lead-in", "Giáo dục được quan tâm; năm học 2023-2024 có 197 học sinh đạt giải; [[10/10 dự án]] "
      "thi KHKT đạt giải.", "2023-2024"),
-    ("part-lead-in-comma", "Giáo dục được quan tâm; năm học 2023-2024, 197 học sinh đạt giải; [[10/10 dự án]] "
-     "thi KHKT đạt giải.", "2023-2024"),
+    ("part-lead-in-comma", "Giáo dục được quan tâm; năm học 2023-2024, 197 học sinh đạt giải; "
+     "[[10/10 dự án]] thi KHKT đạt giải.", "2023-2024"),
     ("part-mid-year-does-not-carry", "Giáo dục được quan tâm; 197 học sinh đạt giải trong năm học 2023-2024; "
      "[[10/10 dự án]] thi KHKT đạt giải.", ""),
     # a per-head average is a level, not an average over years
