@@ -76,7 +76,7 @@ def says_met(text: str, words: dict) -> bool:
 
 
 def to_date(row: Row, words: dict) -> bool:
-    """Whether a figure is its year's so far: a cut-off date inside its year stands before it in
+    r"""Whether a figure is its year's so far: a cut-off date inside its year stands before it in
     its sentence (``to_date_patterns``), "đến tháng 05/2025, … (đạt 87,7%)".
 
     >>> w = {"to_date_patterns": [r"den\s+(?:ngay\s+\d{1,2}/|thang\s+)(?P<month>\d{1,2})/(?P<year>\d{4})"]}
