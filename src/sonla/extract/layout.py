@@ -60,6 +60,7 @@ class Layout:
     footnotes: list[tuple[int, int, int]]
     source_year: str
     present: list[tuple[int, int, str]]  # "đến nay", "hiện nay": the time of writing
+    footnote_bodies: list[tuple[int, int]]  # every numbered footnote body, linked or not
     # heading_stack() by the number of headings before a position, computed once each
     stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
 
@@ -243,7 +244,27 @@ FOOTNOTE_MARK_GLUED = re.compile(r"(?<=[a-zà-ỹđ])(\d{1,2})(?=[\s;,.:)]|$)")
 FOOTNOTE_TRACE = re.compile(r"(?<=\S)\n(?=[;.,:])")
 
 
-def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: set[int]):
+def _footnote_bodies(text: str, lines: list[tuple[int, int]],
+                     heading_lines: set[int]) -> list[tuple[int, int]]:
+    """(start, end) of each numbered footnote body ("4 Đến nay, thành phố có …"): its line and the
+    lines that continue it (starting with a small letter or a mark, not a blank line, a heading or
+    another body): a body printed over several lines is one body."""
+    bodies = []
+    for number, (s, e) in enumerate(lines):
+        if number in heading_lines or not FOOTNOTE_BODY_NUMBERED.match(text, s, e):
+            continue
+        end, following = e, number + 1
+        while following < len(lines) and following not in heading_lines:
+            fs, fe = lines[following]
+            line = text[fs:fe].lstrip()
+            if not line or line[0].isupper() or line[0].isdigit():
+                break
+            end, following = fe, following + 1
+        bodies.append((s, end))
+    return bodies
+
+
+def _footnote_anchors(text: str, lines: list[tuple[int, int]], bodies: list[tuple[int, int]]):
     """(body start, body end, anchor) for each footnote body linked to where its marker stands.
 
     A footnote body takes its context (headings, paragraph) from its marker, not from where the
@@ -254,16 +275,14 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
     """
     anchors, unnumbered = [], []
     markers = [(m.start(), m.group(1)) for m in FOOTNOTE_MARK_GLUED.finditer(text)]
-    for number, (s, e) in enumerate(lines):
-        line = text[s:e]
-        if line.lstrip().startswith("\ufffd"):
+    for s, e in lines:
+        if text[s:e].lstrip().startswith("\ufffd"):
             unnumbered.append((s, e))
-            continue
-        body = FOOTNOTE_BODY_NUMBERED.match(line)
-        if body and number not in heading_lines:
-            before = [pos for pos, n in markers if n == body.group(1) and pos < s]
-            if before:
-                anchors.append((s, e, before[-1]))
+    for s, e in bodies:
+        body = FOOTNOTE_BODY_NUMBERED.match(text, s, e)
+        before = [pos for pos, n in markers if n == body.group(1) and pos < s]
+        if before:
+            anchors.append((s, e, before[-1]))
     traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
     # A U+FFFD body runs on to the next one (the last one to the end of the text).
     unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
@@ -307,6 +326,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                                 bool(rules.target_heading.search(folded[s:e]))
                                 and not rules.result_heading.search(folded[s:e])))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
+    bodies = _footnote_bodies(text, lines, heading_lines)
     sentence_starts = [s for s, _ in sentences]
     subject_geos = _geo_mentions(folded, rules, subjects_only=True, sentence_starts=sentence_starts,
                                  text=text)
@@ -324,7 +344,8 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         default_geography=default_geos[0][1] if default_geos else "",
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
-        footnotes=_footnote_anchors(text, lines, heading_lines),
+        footnotes=_footnote_anchors(text, lines, bodies),
+        footnote_bodies=bodies,
         source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
         present=[(m.start(), m.end(), "") for m in rules.present.finditer(folded)],
     )
