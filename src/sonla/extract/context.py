@@ -12,7 +12,7 @@ import bisect
 import re
 
 from ..text.lexicon import Rules
-from .layout import Heading, Layout, first_geo, sentence_index
+from .layout import Heading, Layout, first_geo, period_in, sentence_index
 from .quantities import Claim
 
 __all__ = ["Bounds", "clause_bounds", "qualify", "indicator_of", "period_of", "geography_of"]
@@ -74,10 +74,8 @@ def _carry_window(layout: Layout, claim: Claim, anchor: int) -> tuple[int, int]:
     """Where earlier mentions in the same paragraph may come from (clean text only)."""
     pos = anchor if anchor != claim.start else claim.start
     index = sentence_index(layout, pos)
-    paragraph = layout.paragraph_of[index]
-    first = index
-    while first > 0 and layout.paragraph_of[first - 1] == paragraph:
-        first -= 1
+    # paragraph_of never decreases: the paragraph's first sentence by a binary search
+    first = bisect.bisect_left(layout.paragraph_of, layout.paragraph_of[index], 0, index)
     end = anchor if anchor != claim.start else layout.sentences[index][0]
     return layout.sentences[first][0], end
 
@@ -93,20 +91,20 @@ def period_of(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading]
     follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
     if follow:
         return follow.group(1)
-    in_clause = [p for p in layout.periods if clause_start <= p[0] < claim.start]
+    in_clause = period_in(layout, clause_start, claim.start)
     if in_clause:
-        return in_clause[-1][2]
+        return in_clause[2]
     # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
     lead = re.search(r"[;:]", layout.text[sent_start:claim.start])
     lead_end = sent_start + lead.start() if lead else claim.start
-    in_lead = [p for p in layout.periods if sent_start <= p[0] < lead_end]
+    in_lead = period_in(layout, sent_start, lead_end)
     if in_lead:
-        return in_lead[-1][2]
+        return in_lead[2]
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        earlier = [p for p in layout.periods if para_start <= p[0] < end]
+        earlier = period_in(layout, para_start, end)
         if earlier:
-            return earlier[-1][2]
+            return earlier[2]
     for heading in stack:
         if heading.period:
             return heading.period

@@ -12,6 +12,9 @@ break is only a wrap, unless the line ends a sentence or the next line is a head
 from __future__ import annotations
 
 import bisect
+import heapq
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -20,7 +23,8 @@ from ..text.fold import fold, fold_ocr, lower_text
 from ..text.lexicon import Rules
 
 __all__ = ["Heading", "Layout", "build_layout", "is_heading_line", "next_line_starts_upper", "line_bounds",
-           "sentence_index", "heading_stack", "anchor_of", "first_geo", "FULL_DATE"]
+           "sentence_index", "heading_stack", "anchor_of", "first_geo", "last_mention", "period_in",
+           "FULL_DATE"]
 
 FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
                        r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
@@ -59,8 +63,17 @@ class Layout:
     clean: bool
     footnotes: list[tuple[int, int, int]]
     source_year: str
-    # heading_stack() by the number of headings before a position, computed once each
+    # heading_stack() by the number of headings before a position (all computed in one pass)
     stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
+    # Indexes for lookups by position (binary searches, so that a claim's context costs the
+    # same in a long source as in a short one): the periods' starts, and the footnote bodies
+    # cut into disjoint segments (start, end, anchor).
+    period_starts: list[int] = field(init=False, repr=False)
+    footnote_segments: list[tuple[int, int, int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.period_starts = [p[0] for p in self.periods]
+        self.footnote_segments = _disjoint_segments(self.footnotes)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -107,9 +120,13 @@ def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     for m in rules.period_range.finditer(folded):
         if not rules.not_period.search(folded[max(0, m.start() - 30):m.start()]):
             found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
+    # The ranges (non-overlapping, in text order): a year inside one is part of it.
+    ranges = sorted((s, e) for s, e, _ in found.values())
+    range_starts = [s for s, _ in ranges]
     for m in rules.period_year.finditer(folded):
         start = m.start(1)
-        if any(s <= start < e for s, e, _ in found.values()):
+        i = bisect.bisect_right(range_starts, start)
+        if i and start < ranges[i - 1][1]:
             continue
         if rules.not_period.search(folded[max(0, m.start() - 30):m.start()] + folded[m.start():start]):
             continue
@@ -199,7 +216,9 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
     before punctuation), when the counts agree. Unlinked bodies keep their own position.
     """
     anchors, unnumbered = [], []
-    markers = [(m.start(), m.group(1)) for m in FOOTNOTE_MARK_GLUED.finditer(text)]
+    markers: dict[str, list[int]] = {}  # marker number -> positions, in text order
+    for m in FOOTNOTE_MARK_GLUED.finditer(text):
+        markers.setdefault(m.group(1), []).append(m.start())
     for number, (s, e) in enumerate(lines):
         line = text[s:e]
         if line.lstrip().startswith("\ufffd"):
@@ -207,9 +226,10 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
             continue
         body = FOOTNOTE_BODY_NUMBERED.match(line)
         if body and number not in heading_lines:
-            before = [pos for pos, n in markers if n == body.group(1) and pos < s]
+            positions = markers.get(body.group(1), [])
+            before = bisect.bisect_left(positions, s)
             if before:
-                anchors.append((s, e, before[-1]))
+                anchors.append((s, e, positions[before - 1]))
     traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
     # A U+FFFD body runs on to the next one (the last one to the end of the text).
     unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
@@ -219,11 +239,59 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
     return sorted(anchors)
 
 
+def _disjoint_segments(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spans`` (start, end, value), sorted, cut into disjoint segments: each position keeps the
+    value of the first span (in sorted order) that contains it, as a scan of ``spans`` would find.
+
+    >>> _disjoint_segments([(0, 10, 1), (5, 20, 2), (12, 15, 3)])
+    [(0, 10, 1), (10, 20, 2)]
+    """
+    cuts = sorted({p for s, e, _ in spans for p in (s, e)})
+    segments: list[tuple[int, int, int]] = []
+    active: list[tuple[int, int, int]] = []  # heap of (index in spans, end, value)
+    i = 0
+    for lo, hi in itertools.pairwise(cuts):
+        while i < len(spans) and spans[i][0] <= lo:
+            heapq.heappush(active, (i, spans[i][1], spans[i][2]))
+            i += 1
+        while active and active[0][1] <= lo:  # the first span has ended: the next one rules
+            heapq.heappop(active)
+        # spans that ended behind a still-open earlier span stay in the heap, harmlessly:
+        # the earlier one rules wherever both would
+        if active:
+            value = active[0][2]
+            if segments and segments[-1][1] == lo and segments[-1][2] == value:
+                segments[-1] = (segments[-1][0], hi, value)
+            else:
+                segments.append((lo, hi, value))
+    return segments
+
+
 def anchor_of(layout: Layout, pos: int) -> int:
-    for start, end, anchor in layout.footnotes:
-        if start <= pos < end:
-            return anchor
+    """Where the footnote body holding ``pos`` is anchored (``pos`` itself outside footnotes)."""
+    segments = layout.footnote_segments
+    i = bisect.bisect_right(segments, (pos, math.inf, math.inf)) - 1
+    if i >= 0 and segments[i][0] <= pos < segments[i][1]:
+        return segments[i][2]
     return pos
+
+
+def last_mention(mentions: list, starts: list[int], lo: int, hi: int):
+    """The last of ``mentions`` (sorted by start; ``starts`` their starts) starting in [lo, hi), or None.
+
+    Two binary searches, never a scan of the mentions (a scan per claim made one long
+    source quadratic). ``tests/extract/test_layout.py`` checks it against the scan.
+
+    >>> last_mention(["a", "b", "c"], [3, 8, 20], 0, 10), last_mention(["a"], [3], 4, 10)
+    ('b', None)
+    """
+    i = bisect.bisect_left(starts, hi)
+    return mentions[i - 1] if i and starts[i - 1] >= lo else None
+
+
+def period_in(layout: Layout, lo: int, hi: int) -> tuple[int, int, str] | None:
+    """The last period mention that starts in [lo, hi) of the layout's text, or None."""
+    return last_mention(layout.periods, layout.period_starts, lo, hi)
 
 
 def build_layout(source: Source, rules: Rules) -> Layout:
@@ -235,6 +303,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                       rules.ocr_word_readings) if ocr else lower_text(text)
     lines = _lines(text)
     periods = _period_mentions(folded, rules)
+    period_starts = [p[0] for p in periods]
     geos = _geo_mentions(folded, rules)
     headings, heading_lines = [], set()
     for number, (s, e) in enumerate(lines):
@@ -242,14 +311,14 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         if not level:
             continue
         heading_lines.add(number)
-        line_periods = [p for p in periods if s <= p[0] < e]
+        line_period = last_mention(periods, period_starts, s, e)
         # A heading dated by a full date ("… từ ngày 01.7.2025") covers that year.
         dated = FULL_DATE.search(text, s, e)
-        if not line_periods and dated:
-            line_periods = [(dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])]
+        if not line_period and dated:
+            line_period = (dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])
         old = bool(rules.old_ward.search(folded[s:e]))
         headings.append(Heading(s, e, level, first_geo(geos, s, e, old), old,
-                                line_periods[-1][2] if line_periods else "",
+                                line_period[2] if line_period else "",
                                 bool(rules.target_heading.search(folded[s:e]))))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
     subject_geos = _geo_mentions(folded, rules, subjects_only=True,
@@ -276,15 +345,15 @@ def sentence_index(layout: Layout, pos: int) -> int:
 
 def heading_stack(layout: Layout, pos: int) -> list[Heading]:
     """Headings in scope at ``pos``, innermost first (do not change the list: it is shared)."""
-    before = bisect.bisect_right(layout.heading_starts, pos)
-    if before not in layout.stacks:
+    if not layout.stacks:  # every stack at once, in one pass over the headings
         stack: list[Heading] = []
-        for heading in layout.headings[:before]:
+        layout.stacks[0] = []
+        for number, heading in enumerate(layout.headings, start=1):
             while stack and stack[-1].level >= heading.level:
                 stack.pop()
             stack.append(heading)
-        layout.stacks[before] = stack[::-1]
-    return layout.stacks[before]
+            layout.stacks[number] = stack[::-1]
+    return layout.stacks[bisect.bisect_right(layout.heading_starts, pos)]
 
 
 
