@@ -48,7 +48,7 @@ from .params import Params
 from .prepare import Evidence, prepare
 from .rows import Row
 
-__all__ = ["Rule", "RULES", "find_findings"]
+__all__ = ["Rule", "RULES", "find_findings", "assemble_findings"]
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,12 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
     again. Raises ``KeyError`` if a contract column is missing.
     """
     evidence = prepared or prepare(claims, sources, params)
-    findings = [finding for rule in RULES for finding in rule.check(evidence)]
+    return assemble_findings([finding for rule in RULES for finding in rule.check(evidence)])
+
+
+def assemble_findings(findings: list[Row]) -> pd.DataFrame:
+    """The findings table from the rules' findings in the order of :data:`RULES`: a theme added,
+    a finding found twice kept once (the first), sorted by kind and finding_id."""
     themes = load_labels().indicator_theme
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS[:-1])
     frame["theme"] = [themes.get(i.split(";")[0], "") for i in frame["indicator"]]

@@ -1,0 +1,70 @@
+"""How a stage splits into parts, for an engine that spreads the work (:mod:`sonla.engine`).
+
+A stage (:class:`sonla.pipeline.Stage`) is a function of the verified sources and of the
+earlier outputs it reads. Most of that work concerns one source or one document at a time; a
+:class:`Split` says so, and an engine may then run the stage as many tasks, on as many workers,
+and merge what they return into outputs byte-identical to the serial run's. A stage without a
+split runs whole, once, on everything (correct, but not spread).
+
+``unit`` — what one part covers:
+
+* :data:`SOURCE`: one source. The stage's ``run`` is called with ``[source]`` and, for each
+  output it reads, the rows of that source; each of its tables over the corpus is the tables
+  of the parts one after another, in manifest order (``run(all) == concat(run(each))``).
+* :data:`DOCUMENT`: every copy of one document (the sources sharing a ``document_id``, in
+  manifest order); documents in the order of their first copy in the manifest. A stage that
+  compares copies (alignment) is per document.
+* :data:`ROWS`: the stage checks the rows of the published tables it reads, whatever slices they
+  come in (the data package's validation); an engine runs it on each slice where the slice is
+  encoded and once on the tables' header lines to collect its own outputs. What no slice can
+  see — a primary key repeated in two slices — the engine checks itself.
+
+``across`` — for a stage that also compares units (reconciliation compares documents), an
+:class:`Across` partitioned by what it compares (never all pairs of the corpus):
+``per_unit`` runs on each unit (as ``run`` would, on that unit alone) and returns a *piece*;
+``partition(piece, n)`` returns what the combination keeps of the piece and the piece cut into
+``n`` parts by the key the comparison needs (the reconciliation cuts by indicator, a dependence
+check would cut by candidate pair of documents); ``across(parts, sources)`` compares what the
+pieces hold for one partition; and ``combine(kept, crossed, sources)`` merges everything into
+the stage's outputs (sorted as ``run`` sorts them). ``sources`` there is the manifest without
+the texts (text ``""``).
+
+The contract an engine relies on, checked by ``tests/test_engine.py`` on the five sources and a
+synthetic corpus: whatever the units, partitions and order of completion, the bytes written are
+those of the serial run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SOURCE", "DOCUMENT", "ROWS", "Split", "Across"]
+
+SOURCE = "source"
+DOCUMENT = "document"
+ROWS = "rows"
+UNITS = (SOURCE, DOCUMENT, ROWS)
+
+
+@dataclass(frozen=True)
+class Across:
+    """The part of a stage that compares units: per unit, then per partition, then combined."""
+
+    per_unit: Callable[[list[Any], dict[str, object]], Any]
+    partition: Callable[[Any, int], tuple[Any, list[Any]]]
+    across: Callable[[list[Any], list[Any]], Any]
+    combine: Callable[[list[Any], list[Any], list[Any]], dict[str, object]]
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a stage splits: its unit of work and, if it compares units, how (see the module)."""
+
+    unit: str = SOURCE
+    across: Across | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {self.unit!r}")
