@@ -21,12 +21,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from . import engine as engine_module
 from .datapackage import stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
 from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
+from .parts import DOCUMENT, ROWS, SOURCE, Split
+from .reconcile.parts import FINDINGS_ACROSS
 from .reconcile.stage import stage_findings
 from .sources import Source, load_sources
 
@@ -64,12 +67,17 @@ class Stage:
     can run wherever they are (per source, per copy pair or on the whole corpus). A stage that
     reads ``published`` inputs gets them as the bytes that will be written (:func:`encode`, done
     once per output), so that what it checks is exactly what is published.
+
+    ``split`` says how the stage's work divides (per source, per document, across documents
+    partitioned by what it compares: :mod:`sonla.parts`), so that an engine that spreads the work
+    (:mod:`sonla.engine`, Dask) can run it as many tasks; without it the stage runs whole.
     """
 
     name: str
     run: Callable[[list[Source], dict[str, object]], dict[str, object]]
     reads: tuple[str, ...] | None = ()
     published: bool = False
+    split: Split | None = None
 
 
 ALL = None  # Stage.reads for a stage that reads every earlier output
@@ -77,12 +85,13 @@ ALL = None  # Stage.reads for a stage that reads every earlier output
 # The stages in the order they run. The data package runs last: it validates and describes
 # everything the others produced, before anything is written.
 STAGES: list[Stage] = [
-    Stage("profiles", stage_profiles),
-    Stage("claims", stage_claims),
-    Stage("findings", stage_findings, reads=("claims.csv",)),
-    Stage("alignment", stage_alignment),
-    Stage("datapackage", stage_datapackage, reads=ALL, published=True),
+    Stage("profiles", stage_profiles, split=Split(SOURCE)),
+    Stage("claims", stage_claims, split=Split(SOURCE)),
+    Stage("findings", stage_findings, reads=("claims.csv",), split=Split(DOCUMENT, FINDINGS_ACROSS)),
+    Stage("alignment", stage_alignment, split=Split(DOCUMENT)),
+    Stage("datapackage", stage_datapackage, reads=ALL, published=True, split=Split(ROWS)),
 ]
+ENGINES = ("serial", "dask")
 
 
 @contextmanager
@@ -146,26 +155,38 @@ def _inputs(stage: Stage, results: dict[str, object]) -> dict[str, object]:
 
 
 def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
-                 verbose: bool = True) -> dict[str, bool]:
+                 verbose: bool = True, engine: str = "serial", scheduler: str | None = None,
+                 workers: int | None = None, stats: dict[str, object] | None = None) -> dict[str, bool]:
     """Verify the sources, run every stage, return {output path: whether it changed}.
 
     Nothing is written until every source has verified and every stage has
-    succeeded; a failure anywhere leaves ``out_dir`` exactly as it was.
+    succeeded; a failure anywhere leaves ``out_dir`` exactly as it was. ``engine="dask"``
+    runs the stages on a Dask cluster (:mod:`sonla.engine`: a LocalCluster of ``workers``
+    processes, or the cluster whose scheduler is at ``scheduler``); the outputs are the same bytes.
+    ``stats`` receives the Dask engine's counts and the workers' peak memory.
     """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     started = time.perf_counter()
-    sources = load_sources(raw_dir / "sources.csv", raw_dir)
-    if verbose:
-        size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
-        print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
-              f"({time.perf_counter() - started:.2f} s)", flush=True)
+    if engine not in ENGINES:
+        raise SonlaError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     timings: dict[str, float] = {}
     published: dict[str, bytes] = {}
-    results = run_stages(sources, timings, published)
+    if engine == "dask":
+        sources, results, timings = engine_module.run_on_dask(
+            STAGES, raw_dir / "sources.csv", raw_dir, scheduler, workers, progress=verbose, stats=stats)
+        if verbose:
+            print(f"data: {len(sources)} sources verified and processed on Dask", flush=True)
+    else:
+        sources = load_sources(raw_dir / "sources.csv", raw_dir)
+        if verbose:
+            size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
+            print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
+                  f"({time.perf_counter() - started:.2f} s)", flush=True)
+        results = run_stages(sources, timings, published)
     if verbose:
         for name, seconds in timings.items():
-            print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
+            print(f"  {'stage ' if engine == 'serial' else ''}{name:<14} {seconds:6.2f} s", flush=True)
     changed = {str(out_dir / name): write_if_changed(out_dir / name, published.get(name, content))
                for name, content in results.items()}
     if verbose:
@@ -181,9 +202,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, default=config.RAW_DIR, help="folder with sources.csv")
     parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR, help="output folder")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--engine", choices=ENGINES, default="serial",
+                        help="serial (default) or dask: a LocalCluster, or the cluster at --scheduler")
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="with --engine dask: the scheduler of a running Dask cluster")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="with --engine dask and no --scheduler: worker processes (default: one per core)")
     args = parser.parse_args(argv)
+    if (args.scheduler or args.workers) and args.engine != "dask":
+        parser.error("--scheduler and --workers need --engine dask")
     try:
-        run_pipeline(args.raw, args.out, verbose=not args.quiet)
+        run_pipeline(args.raw, args.out, verbose=not args.quiet, engine=args.engine,
+                     scheduler=args.scheduler, workers=args.workers)
     except SonlaError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -1,0 +1,462 @@
+"""Run the pipeline's stages on a Dask cluster: every core here, or a cluster of machines.
+
+``python -m sonla.pipeline --engine dask`` (``make data ENGINE=dask``) starts a
+``distributed.LocalCluster`` (one single-threaded worker process per core, ``--workers n``), or
+connects to a running cluster (``--scheduler tcp://host:8786``; started with ``dask scheduler``
+and ``dask worker``, see the README). Dask is imported only here, and only when this engine
+runs: the serial engine never pays for it.
+
+How the work is cut (each stage says it in its :class:`sonla.parts.Split`):
+
+1. **Per batch of documents, one task each**: the workers read and verify the raw files of the
+   batch themselves (sha256, UTF-8), then run every stage whose unit is a source or a document
+   (profiles, claims, the alignment of copies, the findings within a document) on each unit of
+   the batch, encode each table part as CSV rows and validate it (the data package's checks,
+   :data:`~sonla.parts.ROWS`). The texts never travel and are dropped when the task ends: the
+   corpus is streamed through the workers, never held at once.
+2. **Across units, partitioned by what is compared** (:class:`sonla.parts.Across`): each batch
+   cuts what its documents offer into partitions (the reconciliation by indicator); one task
+   per partition compares them.
+3. **On the client**: the parts are put in manifest order (or combined and sorted as the stage
+   sorts them), checked for primary keys repeated across parts, and returned as the bytes to
+   write. :func:`sonla.pipeline.run_pipeline` writes them exactly as after a serial run.
+
+Failures: the first task that raises stops the run (the other tasks are cancelled) and its
+error is raised here, naming the file (a bad source among thousands); a worker that dies is
+replaced and its tasks are retried by the scheduler (``distributed.scheduler.allowed-failures``
+times) before the run fails. Either way nothing is written unless every task succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SonlaError
+from .parts import DOCUMENT, ROWS, SOURCE, Split
+from .schema import TABLES
+from .sources import Source, read_manifest, source_of, verify_source
+
+__all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of"]
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """The stages sorted by where they run: in the batch tasks (``batched``), as a check of every
+    published slice (``checks``: :data:`~sonla.parts.ROWS`), or whole on the client (``whole``)."""
+
+    batched: list = field(default_factory=list)
+    checks: list = field(default_factory=list)
+    whole: list = field(default_factory=list)
+
+
+def plan_stages(stages: list) -> Plan:
+    """Where each stage runs: the stages split by source or document, up to the first that is
+    not, run in the batch tasks (what they read is looked up in the batch when they run); the
+    row checks run on every slice; any other stage is ``whole``."""
+    plan = Plan()
+    for stage in stages:
+        split: Split | None = getattr(stage, "split", None)
+        if split is not None and split.unit == ROWS:
+            plan.checks.append(stage)
+        elif split is not None and not plan.whole and stage.reads is not None:
+            plan.batched.append(stage)
+        else:
+            plan.whole.append(stage)
+    return plan
+
+
+def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
+               per_worker: int = 8) -> list[list[list[int]]]:
+    """The manifest rows (by index) grouped into documents (in order of first appearance, each
+    in manifest order), and the documents into about ``workers × per_worker`` batches of similar
+    size in bytes (a document is never cut).
+
+    >>> rows = [{"document_id": d, "file": "x"} for d in "abab"]
+    >>> batches_of(rows, Path("/nonexistent"), workers=1, per_worker=2)
+    [[[0, 2]], [[1, 3]]]
+    """
+    documents: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        documents.setdefault(row["document_id"], []).append(index)
+
+    def size(index: int) -> int:
+        try:
+            return (raw_dir / rows[index]["file"]).stat().st_size
+        except OSError:  # the worker will say what is wrong with it
+            return 1
+
+    sizes = [sum(size(i) for i in members) for members in documents.values()]
+    target = sum(sizes) / max(1, workers * per_worker)
+    batches: list[list[list[int]]] = [[]]
+    filled = 0.0
+    for members, bytes_ in zip(documents.values(), sizes, strict=True):
+        if batches[-1] and filled + bytes_ / 2 > target:
+            batches.append([])
+            filled = 0.0
+        batches[-1].append(members)
+        filled += bytes_
+    return [b for b in batches if b]
+
+
+# --- what a batch task does (on a worker) --------------------------------------------------------
+
+
+def _encode_rows(frame) -> tuple[bytes, bytes]:
+    """(header line, rows) of a DataFrame as :func:`sonla.pipeline.encode` writes it."""
+    text = frame.to_csv(index=False, lineterminator="\n")
+    header, _, body = text.partition("\n")
+    return (header + "\n").encode("utf-8"), body.encode("utf-8")
+
+
+def _kinds(frame) -> dict[str, str]:
+    """The numeric kind of each column ('i' integer, 'f' float, 'b' bool, 'O' anything else):
+    slices of one table that disagree on it would not print as the whole table prints."""
+    return {name: dtype.kind if dtype.kind in "ifb" else "O" for name, dtype in frame.dtypes.items()}
+
+
+def _keys(name: str, frame) -> list[list[str]]:
+    """The values of the table's primary key and of its unique fields, per row, as text."""
+    table = TABLES.get(name)
+    if table is None or not len(frame):
+        return []
+    keys = [list(table.primary_key)] if table.primary_key else []
+    keys += [[f.name] for f in table.fields if f.constraints.get("unique") and [f.name] not in keys]
+    return [["\x1f".join(map(str, values)) for values in zip(*(frame[c].tolist() for c in key), strict=True)]
+            for key in keys]
+
+
+@dataclass
+class Slice:
+    """One part of one output: where it goes (its unit's position), its CSV rows (tables) or its
+    bytes (text files), and what the client checks across slices."""
+
+    name: str
+    position: int
+    header: bytes = b""
+    body: bytes = b""
+    rows: int = 0
+    kinds: dict = field(default_factory=dict)
+    keys: list = field(default_factory=list)
+    whole_file: bool = False
+
+
+def _publish(name: str, position: int, content: object, checks: list, sources: list[Source]) -> Slice:
+    """Encode one part of an output where it was made, and run the row checks on it there."""
+    import pandas as pd
+
+    if isinstance(content, pd.DataFrame):
+        header, body = _encode_rows(content)
+        for stage in checks:
+            stage.run(sources, {name: header + body})
+        return Slice(name, position, header, body, len(content), _kinds(content), _keys(name, content))
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if not isinstance(content, bytes):
+        raise SonlaError(f"{name}: an output must be a DataFrame, text or bytes, not {type(content).__name__}")
+    return Slice(name, position, body=content, whole_file=True)
+
+
+def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, batched: list,
+              checks: list, partitions: int, doc_positions: list[int]) -> dict[str, Any]:
+    """One batch task: verify the batch's sources (``documents``: each a list of (manifest
+    index, manifest row)), run the batched stages on each unit, encode and check every part.
+
+    Returns ``public`` (the slices, what each Across keeps per document, the seconds each stage
+    took: all for the client) and ``cut`` (each Across's partitions: for the tasks across)."""
+    import pandas as pd
+
+    seconds: dict[str, float] = {}
+    slices: list[Slice] = []
+    kept: dict[str, list] = {}
+    cut: dict[str, list[list]] = {}
+    started = time.perf_counter()
+    for document, doc_position in zip(documents, doc_positions, strict=True):
+        members = [index for index, _ in document]
+        sources = [source_of(row, verify_source(row, Path(raw_dir))) for _, row in document]
+        seconds["verify"] = seconds.get("verify", 0.0) + time.perf_counter() - started
+        per_source: dict[str, dict[int, object]] = {}  # output -> manifest index -> content
+        per_document: dict[str, object] = {}
+        for stage in batched:
+            began = time.perf_counter()
+            split: Split = stage.split
+            if split.unit == SOURCE:
+                for index, source in zip(members, sources, strict=True):
+                    inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
+                    for name, content in stage.run([source], inputs).items():
+                        per_source.setdefault(name, {})[index] = content
+                        slices.append(_publish(name, index, content, checks, [source]))
+            else:
+                inputs = {}
+                for name in stage.reads:
+                    if name in per_document:
+                        inputs[name] = per_document[name]
+                    else:
+                        frames = [_read(per_source, name, i, stage) for i in members]
+                        inputs[name] = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+                if split.across is not None:
+                    piece = split.across.per_unit(sources, inputs)
+                    own, parts = split.across.partition(piece, partitions)
+                    kept.setdefault(stage.name, []).append((doc_position, own))
+                    buckets = cut.setdefault(stage.name, [[] for _ in range(partitions)])
+                    for bucket, part in zip(buckets, parts, strict=True):
+                        bucket.append((doc_position, part))
+                else:
+                    for name, content in stage.run(sources, inputs).items():
+                        per_document[name] = content
+                        slices.append(_publish(name, doc_position, content, checks, sources))
+            seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - began
+        started = time.perf_counter()
+    return {"public": {"slices": slices, "kept": kept, "seconds": seconds}, "cut": cut}
+
+
+def _read(per_source: dict[str, dict[int, object]], name: str, index: int, stage) -> object:
+    try:
+        return per_source[name][index]
+    except KeyError:
+        raise SonlaError(f"stage {stage.name!r} reads {name}, which no earlier stage split by source "
+                         "wrote in the same task") from None
+
+
+def pick(result: dict[str, Any], *path: object) -> object:
+    """A part of a task's result (run where the result is, so only that part travels)."""
+    for key in path:
+        result = result[key]
+    return result
+
+
+def run_across(stage, parts: list[list[tuple[int, object]]], sources: list[Source]) -> tuple[object, float]:
+    """One partition of an Across stage: its parts from every batch, in document order."""
+    began = time.perf_counter()
+    ordered = [part for _, part in sorted((item for batch in parts for item in batch), key=lambda x: x[0])]
+    return stage.split.across.across(ordered, sources), time.perf_counter() - began
+
+
+def run_checks(checks: list, name: str, data: bytes, sources: list[Source]) -> int:
+    """The row checks on one slice of a table encoded on the client."""
+    for stage in checks:
+        stage.run(sources, {name: data})
+    return len(data)
+
+
+def peak_memory() -> int:
+    """This process's peak resident memory in bytes (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A Dask client: on the cluster at ``scheduler``, or on a new LocalCluster of ``workers``
+    single-threaded worker processes (default: one per core), closed afterwards."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as err:
+            raise SonlaError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+        with client:
+            yield client
+        return
+    count = workers or os.cpu_count() or 1
+    with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def _progress(futures: list, label: str, show: bool) -> Iterator[Any]:
+    """Futures as they complete, with a progress bar on a terminal (tqdm), silent otherwise."""
+    from distributed import as_completed
+
+    bar = None
+    if show and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(futures), desc=f"  {label}", unit="task", leave=False, file=sys.stderr)
+    try:
+        for future in as_completed(futures):
+            if bar is not None:
+                bar.update()
+            yield future
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _result(future, futures: list, what: str) -> object:
+    """The result of a finished future; on failure, every other task cancelled and the error
+    raised (a worker that died too often becomes a :class:`SonlaError` naming the task)."""
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as err:
+        for other in futures:
+            other.cancel()
+        raise SonlaError(f"a Dask worker died while running {what} (retried, then given up): {err}; "
+                         "nothing was written") from err
+    except BaseException:
+        for other in futures:
+            other.cancel()
+        raise
+
+
+def _assemble(slices: list[Slice]) -> dict[str, bytes]:
+    """Every output's bytes: the slices of a table in order of their unit, after one header."""
+    by_name: dict[str, list[Slice]] = {}
+    for part in slices:
+        by_name.setdefault(part.name, []).append(part)
+    published = {}
+    for name, parts in by_name.items():
+        if parts[0].whole_file:
+            if len(parts) > 1:
+                raise SonlaError(f"{name}: written by {len(parts)} parts of a stage (a file is one part's)")
+            published[name] = parts[0].body
+            continue
+        parts.sort(key=lambda s: s.position)
+        _check_slices(name, parts)
+        published[name] = parts[0].header + b"".join(p.body for p in parts)
+    return published
+
+
+def _check_slices(name: str, parts: list[Slice]) -> None:
+    """Slices of one table print as the whole table would: same header, no integer column that is
+    float in another slice; no primary-key (or unique) value in two slices."""
+    headers = {p.header for p in parts}
+    if len(headers) > 1:
+        raise SonlaError(f"{name}: its parts have different columns")
+    filled = [p for p in parts if p.rows]
+    for column in filled[0].kinds if filled else []:
+        kinds = {p.kinds[column] for p in filled}
+        if len(kinds & {"i", "f", "b"}) > 1:
+            raise SonlaError(f"{name}: column {column} is {' in some parts, '.join(sorted(kinds))} in others: "
+                             "the parts would not print as the whole table (the stage's split is wrong)")
+    for number in range(max((len(p.keys) for p in filled), default=0)):
+        seen: set[str] = set()
+        for part in filled:
+            values = part.keys[number]
+            if not seen.isdisjoint(values):
+                value = next(v for v in values if v in seen)
+                raise SonlaError(f"{name}: key {value.replace(chr(31), ', ')!r} appears in two parts "
+                                 "(a primary key or unique field repeated)")
+            seen.update(values)
+
+
+def _chunks(frame, rows: int = 20_000) -> Iterator:
+    for start in range(0, len(frame), rows):
+        yield frame.iloc[start:start + rows]
+
+
+def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | None = None,
+                workers: int | None = None, progress: bool = True,
+                stats: dict[str, object] | None = None) -> tuple[list[Source], dict[str, bytes], dict[str, float]]:
+    """Run ``stages`` on a Dask cluster; return (the sources without their texts, every output's
+    bytes, seconds by step). ``stats``, if given, receives the workers' peak memory and counts."""
+    import pandas as pd
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    rows = read_manifest(manifest)
+    sources = [source_of(row, "") for row in rows]
+    plan = plan_stages(stages)
+    with connect(scheduler, workers) as client:
+        timings["connect"] = time.perf_counter() - started
+        count = len(client.scheduler_info()["workers"]) or 1
+        partitions = 2 * count
+        batches = batches_of(rows, raw_dir, count)
+        first_seen: dict[str, int] = {}
+        for row in rows:
+            first_seen.setdefault(row["document_id"], len(first_seen))
+        began = time.perf_counter()
+        futures = []
+        for batch in batches:
+            documents = [[(i, rows[i]) for i in members] for members in batch]
+            positions = [first_seen[rows[members[0]]["document_id"]] for members in batch]
+            futures.append(client.submit(run_batch, documents, str(raw_dir), plan.batched, plan.checks,
+                                         partitions, positions, pure=False))
+        slices: list[Slice] = []
+        kept: dict[str, list] = {}
+        seconds: dict[str, float] = {}
+        picked: dict[str, list[list]] = {}
+        number_of = {future.key: n for n, future in enumerate(futures)}
+        publics = []
+        for future in _progress(futures, "per document", progress):
+            _result(future, futures, f"batch {number_of[future.key] + 1} of {len(futures)}")
+            publics.append(client.submit(pick, future, "public"))
+            for stage in plan.batched:
+                if stage.split.across is not None:
+                    buckets = picked.setdefault(stage.name, [[] for _ in range(partitions)])
+                    for number in range(partitions):
+                        buckets[number].append(client.submit(pick, future, "cut", stage.name, number))
+        for public in client.gather(publics):
+            slices.extend(public["slices"])
+            for name, items in public["kept"].items():
+                kept.setdefault(name, []).extend(items)
+            for name, value in public["seconds"].items():
+                seconds[name] = seconds.get(name, 0.0) + value
+        del futures, publics  # the batches' results are freed once their parts are picked
+        timings["per document"] = time.perf_counter() - began
+        outputs: dict[str, object] = {}
+        for stage in plan.batched:
+            if stage.split.across is None:
+                continue
+            began = time.perf_counter()
+            across = [client.submit(run_across, stage, picked[stage.name][n], sources, pure=False)
+                      for n in range(partitions)]
+            crossed = [None] * partitions
+            index = {future.key: n for n, future in enumerate(across)}
+            for future in _progress(across, f"{stage.name} across", progress):
+                number = index[future.key]
+                crossed[number], spent = _result(future, across, f"{stage.name}, partition {number + 1}")
+                seconds[stage.name] = seconds.get(stage.name, 0.0) + spent
+            own = [item for _, item in sorted(kept.get(stage.name, []), key=lambda x: x[0])]
+            outputs.update(stage.split.across.combine(own, crossed, sources))
+            timings[f"{stage.name} across"] = time.perf_counter() - began
+        picked.clear()
+        if plan.whole:
+            raise SonlaError(f"stage(s) {', '.join(s.name for s in plan.whole)} cannot run on the Dask "
+                             "engine yet (no split by source or document); run the serial engine")
+        # Tables made on the client: encoded here in chunks, checked on the workers.
+        began = time.perf_counter()
+        checks = []
+        for name, content in outputs.items():
+            if isinstance(content, pd.DataFrame):
+                header, _ = _encode_rows(content.iloc[0:0])
+                bodies = [_encode_rows(chunk)[1] for chunk in _chunks(content)]
+                slices.append(Slice(name, 0, header, b"".join(bodies), len(content), {}, _keys(name, content)))
+                checks += [client.submit(run_checks, plan.checks, name, header + body, sources, pure=False)
+                           for body in bodies]
+            else:
+                slices.append(_publish(name, 0, content, [], sources))
+        for future in _progress(checks, "checks", progress):
+            _result(future, checks, "a check of the published tables")
+        published = _assemble(slices)
+        timings["combine"] = time.perf_counter() - began
+        for stage in plan.checks:  # once more on the headers alone: the stage's own outputs
+            heads = {name: (data.partition(b"\n")[0] + b"\n" if name in TABLES else data)
+                     for name, data in published.items()}
+            for name, content in stage.run(sources, heads).items():
+                published[name] = content.encode("utf-8") if isinstance(content, str) else content
+        if stats is not None:
+            stats["workers"] = count
+            stats["batches"] = len(batches)
+            stats["partitions"] = partitions
+            stats["peak_memory"] = client.run(peak_memory)
+            stats["stage_seconds"] = seconds
+    timings["total"] = time.perf_counter() - started
+    return sources, published, timings
