@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SonlaError
-from .parts import DOCUMENT, ROWS, SOURCE, Split
+from .parts import ROWS, SOURCE, Split
 from .schema import TABLES
-from .sources import Source, read_manifest, source_of, verify_source
+from .sources import Source, load_sources, read_manifest, source_of, verify_source
 
 __all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of"]
 
@@ -76,6 +76,10 @@ def plan_stages(stages: list) -> Plan:
     return plan
 
 
+# A batch's text, at most: what one task holds at once (its memory), whatever the corpus.
+MAX_BATCH_BYTES = 4_000_000
+
+
 def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
                per_worker: int = 8) -> list[list[list[int]]]:
     """The manifest rows (by index) grouped into documents (in order of first appearance, each
@@ -86,7 +90,7 @@ def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
     >>> batches_of(rows, Path("/nonexistent"), workers=1, per_worker=2)
     [[[0, 2]], [[1, 3]]]
     """
-    documents: dict[str, list[int]] = {}
+    documents: dict[str, list[int]] = {}  # a batch holds at most MAX_BATCH_BYTES (but one document)
     for index, row in enumerate(rows):
         documents.setdefault(row["document_id"], []).append(index)
 
@@ -97,7 +101,7 @@ def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
             return 1
 
     sizes = [sum(size(i) for i in members) for members in documents.values()]
-    target = sum(sizes) / max(1, workers * per_worker)
+    target = min(sum(sizes) / max(1, workers * per_worker), MAX_BATCH_BYTES)
     batches: list[list[list[int]]] = [[]]
     filled = 0.0
     for members, bytes_ in zip(documents.values(), sizes, strict=True):
@@ -151,35 +155,50 @@ class Slice:
     whole_file: bool = False
 
 
-def _publish(name: str, position: int, content: object, checks: list, sources: list[Source]) -> Slice:
-    """Encode one part of an output where it was made, and run the row checks on it there."""
+def _publish(name: str, position: int, content: object) -> Slice:
+    """Encode one part of an output where it was made."""
     import pandas as pd
 
     if isinstance(content, pd.DataFrame):
         header, body = _encode_rows(content)
-        for stage in checks:
-            stage.run(sources, {name: header + body})
         return Slice(name, position, header, body, len(content), _kinds(content), _keys(name, content))
     if isinstance(content, str):
         content = content.encode("utf-8")
     if not isinstance(content, bytes):
-        raise SonlaError(f"{name}: an output must be a DataFrame, text or bytes, not {type(content).__name__}")
+        raise SonlaError(f"{name}: an output must be a DataFrame, text or bytes, "
+                         f"not {type(content).__name__}")
     return Slice(name, position, body=content, whole_file=True)
 
 
+def _check(slices: list[Slice], checks: list, sources: list[Source]) -> None:
+    """The row checks (the data package's validation) on the slices, one table at a time."""
+    tables: dict[str, list[Slice]] = {}
+    for part in slices:
+        if not part.whole_file and part.rows:
+            tables.setdefault(part.name, []).append(part)
+    for name, parts in tables.items():
+        data = parts[0].header + b"".join(p.body for p in parts)
+        for stage in checks:
+            stage.run(sources, {name: data})
+
+
 def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, batched: list,
-              checks: list, partitions: int, doc_positions: list[int]) -> dict[str, Any]:
+              checks: list, partitions: int, doc_positions: list[int],
+              keep: frozenset[str] | None = frozenset()) -> dict[str, Any]:
     """One batch task: verify the batch's sources (``documents``: each a list of (manifest
     index, manifest row)), run the batched stages on each unit, encode and check every part.
 
     Returns ``public`` (the slices, what each Across keeps per document, the seconds each stage
-    took: all for the client) and ``cut`` (each Across's partitions: for the tasks across)."""
+    took, and the tables named in ``keep`` (``None``: all) as DataFrames: all for the client) and
+    ``cut`` (each Across's partitions: for the tasks across)."""
     import pandas as pd
 
     seconds: dict[str, float] = {}
     slices: list[Slice] = []
     kept: dict[str, list] = {}
     cut: dict[str, list[list]] = {}
+    frames: dict[str, list] = {}
+    cpu = time.process_time()
     started = time.perf_counter()
     for document, doc_position in zip(documents, doc_positions, strict=True):
         members = [index for index, _ in document]
@@ -195,15 +214,17 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
                     inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
                     for name, content in stage.run([source], inputs).items():
                         per_source.setdefault(name, {})[index] = content
-                        slices.append(_publish(name, index, content, checks, [source]))
+                        slices.append(_publish(name, index, content))
+                        if keep is None or name in keep:
+                            frames.setdefault(name, []).append((index, content))
             else:
                 inputs = {}
                 for name in stage.reads:
                     if name in per_document:
                         inputs[name] = per_document[name]
                     else:
-                        frames = [_read(per_source, name, i, stage) for i in members]
-                        inputs[name] = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+                        tables = [_read(per_source, name, i, stage) for i in members]
+                        inputs[name] = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
                 if split.across is not None:
                     piece = split.across.per_unit(sources, inputs)
                     own, parts = split.across.partition(piece, partitions)
@@ -214,10 +235,16 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
                 else:
                     for name, content in stage.run(sources, inputs).items():
                         per_document[name] = content
-                        slices.append(_publish(name, doc_position, content, checks, sources))
+                        slices.append(_publish(name, doc_position, content))
+                        if keep is None or name in keep:
+                            frames.setdefault(name, []).append((doc_position, content))
             seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - began
         started = time.perf_counter()
-    return {"public": {"slices": slices, "kept": kept, "seconds": seconds}, "cut": cut}
+    began = time.perf_counter()
+    _check(slices, checks, [])
+    seconds["checks"] = time.perf_counter() - began
+    seconds["cpu"] = time.process_time() - cpu  # what the task cost, however busy the machine
+    return {"public": {"slices": slices, "kept": kept, "seconds": seconds, "frames": frames}, "cut": cut}
 
 
 def _read(per_source: dict[str, dict[int, object]], name: str, index: int, stage) -> object:
@@ -235,11 +262,13 @@ def pick(result: dict[str, Any], *path: object) -> object:
     return result
 
 
-def run_across(stage, parts: list[list[tuple[int, object]]], sources: list[Source]) -> tuple[object, float]:
-    """One partition of an Across stage: its parts from every batch, in document order."""
-    began = time.perf_counter()
+def run_across(stage, parts: list[list[tuple[int, object]]], sources: list[Source]) -> tuple[object, dict]:
+    """One partition of an Across stage: its parts from every batch, in document order. Returns
+    its result and the seconds it took (wall, and CPU as ``cpu``)."""
+    began, cpu = time.perf_counter(), time.process_time()
     ordered = [part for _, part in sorted((item for batch in parts for item in batch), key=lambda x: x[0])]
-    return stage.split.across.across(ordered, sources), time.perf_counter() - began
+    result = stage.split.across.across(ordered, sources)
+    return result, {stage.name: time.perf_counter() - began, "cpu": time.process_time() - cpu}
 
 
 def run_checks(checks: list, name: str, data: bytes, sources: list[Source]) -> int:
@@ -344,8 +373,10 @@ def _check_slices(name: str, parts: list[Slice]) -> None:
     for column in filled[0].kinds if filled else []:
         kinds = {p.kinds[column] for p in filled}
         if len(kinds & {"i", "f", "b"}) > 1:
-            raise SonlaError(f"{name}: column {column} is {' in some parts, '.join(sorted(kinds))} in others: "
-                             "the parts would not print as the whole table (the stage's split is wrong)")
+            names = {"i": "integers", "f": "floats", "b": "booleans", "O": "text"}
+            raise SonlaError(f"{name}: column {column} holds {' or '.join(names[k] for k in sorted(kinds))} "
+                             "in different parts; they would not print as the whole table does "
+                             "(the stage's split is wrong)")
     for number in range(max((len(p.keys) for p in filled), default=0)):
         seen: set[str] = set()
         for part in filled:
@@ -357,6 +388,37 @@ def _check_slices(name: str, parts: list[Slice]) -> None:
             seen.update(values)
 
 
+def _run_whole(stages: list, manifest: Path, raw_dir: Path, frames: dict[str, list],
+               outputs: dict[str, object]) -> dict[str, object]:
+    """The stages without a split, on the client, on the whole corpus (texts read and verified
+    here again) and the tables the batched stages made (their parts put in order)."""
+    import pandas as pd
+
+    available = dict(outputs)
+    for name, parts in frames.items():
+        ordered = [frame for _, frame in sorted(parts, key=lambda item: item[0])]
+        available[name] = ordered[0] if len(ordered) == 1 else pd.concat(ordered, ignore_index=True)
+    sources = load_sources(manifest, raw_dir)
+    made: dict[str, object] = {}
+    for stage in stages:
+        if stage.reads is None:
+            inputs = dict(available)
+        else:
+            missing = [name for name in stage.reads if name not in available]
+            if missing:
+                raise SonlaError(f"stage {stage.name!r} reads {', '.join(missing)}, "
+                                 "which no earlier stage wrote")
+            inputs = {name: available[name] for name in stage.reads}
+        result = stage.run(sources, inputs)
+        clash = sorted(set(result) & set(available))
+        if clash:
+            raise SonlaError(f"stage {stage.name!r} writes {', '.join(clash)}, "
+                             "already written by an earlier stage")
+        made.update(result)
+        available.update(result)
+    return made
+
+
 def _chunks(frame, rows: int = 20_000) -> Iterator:
     for start in range(0, len(frame), rows):
         yield frame.iloc[start:start + rows]
@@ -364,7 +426,8 @@ def _chunks(frame, rows: int = 20_000) -> Iterator:
 
 def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | None = None,
                 workers: int | None = None, progress: bool = True,
-                stats: dict[str, object] | None = None) -> tuple[list[Source], dict[str, bytes], dict[str, float]]:
+                stats: dict[str, object] | None = None
+                ) -> tuple[list[Source], dict[str, bytes], dict[str, float]]:
     """Run ``stages`` on a Dask cluster; return (the sources without their texts, every output's
     bytes, seconds by step). ``stats``, if given, receives the workers' peak memory and counts."""
     import pandas as pd
@@ -374,6 +437,9 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
     rows = read_manifest(manifest)
     sources = [source_of(row, "") for row in rows]
     plan = plan_stages(stages)
+    # What the stages that run whole on the client read of the batched ones (None: everything).
+    keep = None if any(s.reads is None for s in plan.whole) else frozenset(
+        name for s in plan.whole for name in s.reads)
     with connect(scheduler, workers) as client:
         timings["connect"] = time.perf_counter() - started
         count = len(client.scheduler_info()["workers"]) or 1
@@ -388,11 +454,12 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             documents = [[(i, rows[i]) for i in members] for members in batch]
             positions = [first_seen[rows[members[0]]["document_id"]] for members in batch]
             futures.append(client.submit(run_batch, documents, str(raw_dir), plan.batched, plan.checks,
-                                         partitions, positions, pure=False))
+                                         partitions, positions, keep, pure=False))
         slices: list[Slice] = []
         kept: dict[str, list] = {}
         seconds: dict[str, float] = {}
         picked: dict[str, list[list]] = {}
+        frames: dict[str, list] = {}
         number_of = {future.key: n for n, future in enumerate(futures)}
         publics = []
         for future in _progress(futures, "per document", progress):
@@ -409,6 +476,8 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
                 kept.setdefault(name, []).extend(items)
             for name, value in public["seconds"].items():
                 seconds[name] = seconds.get(name, 0.0) + value
+            for name, items in public["frames"].items():
+                frames.setdefault(name, []).extend(items)
         del futures, publics  # the batches' results are freed once their parts are picked
         timings["per document"] = time.perf_counter() - began
         outputs: dict[str, object] = {}
@@ -423,14 +492,17 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             for future in _progress(across, f"{stage.name} across", progress):
                 number = index[future.key]
                 crossed[number], spent = _result(future, across, f"{stage.name}, partition {number + 1}")
-                seconds[stage.name] = seconds.get(stage.name, 0.0) + spent
+                for name, value in spent.items():
+                    seconds[name] = seconds.get(name, 0.0) + value
             own = [item for _, item in sorted(kept.get(stage.name, []), key=lambda x: x[0])]
             outputs.update(stage.split.across.combine(own, crossed, sources))
             timings[f"{stage.name} across"] = time.perf_counter() - began
         picked.clear()
         if plan.whole:
-            raise SonlaError(f"stage(s) {', '.join(s.name for s in plan.whole)} cannot run on the Dask "
-                             "engine yet (no split by source or document); run the serial engine")
+            began = time.perf_counter()
+            outputs.update(_run_whole(plan.whole, manifest, raw_dir, frames, outputs))
+            timings["whole stages"] = time.perf_counter() - began
+        frames.clear()
         # Tables made on the client: encoded here in chunks, checked on the workers.
         began = time.perf_counter()
         checks = []
@@ -438,11 +510,12 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             if isinstance(content, pd.DataFrame):
                 header, _ = _encode_rows(content.iloc[0:0])
                 bodies = [_encode_rows(chunk)[1] for chunk in _chunks(content)]
-                slices.append(Slice(name, 0, header, b"".join(bodies), len(content), {}, _keys(name, content)))
+                slices.append(Slice(name, 0, header, b"".join(bodies), len(content), {},
+                                    _keys(name, content)))
                 checks += [client.submit(run_checks, plan.checks, name, header + body, sources, pure=False)
                            for body in bodies]
             else:
-                slices.append(_publish(name, 0, content, [], sources))
+                slices.append(_publish(name, 0, content))
         for future in _progress(checks, "checks", progress):
             _result(future, checks, "a check of the published tables")
         published = _assemble(slices)

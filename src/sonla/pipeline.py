@@ -163,7 +163,7 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
     succeeded; a failure anywhere leaves ``out_dir`` exactly as it was. ``engine="dask"``
     runs the stages on a Dask cluster (:mod:`sonla.engine`: a LocalCluster of ``workers``
     processes, or the cluster whose scheduler is at ``scheduler``); the outputs are the same bytes.
-    ``stats`` receives the Dask engine's counts and the workers' peak memory.
+    ``stats`` receives the seconds of each stage (or step) and, on Dask, the workers' peak memory.
     """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
@@ -179,16 +179,23 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
             print(f"data: {len(sources)} sources verified and processed on Dask", flush=True)
     else:
         sources = load_sources(raw_dir / "sources.csv", raw_dir)
+        if stats is not None:
+            stats["verify"] = time.perf_counter() - started
         if verbose:
             size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
             print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
                   f"({time.perf_counter() - started:.2f} s)", flush=True)
         results = run_stages(sources, timings, published)
+    if stats is not None:
+        stats["timings"] = timings
     if verbose:
         for name, seconds in timings.items():
             print(f"  {'stage ' if engine == 'serial' else ''}{name:<14} {seconds:6.2f} s", flush=True)
+    written = time.perf_counter()
     changed = {str(out_dir / name): write_if_changed(out_dir / name, published.get(name, content))
                for name, content in results.items()}
+    if stats is not None:
+        stats["write"] = time.perf_counter() - written
     if verbose:
         for path, was_changed in changed.items():
             print(f"  {'written  ' if was_changed else 'unchanged'} {path}", flush=True)
@@ -207,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                         help="with --engine dask: the scheduler of a running Dask cluster")
     parser.add_argument("--workers", type=int, default=None,
-                        help="with --engine dask and no --scheduler: worker processes (default: one per core)")
+                        help="with --engine dask, no --scheduler: worker processes (default: one per core)")
     args = parser.parse_args(argv)
     if (args.scheduler or args.workers) and args.engine != "dask":
         parser.error("--scheduler and --workers need --engine dask")

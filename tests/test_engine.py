@@ -1,0 +1,197 @@
+"""The Dask engine writes the serial engine's bytes, fails by name, and never half-publishes.
+
+Every run here is on a ``distributed.LocalCluster`` of two worker processes (the issue's test
+bed): the five sources, a synthetic corpus (perturbed copies of the five, the benchmark's own
+generator), a corpus with one altered file, and a run during which a worker is killed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sonla import config, engine, pipeline
+from sonla.errors import SonlaError
+from sonla.sources import read_manifest
+
+distributed = pytest.importorskip("distributed")
+
+
+def _load_run_bench():
+    spec = importlib.util.spec_from_file_location("run_bench", config.ROOT / "benchmarks" / "run_bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+run_bench = _load_run_bench()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two single-threaded worker processes, as `make data ENGINE=dask DASK_WORKERS=2` starts."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=40) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Three perturbed copies of the five sources (15 sources, 5 documents with two copies)."""
+    raw = tmp_path_factory.mktemp("corpus") / "raw"
+    run_bench.make_corpus(raw, 3)
+    return raw
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _both(raw: Path, tmp_path: Path, scheduler: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    pipeline.run_pipeline(raw, tmp_path / "serial", verbose=False)
+    stats: dict[str, object] = {}
+    pipeline.run_pipeline(raw, tmp_path / "dask", verbose=False, engine="dask", scheduler=scheduler,
+                          stats=stats)
+    assert stats["workers"] == 2 and all(v > 0 for v in stats["peak_memory"].values())
+    return _files(tmp_path / "serial"), _files(tmp_path / "dask")
+
+
+def test_five_sources_byte_identical_on_two_workers(cluster, tmp_path):
+    serial, dask = _both(config.RAW_DIR, tmp_path, cluster.scheduler_address)
+    assert list(dask) == list(serial)
+    for name in serial:
+        assert dask[name] == serial[name], name
+
+
+def test_synthetic_corpus_byte_identical_on_two_workers(cluster, corpus, tmp_path):
+    serial, dask = _both(corpus, tmp_path, cluster.scheduler_address)
+    assert len(serial) > 12  # a repaired copy per OCR source
+    assert list(dask) == list(serial)
+    for name in serial:
+        assert dask[name] == serial[name], name
+
+
+def test_a_stage_without_a_split_runs_whole_on_the_client(cluster, corpus, tmp_path):
+    """A stage that declares no split (as a new stage may) runs on the client, on the gathered
+    tables, and the stages after it too: the same bytes."""
+    stages = [dataclasses.replace(s, split=None) if s.name == "findings" else s for s in pipeline.STAGES]
+    plan = engine.plan_stages(stages)
+    assert [s.name for s in plan.whole] == ["findings", "alignment"]
+    _, published, _ = engine.run_on_dask(stages, corpus / "sources.csv", corpus,
+                                         scheduler=cluster.scheduler_address, progress=False)
+    pipeline.run_pipeline(corpus, tmp_path / "serial", verbose=False)
+    assert published == _files(tmp_path / "serial")
+
+
+def test_the_stages_are_planned_per_document_then_checked():
+    plan = engine.plan_stages(pipeline.STAGES)
+    assert [s.name for s in plan.batched] == ["profiles", "claims", "findings", "alignment"]
+    assert [s.name for s in plan.checks] == ["datapackage"] and plan.whole == []
+
+
+def test_a_bad_source_among_many_fails_the_run_by_name_and_writes_nothing(cluster, corpus, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    bad = read_manifest(raw / "sources.csv")[7]["file"]
+    data = bytearray((raw / bad).read_bytes())
+    data[100] ^= 0x01
+    (raw / bad).write_bytes(bytes(data))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.csv").write_bytes(b"stale\n")
+    with pytest.raises(SonlaError, match=rf"{bad}: sha256 mismatch"):
+        pipeline.run_pipeline(raw, out, verbose=False, engine="dask", scheduler=cluster.scheduler_address)
+    assert _files(out) == {"claims.csv": b"stale\n"}
+
+
+def test_a_killed_worker_is_retried_or_fails_the_run_never_half_written(corpus, tmp_path):
+    """SIGKILL one of two workers while the batches run: the nanny starts a new worker and the
+    scheduler reruns its tasks, and the run publishes the serial bytes; or it fails, and the
+    output folder is as it was. Never some of the files."""
+    pipeline.run_pipeline(corpus, tmp_path / "serial", verbose=False)
+    expected = _files(tmp_path / "serial")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.csv").write_bytes(b"stale\n")
+    outcome: dict[str, object] = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=50) as local, \
+            distributed.Client(local) as client:
+
+        def run() -> None:
+            try:
+                pipeline.run_pipeline(corpus, out, verbose=False, engine="dask",
+                                      scheduler=local.scheduler_address)
+                outcome["ok"] = True
+            except SonlaError as err:
+                outcome["error"] = err
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not any(client.processing().values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victim = next(address for address, tasks in client.processing().items() if tasks)
+        os.kill(client.run(os.getpid, workers=[victim])[victim], signal.SIGKILL)
+        thread.join(timeout=600)
+    assert not thread.is_alive()
+    if outcome.get("ok"):
+        assert _files(out) == expected
+    else:
+        assert "error" in outcome, outcome
+        assert _files(out) == {"claims.csv": b"stale\n"}
+
+
+def _slice(rows: int, kinds: dict[str, str], keys: list[list[str]], position: int = 0) -> engine.Slice:
+    return engine.Slice("claims.csv", position, b"a,b\n", b"x" * rows, rows, kinds, keys)
+
+
+CASES_OF_SLICES = [
+    ("an integer column that is float elsewhere",
+     [_slice(2, {"a": "i"}, []), _slice(1, {"a": "f"}, [], 1)], "holds floats or integers"),
+    ("a key in two slices",
+     [_slice(1, {"a": "O"}, [["r-000001"]]), _slice(1, {"a": "O"}, [["r-000001"]], 1)],
+     "key 'r-000001' appears in two parts"),
+]
+
+
+@pytest.mark.parametrize(("slices", "message"), [c[1:] for c in CASES_OF_SLICES],
+                         ids=[c[0] for c in CASES_OF_SLICES])
+def test_slices_that_would_not_make_the_whole_table_fail(slices, message):
+    with pytest.raises(SonlaError, match=message):
+        engine._assemble(slices)
+
+
+def test_an_empty_slice_does_not_count():
+    empty = _slice(0, {"a": "O"}, [])
+    assert engine._assemble([_slice(1, {"a": "i"}, [["k"]]), empty])["claims.csv"] == b"a,b\nx"
+
+
+def test_the_serial_engine_never_imports_dask(tmp_path):
+    code = ("import sys; from pathlib import Path; from sonla import pipeline; "
+            f"pipeline.run_pipeline(out_dir=Path({str(tmp_path)!r}), verbose=False); "
+            "loaded = {m.split('.')[0] for m in sys.modules}; "
+            "assert not loaded & {'dask', 'distributed', 'tqdm'}, loaded & {'dask', 'distributed'}")
+    subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
+
+
+def test_workers_and_scheduler_need_the_dask_engine():
+    result = subprocess.run([sys.executable, "-m", "sonla.pipeline", "--workers", "2"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "--scheduler and --workers need --engine dask" in result.stderr
+
+
+def test_an_unreachable_scheduler_is_named(tmp_path):
+    with pytest.raises(SonlaError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        pipeline.run_pipeline(config.RAW_DIR, tmp_path, verbose=False, engine="dask",
+                              scheduler="tcp://127.0.0.1:9")
