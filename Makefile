@@ -48,16 +48,24 @@ $(CHROMIUM):
 	fi
 
 ##@ Data
-.PHONY: verify data
+.PHONY: verify data FORCE
+# ENGINE=dask runs the pipeline on a Dask LocalCluster (DASK_WORKERS=n worker processes, default:
+# one per core) or, with SCHEDULER=tcp://HOST:PORT, on a running cluster; FORCE=1 runs it even
+# when the stamp says the outputs are current. Either engine writes the same bytes.
+ENGINE ?= serial
+PIPELINE_ARGS := --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+  $(if $(DASK_WORKERS),--workers $(DASK_WORKERS))
 verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
 	$(PY) -m sonla.sources
 
-data: verify $(DATA_STAMP) ## build data/processed/ from the verified raw sources (only if raw data or pipeline code changed)
+data: verify $(DATA_STAMP) ## build data/processed/ (only if raw data or pipeline code changed; FORCE=1 always; ENGINE=dask [DASK_WORKERS=n | SCHEDULER=tcp://host:port])
 
 # The pipeline writes a file only when its bytes change (so git and the notebook
 # fingerprints see only real changes); the stamp lets the next `make data` skip it.
-$(DATA_STAMP): $(RAW) $(PIPELINE_CODE) | verify
-	$(PY) -m sonla.pipeline
+FORCE:
+
+$(DATA_STAMP): $(RAW) $(PIPELINE_CODE) $(if $(FORCE),FORCE) | verify
+	$(PY) -m sonla.pipeline $(PIPELINE_ARGS)
 	@mkdir -p $(@D) && touch $@
 
 ##@ Book
