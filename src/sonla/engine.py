@@ -179,7 +179,7 @@ def _check(slices: list[Slice], checks: list, sources: list[Source]) -> None:
     for name, parts in tables.items():
         data = parts[0].header + b"".join(p.body for p in parts)
         for stage in checks:
-            stage.run(sources, {name: data})
+            _part_run(stage)(sources, {name: data})
 
 
 def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, batched: list,
@@ -212,7 +212,7 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
             if split.unit == SOURCE:
                 for index, source in zip(members, sources, strict=True):
                     inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
-                    for name, content in stage.run([source], inputs).items():
+                    for name, content in _part_run(stage)([source], inputs).items():
                         per_source.setdefault(name, {})[index] = content
                         slices.append(_publish(name, index, content))
                         if keep is None or name in keep:
@@ -233,7 +233,7 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
                     for bucket, part in zip(buckets, parts, strict=True):
                         bucket.append((doc_position, part))
                 else:
-                    for name, content in stage.run(sources, inputs).items():
+                    for name, content in _part_run(stage)(sources, inputs).items():
                         per_document[name] = content
                         slices.append(_publish(name, doc_position, content))
                         if keep is None or name in keep:
@@ -255,6 +255,11 @@ def _read(per_source: dict[str, dict[int, object]], name: str, index: int, stage
                          "wrote in the same task") from None
 
 
+def _part_run(stage):
+    """What runs on one part of ``stage``: its split's ``run_part``, or its ``run``."""
+    return stage.split.run_part or stage.run
+
+
 def pick(result: dict[str, Any], *path: object) -> object:
     """A part of a task's result (run where the result is, so only that part travels)."""
     for key in path:
@@ -274,7 +279,7 @@ def run_across(stage, parts: list[list[tuple[int, object]]], sources: list[Sourc
 def run_checks(checks: list, name: str, data: bytes, sources: list[Source]) -> int:
     """The row checks on one slice of a table encoded on the client."""
     for stage in checks:
-        stage.run(sources, {name: data})
+        _part_run(stage)(sources, {name: data})
     return len(data)
 
 
@@ -523,7 +528,7 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
         for stage in plan.checks:  # once more on the headers alone: the stage's own outputs
             heads = {name: (data.partition(b"\n")[0] + b"\n" if name in TABLES else data)
                      for name, data in published.items()}
-            for name, content in stage.run(sources, heads).items():
+            for name, content in _part_run(stage)(sources, heads).items():
                 published[name] = content.encode("utf-8") if isinstance(content, str) else content
         if stats is not None:
             stats["workers"] = count

@@ -19,6 +19,9 @@ split runs whole, once, on everything (correct, but not spread).
   encoded and once on the tables' header lines to collect its own outputs. What no slice can
   see — a primary key repeated in two slices — the engine checks itself.
 
+``run_part``, if given, is what runs on one part instead of ``run`` (the data package's stage
+remembers the digests of what it validated in a whole build; a check of one slice must not).
+
 ``across`` — for a stage that also compares units (reconciliation compares documents), an
 :class:`Across` partitioned by what it compares (never all pairs of the corpus):
 ``per_unit`` runs on each unit (as ``run`` would, on that unit alone) and returns a *piece*;
@@ -64,6 +67,9 @@ class Split:
 
     unit: str = SOURCE
     across: Across | None = None
+    # What runs on one part instead of the stage's ``run`` (same signature), when they differ: the
+    # data package's stage remembers what it validated, the check of a slice must not.
+    run_part: Callable[[list[Any], dict[str, object]], dict[str, object]] | None = None
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:

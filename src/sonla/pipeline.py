@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import config
 from . import engine as engine_module
-from .datapackage import stage_datapackage
+from .datapackage import check_tables, stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
@@ -89,7 +89,8 @@ STAGES: list[Stage] = [
     Stage("claims", stage_claims, split=Split(SOURCE)),
     Stage("findings", stage_findings, reads=("claims.csv",), split=Split(DOCUMENT, FINDINGS_ACROSS)),
     Stage("alignment", stage_alignment, split=Split(DOCUMENT)),
-    Stage("datapackage", stage_datapackage, reads=ALL, published=True, split=Split(ROWS)),
+    Stage("datapackage", stage_datapackage, reads=ALL, published=True,
+          split=Split(ROWS, run_part=check_tables)),
 ]
 ENGINES = ("serial", "dask")
 
