@@ -20,6 +20,8 @@ How the work is cut (each stage says it in its :class:`sonla.parts.Split`):
 3. **On the client**: the parts are put in manifest order (or combined and sorted as the stage
    sorts them), checked for primary keys repeated across parts, and returned as the bytes to
    write. :func:`sonla.pipeline.run_pipeline` writes them exactly as after a serial run.
+4. **A stage without a split** (and every stage after it) runs whole on the client, on the
+   gathered tables and the texts read and verified again there: correct, only not spread.
 
 Failures: the first task that raises stops the run (the other tasks are cancelled) and its
 error is raised here, naming the file (a bad source among thousands); a worker that dies is
@@ -200,46 +202,48 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
     frames: dict[str, list] = {}
     cpu = time.process_time()
     started = time.perf_counter()
-    for document, doc_position in zip(documents, doc_positions, strict=True):
-        members = [index for index, _ in document]
-        sources = [source_of(row, verify_source(row, Path(raw_dir))) for _, row in document]
-        seconds["verify"] = seconds.get("verify", 0.0) + time.perf_counter() - started
-        per_source: dict[str, dict[int, object]] = {}  # output -> manifest index -> content
-        per_document: dict[str, object] = {}
-        for stage in batched:
-            began = time.perf_counter()
-            split: Split = stage.split
-            if split.unit == SOURCE:
-                for index, source in zip(members, sources, strict=True):
-                    inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
-                    for name, content in _part_run(stage)([source], inputs).items():
-                        per_source.setdefault(name, {})[index] = content
-                        slices.append(_publish(name, index, content))
-                        if keep is None or name in keep:
-                            frames.setdefault(name, []).append((index, content))
-            else:
-                inputs = {}
-                for name in stage.reads:
-                    if name in per_document:
-                        inputs[name] = per_document[name]
-                    else:
-                        tables = [_read(per_source, name, i, stage) for i in members]
-                        inputs[name] = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
-                if split.across is not None:
-                    piece = split.across.per_unit(sources, inputs)
-                    own, parts = split.across.partition(piece, partitions)
-                    kept.setdefault(stage.name, []).append((doc_position, own))
-                    buckets = cut.setdefault(stage.name, [[] for _ in range(partitions)])
-                    for bucket, part in zip(buckets, parts, strict=True):
-                        bucket.append((doc_position, part))
+    rows = [item for document in documents for item in document]
+    members = sorted(index for index, _ in rows)  # the batch's sources, in manifest order
+    by_index = dict(rows)
+    sources = []
+    for index in members:
+        sources.append(source_of(by_index[index], verify_source(by_index[index], Path(raw_dir))))
+    seconds["verify"] = time.perf_counter() - started
+    position = min(doc_positions)  # whole documents, consecutive: the batch's place in the order
+    per_source: dict[str, dict[int, object]] = {}  # output -> manifest index -> content
+    per_batch: dict[str, object] = {}
+    for stage in batched:
+        began = time.perf_counter()
+        split: Split = stage.split
+        if split.unit == SOURCE:
+            for index, source in zip(members, sources, strict=True):
+                inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
+                for name, content in _part_run(stage)([source], inputs).items():
+                    per_source.setdefault(name, {})[index] = content
+                    slices.append(_publish(name, index, content))
+                    if keep is None or name in keep:
+                        frames.setdefault(name, []).append((index, content))
+        else:  # whole documents: the batch's at once
+            inputs = {}
+            for name in stage.reads:
+                if name in per_batch:
+                    inputs[name] = per_batch[name]
                 else:
-                    for name, content in _part_run(stage)(sources, inputs).items():
-                        per_document[name] = content
-                        slices.append(_publish(name, doc_position, content))
-                        if keep is None or name in keep:
-                            frames.setdefault(name, []).append((doc_position, content))
-            seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - began
-        started = time.perf_counter()
+                    tables = [_read(per_source, name, i, stage) for i in members]
+                    inputs[name] = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
+            if split.across is not None:
+                own, parts = split.across.partition(split.across.per_unit(sources, inputs), partitions)
+                kept.setdefault(stage.name, []).append((position, own))
+                buckets = cut.setdefault(stage.name, [[] for _ in range(partitions)])
+                for bucket, part in zip(buckets, parts, strict=True):
+                    bucket.append((position, part))
+            else:
+                for name, content in _part_run(stage)(sources, inputs).items():
+                    per_batch[name] = content
+                    slices.append(_publish(name, position, content))
+                    if keep is None or name in keep:
+                        frames.setdefault(name, []).append((position, content))
+        seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - began
     began = time.perf_counter()
     _check(slices, checks, [])
     seconds["checks"] = time.perf_counter() - began
@@ -332,22 +336,29 @@ def _progress(futures: list, label: str, show: bool) -> Iterator[Any]:
             bar.close()
 
 
-def _result(future, futures: list, what: str) -> object:
-    """The result of a finished future; on failure, every other task cancelled and the error
-    raised (a worker that died too often becomes a :class:`SonlaError` naming the task)."""
+def _result(future, futures: list, what: str, fetch: bool = True) -> object:
+    """The result of a finished future (``fetch=False``: only whether it succeeded, its result
+    left where it is); on failure, every other task cancelled and the error raised (a worker that
+    died too often becomes a :class:`SonlaError` naming the task)."""
     from distributed import KilledWorker
 
     try:
-        return future.result()
+        if fetch or future.status != "finished":
+            return future.result()
+        return None
     except KilledWorker as err:
-        for other in futures:
-            other.cancel()
+        _cancel(futures)
         raise SonlaError(f"a Dask worker died while running {what} (retried, then given up): {err}; "
                          "nothing was written") from err
     except BaseException:
-        for other in futures:
-            other.cancel()
+        _cancel(futures)
         raise
+
+
+def _cancel(futures: list) -> None:
+    for other in futures:
+        if other is not None:
+            other.cancel()
 
 
 def _assemble(slices: list[Slice]) -> dict[str, bytes]:
@@ -466,16 +477,14 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
         picked: dict[str, list[list]] = {}
         frames: dict[str, list] = {}
         number_of = {future.key: n for n, future in enumerate(futures)}
-        publics = []
         for future in _progress(futures, "per document", progress):
-            _result(future, futures, f"batch {number_of[future.key] + 1} of {len(futures)}")
-            publics.append(client.submit(pick, future, "public"))
+            _result(future, futures, f"batch {number_of[future.key] + 1} of {len(futures)}", fetch=False)
             for stage in plan.batched:
                 if stage.split.across is not None:
                     buckets = picked.setdefault(stage.name, [[] for _ in range(partitions)])
                     for number in range(partitions):
                         buckets[number].append(client.submit(pick, future, "cut", stage.name, number))
-        for public in client.gather(publics):
+            public = client.submit(pick, future, "public").result()
             slices.extend(public["slices"])
             for name, items in public["kept"].items():
                 kept.setdefault(name, []).extend(items)
@@ -483,14 +492,17 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
                 seconds[name] = seconds.get(name, 0.0) + value
             for name, items in public["frames"].items():
                 frames.setdefault(name, []).extend(items)
-        del futures, publics  # the batches' results are freed once their parts are picked
+            # The batch's result is freed on its worker once its partitions are picked.
+            futures[number_of[future.key]] = future = None
+        futures.clear()
         timings["per document"] = time.perf_counter() - began
         outputs: dict[str, object] = {}
+        shared = client.scatter([sources], broadcast=True)[0]  # the manifest, sent once to every worker
         for stage in plan.batched:
             if stage.split.across is None:
                 continue
             began = time.perf_counter()
-            across = [client.submit(run_across, stage, picked[stage.name][n], sources, pure=False)
+            across = [client.submit(run_across, stage, picked[stage.name][n], shared, pure=False)
                       for n in range(partitions)]
             crossed = [None] * partitions
             index = {future.key: n for n, future in enumerate(across)}

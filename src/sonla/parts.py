@@ -11,9 +11,11 @@ split runs whole, once, on everything (correct, but not spread).
 * :data:`SOURCE`: one source. The stage's ``run`` is called with ``[source]`` and, for each
   output it reads, the rows of that source; each of its tables over the corpus is the tables
   of the parts one after another, in manifest order (``run(all) == concat(run(each))``).
-* :data:`DOCUMENT`: every copy of one document (the sources sharing a ``document_id``, in
-  manifest order); documents in the order of their first copy in the manifest. A stage that
-  compares copies (alignment) is per document.
+* :data:`DOCUMENT`: whole documents — every copy of each (the sources sharing a
+  ``document_id``), in manifest order; an engine may give the stage one document or a batch of
+  consecutive documents (in the order of their first copy in the manifest) at once, so the
+  stage's tables over the corpus are its tables on the batches one after another. A stage that
+  compares copies (alignment) or looks inside one document at a time is per document.
 * :data:`ROWS`: the stage checks the rows of the published tables it reads, whatever slices they
   come in (the data package's validation); an engine runs it on each slice where the slice is
   encoded and once on the tables' header lines to collect its own outputs. What no slice can
