@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from . import engine as engine_module
 from .datapackage import check_tables, stage_datapackage
+from .engine.cluster import run_on_dask
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
@@ -174,7 +174,7 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
     timings: dict[str, float] = {}
     published: dict[str, bytes] = {}
     if engine == "dask":
-        sources, results, timings = engine_module.run_on_dask(
+        sources, results, timings = run_on_dask(
             STAGES, raw_dir / "sources.csv", raw_dir, scheduler, workers, progress=verbose, stats=stats)
         if verbose:
             print(f"data: {len(sources)} sources verified and processed on Dask", flush=True)

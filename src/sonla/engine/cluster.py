@@ -32,7 +32,6 @@ times) before the run fails. Either way nothing is written unless every task suc
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import time
 from collections.abc import Iterator
@@ -41,12 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SonlaError
-from .parts import ROWS, SOURCE, Split
-from .schema import TABLES
-from .sources import Source, load_sources, read_manifest, source_of, verify_source
+from ..errors import SonlaError
+from ..parts import ROWS, Split
+from ..schema import TABLES
+from ..sources import Source, load_sources, read_manifest, source_of
+from .slices import Slice, assemble, chunks, encode_rows, keys_of, publish
+from .tasks import part_run, peak_memory, pick, run_across, run_batch, run_checks
 
-__all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of"]
+__all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of", "MAX_BATCH_BYTES"]
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -113,183 +114,6 @@ def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
         batches[-1].append(members)
         filled += bytes_
     return [b for b in batches if b]
-
-
-# --- what a batch task does (on a worker) --------------------------------------------------------
-
-
-def _encode_rows(frame) -> tuple[bytes, bytes]:
-    """(header line, rows) of a DataFrame as :func:`sonla.pipeline.encode` writes it."""
-    text = frame.to_csv(index=False, lineterminator="\n")
-    header, _, body = text.partition("\n")
-    return (header + "\n").encode("utf-8"), body.encode("utf-8")
-
-
-def _kinds(frame) -> dict[str, str]:
-    """The numeric kind of each column ('i' integer, 'f' float, 'b' bool, 'O' anything else):
-    slices of one table that disagree on it would not print as the whole table prints."""
-    return {name: dtype.kind if dtype.kind in "ifb" else "O" for name, dtype in frame.dtypes.items()}
-
-
-def _keys(name: str, frame) -> list[list[str]]:
-    """The values of the table's primary key and of its unique fields, per row, as text."""
-    table = TABLES.get(name)
-    if table is None or not len(frame):
-        return []
-    keys = [list(table.primary_key)] if table.primary_key else []
-    keys += [[f.name] for f in table.fields if f.constraints.get("unique") and [f.name] not in keys]
-    return [["\x1f".join(map(str, values)) for values in zip(*(frame[c].tolist() for c in key), strict=True)]
-            for key in keys]
-
-
-@dataclass
-class Slice:
-    """One part of one output: where it goes (its unit's position), its CSV rows (tables) or its
-    bytes (text files), and what the client checks across slices."""
-
-    name: str
-    position: int
-    header: bytes = b""
-    body: bytes = b""
-    rows: int = 0
-    kinds: dict = field(default_factory=dict)
-    keys: list = field(default_factory=list)
-    whole_file: bool = False
-
-
-def _publish(name: str, position: int, content: object) -> Slice:
-    """Encode one part of an output where it was made."""
-    import pandas as pd
-
-    if isinstance(content, pd.DataFrame):
-        header, body = _encode_rows(content)
-        return Slice(name, position, header, body, len(content), _kinds(content), _keys(name, content))
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    if not isinstance(content, bytes):
-        raise SonlaError(f"{name}: an output must be a DataFrame, text or bytes, "
-                         f"not {type(content).__name__}")
-    return Slice(name, position, body=content, whole_file=True)
-
-
-def _check(slices: list[Slice], checks: list, sources: list[Source]) -> None:
-    """The row checks (the data package's validation) on the slices, one table at a time."""
-    tables: dict[str, list[Slice]] = {}
-    for part in slices:
-        if not part.whole_file and part.rows:
-            tables.setdefault(part.name, []).append(part)
-    for name, parts in tables.items():
-        data = parts[0].header + b"".join(p.body for p in parts)
-        for stage in checks:
-            _part_run(stage)(sources, {name: data})
-
-
-def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, batched: list,
-              checks: list, partitions: int, doc_positions: list[int],
-              keep: frozenset[str] | None = frozenset()) -> dict[str, Any]:
-    """One batch task: verify the batch's sources (``documents``: each a list of (manifest
-    index, manifest row)), run the batched stages on each unit, encode and check every part.
-
-    Returns ``public`` (the slices, what each Across keeps per document, the seconds each stage
-    took, and the tables named in ``keep`` (``None``: all) as DataFrames: all for the client) and
-    ``cut`` (each Across's partitions: for the tasks across)."""
-    import pandas as pd
-
-    seconds: dict[str, float] = {}
-    slices: list[Slice] = []
-    kept: dict[str, list] = {}
-    cut: dict[str, list[list]] = {}
-    frames: dict[str, list] = {}
-    cpu = time.process_time()
-    started = time.perf_counter()
-    rows = [item for document in documents for item in document]
-    members = sorted(index for index, _ in rows)  # the batch's sources, in manifest order
-    by_index = dict(rows)
-    sources = []
-    for index in members:
-        sources.append(source_of(by_index[index], verify_source(by_index[index], Path(raw_dir))))
-    seconds["verify"] = time.perf_counter() - started
-    position = min(doc_positions)  # whole documents, consecutive: the batch's place in the order
-    per_source: dict[str, dict[int, object]] = {}  # output -> manifest index -> content
-    per_batch: dict[str, object] = {}
-    for stage in batched:
-        began = time.perf_counter()
-        split: Split = stage.split
-        if split.unit == SOURCE:
-            for index, source in zip(members, sources, strict=True):
-                inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
-                for name, content in _part_run(stage)([source], inputs).items():
-                    per_source.setdefault(name, {})[index] = content
-                    slices.append(_publish(name, index, content))
-                    if keep is None or name in keep:
-                        frames.setdefault(name, []).append((index, content))
-        else:  # whole documents: the batch's at once
-            inputs = {}
-            for name in stage.reads:
-                if name in per_batch:
-                    inputs[name] = per_batch[name]
-                else:
-                    tables = [_read(per_source, name, i, stage) for i in members]
-                    inputs[name] = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
-            if split.across is not None:
-                own, parts = split.across.partition(split.across.per_unit(sources, inputs), partitions)
-                kept.setdefault(stage.name, []).append((position, own))
-                buckets = cut.setdefault(stage.name, [[] for _ in range(partitions)])
-                for bucket, part in zip(buckets, parts, strict=True):
-                    bucket.append((position, part))
-            else:
-                for name, content in _part_run(stage)(sources, inputs).items():
-                    per_batch[name] = content
-                    slices.append(_publish(name, position, content))
-                    if keep is None or name in keep:
-                        frames.setdefault(name, []).append((position, content))
-        seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - began
-    began = time.perf_counter()
-    _check(slices, checks, [])
-    seconds["checks"] = time.perf_counter() - began
-    seconds["cpu"] = time.process_time() - cpu  # what the task cost, however busy the machine
-    return {"public": {"slices": slices, "kept": kept, "seconds": seconds, "frames": frames}, "cut": cut}
-
-
-def _read(per_source: dict[str, dict[int, object]], name: str, index: int, stage) -> object:
-    try:
-        return per_source[name][index]
-    except KeyError:
-        raise SonlaError(f"stage {stage.name!r} reads {name}, which no earlier stage split by source "
-                         "wrote in the same task") from None
-
-
-def _part_run(stage):
-    """What runs on one part of ``stage``: its split's ``run_part``, or its ``run``."""
-    return stage.split.run_part or stage.run
-
-
-def pick(result: dict[str, Any], *path: object) -> object:
-    """A part of a task's result (run where the result is, so only that part travels)."""
-    for key in path:
-        result = result[key]
-    return result
-
-
-def run_across(stage, parts: list[list[tuple[int, object]]], sources: list[Source]) -> tuple[object, dict]:
-    """One partition of an Across stage: its parts from every batch, in document order. Returns
-    its result and the seconds it took (wall, and CPU as ``cpu``)."""
-    began, cpu = time.perf_counter(), time.process_time()
-    ordered = [part for _, part in sorted((item for batch in parts for item in batch), key=lambda x: x[0])]
-    result = stage.split.across.across(ordered, sources)
-    return result, {stage.name: time.perf_counter() - began, "cpu": time.process_time() - cpu}
-
-
-def run_checks(checks: list, name: str, data: bytes, sources: list[Source]) -> int:
-    """The row checks on one slice of a table encoded on the client."""
-    for stage in checks:
-        _part_run(stage)(sources, {name: data})
-    return len(data)
-
-
-def peak_memory() -> int:
-    """This process's peak resident memory in bytes (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 # --- the client ----------------------------------------------------------------------------------
@@ -361,49 +185,6 @@ def _cancel(futures: list) -> None:
             other.cancel()
 
 
-def _assemble(slices: list[Slice]) -> dict[str, bytes]:
-    """Every output's bytes: the slices of a table in order of their unit, after one header."""
-    by_name: dict[str, list[Slice]] = {}
-    for part in slices:
-        by_name.setdefault(part.name, []).append(part)
-    published = {}
-    for name, parts in by_name.items():
-        if parts[0].whole_file:
-            if len(parts) > 1:
-                raise SonlaError(f"{name}: written by {len(parts)} parts of a stage (a file is one part's)")
-            published[name] = parts[0].body
-            continue
-        parts.sort(key=lambda s: s.position)
-        _check_slices(name, parts)
-        published[name] = parts[0].header + b"".join(p.body for p in parts)
-    return published
-
-
-def _check_slices(name: str, parts: list[Slice]) -> None:
-    """Slices of one table print as the whole table would: same header, no integer column that is
-    float in another slice; no primary-key (or unique) value in two slices."""
-    headers = {p.header for p in parts}
-    if len(headers) > 1:
-        raise SonlaError(f"{name}: its parts have different columns")
-    filled = [p for p in parts if p.rows]
-    for column in filled[0].kinds if filled else []:
-        kinds = {p.kinds[column] for p in filled}
-        if len(kinds & {"i", "f", "b"}) > 1:
-            names = {"i": "integers", "f": "floats", "b": "booleans", "O": "text"}
-            raise SonlaError(f"{name}: column {column} holds {' or '.join(names[k] for k in sorted(kinds))} "
-                             "in different parts; they would not print as the whole table does "
-                             "(the stage's split is wrong)")
-    for number in range(max((len(p.keys) for p in filled), default=0)):
-        seen: set[str] = set()
-        for part in filled:
-            values = part.keys[number]
-            if not seen.isdisjoint(values):
-                value = next(v for v in values if v in seen)
-                raise SonlaError(f"{name}: key {value.replace(chr(31), ', ')!r} appears in two parts "
-                                 "(a primary key or unique field repeated)")
-            seen.update(values)
-
-
 def _run_whole(stages: list, manifest: Path, raw_dir: Path, frames: dict[str, list],
                outputs: dict[str, object]) -> dict[str, object]:
     """The stages without a split, on the client, on the whole corpus (texts read and verified
@@ -433,11 +214,6 @@ def _run_whole(stages: list, manifest: Path, raw_dir: Path, frames: dict[str, li
         made.update(result)
         available.update(result)
     return made
-
-
-def _chunks(frame, rows: int = 20_000) -> Iterator:
-    for start in range(0, len(frame), rows):
-        yield frame.iloc[start:start + rows]
 
 
 def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | None = None,
@@ -525,22 +301,22 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
         checks = []
         for name, content in outputs.items():
             if isinstance(content, pd.DataFrame):
-                header, _ = _encode_rows(content.iloc[0:0])
-                bodies = [_encode_rows(chunk)[1] for chunk in _chunks(content)]
+                header, _ = encode_rows(content.iloc[0:0])
+                bodies = [encode_rows(chunk)[1] for chunk in chunks(content)]
                 slices.append(Slice(name, 0, header, b"".join(bodies), len(content), {},
-                                    _keys(name, content)))
+                                    keys_of(name, content)))
                 checks += [client.submit(run_checks, plan.checks, name, header + body, sources, pure=False)
                            for body in bodies]
             else:
-                slices.append(_publish(name, 0, content))
+                slices.append(publish(name, 0, content))
         for future in _progress(checks, "checks", progress):
             _result(future, checks, "a check of the published tables")
-        published = _assemble(slices)
+        published = assemble(slices)
         timings["combine"] = time.perf_counter() - began
         for stage in plan.checks:  # once more on the headers alone: the stage's own outputs
             heads = {name: (data.partition(b"\n")[0] + b"\n" if name in TABLES else data)
                      for name, data in published.items()}
-            for name, content in _part_run(stage)(sources, heads).items():
+            for name, content in part_run(stage)(sources, heads).items():
                 published[name] = content.encode("utf-8") if isinstance(content, str) else content
         if stats is not None:
             stats["workers"] = count
