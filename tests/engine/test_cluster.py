@@ -22,7 +22,6 @@ import pytest
 
 from sonla import config, pipeline
 from sonla.engine import cluster as engine
-from sonla.engine import slices as parts_of_outputs
 from sonla.errors import SonlaError
 from sonla.sources import read_manifest
 
@@ -152,31 +151,6 @@ def test_a_killed_worker_is_retried_or_fails_the_run_never_half_written(corpus, 
     else:
         assert "error" in outcome, outcome
         assert _files(out) == {"claims.csv": b"stale\n"}
-
-
-def _slice(rows: int, kinds: dict[str, str], keys: list[list[str]], position: int = 0) -> parts_of_outputs.Slice:
-    return parts_of_outputs.Slice("claims.csv", position, b"a,b\n", b"x" * rows, rows, kinds, keys)
-
-
-CASES_OF_SLICES = [
-    ("an integer column that is float elsewhere",
-     [_slice(2, {"a": "i"}, []), _slice(1, {"a": "f"}, [], 1)], "holds floats or integers"),
-    ("a key in two slices",
-     [_slice(1, {"a": "O"}, [["r-000001"]]), _slice(1, {"a": "O"}, [["r-000001"]], 1)],
-     "key 'r-000001' appears in two parts"),
-]
-
-
-@pytest.mark.parametrize(("slices", "message"), [c[1:] for c in CASES_OF_SLICES],
-                         ids=[c[0] for c in CASES_OF_SLICES])
-def test_slices_that_would_not_make_the_whole_table_fail(slices, message):
-    with pytest.raises(SonlaError, match=message):
-        parts_of_outputs.assemble(slices)
-
-
-def test_an_empty_slice_does_not_count():
-    empty = _slice(0, {"a": "O"}, [])
-    assert parts_of_outputs.assemble([_slice(1, {"a": "i"}, [["k"]]), empty])["claims.csv"] == b"a,b\nx"
 
 
 def test_the_serial_engine_never_imports_dask(tmp_path):
