@@ -42,7 +42,7 @@ run_bench = _load_run_bench()
 def cluster():
     """Two single-threaded worker processes, as `make data ENGINE=dask DASK_WORKERS=2` starts."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=40) as local:
+                                  dashboard_address=":0", silence_logs=40) as local:
         yield local
 
 
@@ -126,7 +126,7 @@ def test_a_killed_worker_is_retried_or_fails_the_run_never_half_written(corpus, 
     (out / "claims.csv").write_bytes(b"stale\n")
     outcome: dict[str, object] = {}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=50) as local, \
+                                  dashboard_address=":0", silence_logs=50) as local, \
             distributed.Client(local) as client:
 
         def run() -> None:
