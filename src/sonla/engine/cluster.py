@@ -81,6 +81,19 @@ def plan_stages(stages: list) -> Plan:
 
 # A batch's text, at most: what one task holds at once (its memory), whatever the corpus.
 MAX_BATCH_BYTES = 4_000_000
+# The text whose observations one task across documents compares, about (see run_on_dask).
+PARTITION_BYTES = 16_000_000
+
+
+def _size(raw_dir: Path, row: dict[str, str]) -> int:
+    try:
+        return (raw_dir / row["file"]).stat().st_size
+    except OSError:  # the worker will say what is wrong with it
+        return 1
+
+
+def _corpus_bytes(rows: list[dict[str, str]], raw_dir: Path) -> int:
+    return sum(_size(raw_dir, row) for row in rows)
 
 
 def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
@@ -97,13 +110,7 @@ def batches_of(rows: list[dict[str, str]], raw_dir: Path, workers: int,
     for index, row in enumerate(rows):
         documents.setdefault(row["document_id"], []).append(index)
 
-    def size(index: int) -> int:
-        try:
-            return (raw_dir / rows[index]["file"]).stat().st_size
-        except OSError:  # the worker will say what is wrong with it
-            return 1
-
-    sizes = [sum(size(i) for i in members) for members in documents.values()]
+    sizes = [sum(_size(raw_dir, rows[i]) for i in members) for members in documents.values()]
     target = min(sum(sizes) / max(1, workers * per_worker), MAX_BATCH_BYTES)
     batches: list[list[list[int]]] = [[]]
     filled = 0.0
@@ -235,8 +242,10 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
     with connect(scheduler, workers) as client:
         timings["connect"] = time.perf_counter() - started
         count = len(client.scheduler_info()["workers"]) or 1
-        partitions = 2 * count
         batches = batches_of(rows, raw_dir, count)
+        # Two partitions per worker, and more as the corpus grows, so that a task across
+        # documents holds the observations of about PARTITION_BYTES of text at most.
+        partitions = max(2 * count, -(-_corpus_bytes(rows, raw_dir) // PARTITION_BYTES))
         first_seen: dict[str, int] = {}
         for row in rows:
             first_seen.setdefault(row["document_id"], len(first_seen))
