@@ -116,12 +116,14 @@ def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
 
 
 def run_stages(sources: list[Source], timings: dict[str, float] | None = None,
-               published: dict[str, bytes] | None = None) -> dict[str, object]:
+               published: dict[str, bytes] | None = None,
+               progress: Callable[[str, float], None] | None = None) -> dict[str, object]:
     """Run every stage in memory; return all outputs ``{file name: content}``.
 
     ``timings``, if given, receives the seconds each stage took (by stage name); ``published``
     receives the bytes of the outputs that were encoded for a stage that reads published inputs
-    (the writer reuses them). Raises :class:`SonlaError` if two stages claim the same output file.
+    (the writer reuses them); ``progress`` is called with each stage's name and seconds as it
+    ends. Raises :class:`SonlaError` if two stages claim the same output file.
     """
     results: dict[str, object] = {}
     published = {} if published is None else published
@@ -142,6 +144,8 @@ def run_stages(sources: list[Source], timings: dict[str, float] | None = None,
             results.update(outputs)
             if timings is not None:
                 timings[stage.name] = time.perf_counter() - started
+            if progress is not None:
+                progress(stage.name, time.perf_counter() - started)
     return results
 
 
@@ -186,12 +190,12 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
             size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
             print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
                   f"({time.perf_counter() - started:.2f} s)", flush=True)
-        results = run_stages(sources, timings, published)
+        results = run_stages(sources, timings, published, progress=_print_stage if verbose else None)
     if stats is not None:
         stats["timings"] = timings
-    if verbose:
+    if verbose and engine == "dask":
         for name, seconds in timings.items():
-            print(f"  {'stage ' if engine == 'serial' else ''}{name:<14} {seconds:6.2f} s", flush=True)
+            print(f"  {name:<16} {seconds:6.2f} s", flush=True)
     written = time.perf_counter()
     changed = {str(out_dir / name): write_if_changed(out_dir / name, published.get(name, content))
                for name, content in results.items()}
@@ -203,6 +207,10 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
         print(f"data: {sum(changed.values())} of {len(changed)} files changed "
               f"in {time.perf_counter() - started:.2f} s", flush=True)
     return changed
+
+
+def _print_stage(name: str, seconds: float) -> None:
+    print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,9 +111,10 @@ CLAIMS = Table(
     primary_key=("claim_id",),
     fields=(
         _field("claim_id", "string",
-               "Stable id: the source id and the start offset (six digits). "
-               "The book's HTML anchor for a claim is `claim-<claim_id>`.",
-               required=True, unique=True, pattern=r"[a-z0-9-]+-\d{6}"),
+               "Stable id: the source id and the start offset (six digits, more in a source "
+               "of a million characters or more). The book's HTML anchor for a claim is "
+               "`claim-<claim_id>`.",
+               required=True, unique=True, pattern=r"[a-z0-9-]+-\d{6,}"),
         _field("source_id", "string", "The source (row of data/raw/sources.csv) the claim stands in.",
                required=True),
         _field("start", "integer", "Start offset: a Python string index into the raw file decoded as UTF-8.",
