@@ -18,7 +18,7 @@ from .. import config
 
 __all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
            "synthetic", "repeats_sentence", "best_per_mb_column", "targets", "extrapolate_hours",
-           "readable_duration", "engines", "single_sources", "speedup"]
+           "readable_duration", "engines", "single_sources", "speedup", "speedup_words", "memory_words"]
 
 BENCH_DIR = config.ROOT / "data" / "bench"
 
@@ -219,3 +219,46 @@ def readable_duration(seconds: float) -> str:
         if seconds < limit:
             return f"{seconds / size:.1f} {unit}"
     return f"{seconds / 86400:.1f} days"
+
+
+def speedup_words(speedup: float, throughput: float, limit: float = 1.7) -> str:
+    """Why two workers gained what they gained, in words, from the measured speed-up and the
+    machine's parallel throughput (what two busy processes get done against one).
+
+    >>> speedup_words(1.1, 0.98).startswith("The reason is the machine")
+    True
+    >>> speedup_words(1.2, 1.95).startswith("The machine could run two processes at once")
+    True
+    """
+    if speedup >= limit:
+        return "The per-document tasks carry nearly all of the work, so a second worker nearly halves it."
+    if throughput < limit:
+        return (f"The reason is the machine, not the split of the work: the benchmark also runs two busy "
+                f"Python loops at once, and this machine got {throughput:.2f} times the work of one loop "
+                "done. Its two logical cores are a share of a host that other jobs use (see the load "
+                "averages in the table), so a second worker process can add at most that much, whatever "
+                "the engine. On a machine with two real cores the same split should come near 2, because "
+                "nearly all of the work runs in the per-document tasks (next section).")
+    return ("The machine could run two processes at once (two busy loops got "
+            f"{throughput:.2f} times the work of one done), so the gap is the engine's: the work left on "
+            "the client and the tasks across documents (next section).")
+
+
+def memory_words(small: float, large: float, client: float, small_size: int, large_size: int) -> str:
+    """The peak memory of the largest worker at two corpus sizes, and of the client, in words.
+
+    >>> memory_words(400, 450, 3000, 100, 1000).startswith("Memory stays nearly flat per worker")
+    True
+    """
+    if large / small <= 1.5:
+        head = (f"Memory stays nearly flat per worker: the largest worker peaked at {large:,.0f} MB at "
+                f"{large_size:,}× against {small:,.0f} MB at {small_size:,}×, because a batch task holds "
+                "at most 4 MB of text and drops the texts when it ends.")
+    else:
+        head = (f"Memory per worker grows with the corpus, though far less than the corpus: the largest "
+                f"worker peaked at {large:,.0f} MB at {large_size:,}× against {small:,.0f} MB at "
+                f"{small_size:,}×. A batch task holds at most 4 MB of text, but the observations each "
+                "batch offers for the comparisons across documents wait on its worker until those tasks "
+                "run.")
+    return head + (f" The client holds every output until all are written ({client:,.0f} MB at the largest "
+                   "size).")
