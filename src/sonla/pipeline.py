@@ -29,7 +29,7 @@ from .extract.profiles import stage_profiles
 from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
 from .parts import DOCUMENT, ROWS, SOURCE, Split
-from .reconcile.parts import FINDINGS_ACROSS
+from .reconcile.partitions import FINDINGS_ACROSS
 from .reconcile.stage import stage_findings
 from .sources import Source, load_sources
 
