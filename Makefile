@@ -13,21 +13,25 @@ export SOURCE_DATE_EPOCH := 0
 export PYTHONHASHSEED := 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-RAW := $(wildcard data/raw/*)
-# What the data pipeline is made of: the package's top-level modules (paths, sources, schema,
-# pipeline), its stage subpackages and the rules. Not the chapters' helpers or the book's build:
-# editing a figure or a table of a chapter never re-runs the pipeline.
-PIPELINE_CODE := $(wildcard src/sonla/*.py) \
-  $(shell find src/sonla/text src/sonla/extract src/sonla/fidelity src/sonla/reconcile src/sonla/rules \
-    -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null)
-# The pipeline's outputs in data/processed/ are committed; this untracked stamp records that
-# they are current for the raw data and the pipeline's code on this machine.
-DATA_STAMP := _build/.data.stamp
+# Every step is a subcommand of the package's `sonla` command (src/sonla/cli.py), run with this
+# environment's Python (`python -m sonla`): its errors end in one `error: …` line and exit status 1.
+SONLA := $(PY) -m sonla
 TEMPLATES := $(wildcard notebooks/*.ipynb) notebooks/runs.yml
 
 ##@ Set-up
 .PHONY: venv
+# A copied project (cp -a, .venv included) still imports the original's package (the editable
+# install points back to it): `venv` reinstalls it from this checkout before anything runs.
 venv: $(VENV)/.installed ## create .venv and install the pinned dependencies
+	@origin=$$($(PY) -c 'import importlib.util as u, os; print(os.path.realpath(u.find_spec("sonla").origin))' \
+	  2>/dev/null || true); \
+	if [ -f src/sonla/__init__.py ] && [ "$$origin" != "$$(realpath src/sonla/__init__.py)" ]; then \
+	  if [ -L $(VENV) ]; then \
+	    echo "error: $(VENV) links to an environment that imports sonla from $$origin, not this checkout; remove the link and run make venv" >&2; exit 1; \
+	  fi; \
+	  echo "==> $(VENV) imports sonla from $$origin: reinstalling the package from $(CURDIR)"; \
+	  $(PY) -m pip install --quiet --no-deps --no-build-isolation -e . ; \
+	fi
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "==> creating $(VENV) with $(PYTHON) and installing requirements.txt"
@@ -48,46 +52,33 @@ $(CHROMIUM):
 	fi
 
 ##@ Data
-.PHONY: verify data FORCE
-# ENGINE=dask runs the pipeline on a Dask LocalCluster (DASK_WORKERS=n worker processes, default:
-# one per core) or, with SCHEDULER=tcp://HOST:PORT, on a running cluster; FORCE=1 runs it even
-# when the stamp says the outputs are current. Either engine writes the same bytes.
-ENGINE ?= serial
-PIPELINE_ARGS := --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
-  $(if $(DASK_WORKERS),--workers $(DASK_WORKERS))
+.PHONY: verify data
 verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
-	$(PY) -m sonla.sources
+	$(SONLA) verify
 
-data: verify $(DATA_STAMP) ## build data/processed/ (only if raw data or pipeline code changed; FORCE=1 always; ENGINE=dask [DASK_WORKERS=n | SCHEDULER=tcp://host:port])
-
-# The pipeline writes a file only when its bytes change (so git and the notebook
-# fingerprints see only real changes); the stamp lets the next `make data` skip it.
-FORCE:
-
-$(DATA_STAMP): $(RAW) $(PIPELINE_CODE) $(if $(FORCE),FORCE) | verify
-	$(PY) -m sonla.pipeline $(PIPELINE_ARGS)
-	@mkdir -p $(@D) && touch $@
+# `sonla data` verifies the raw data, then runs the pipeline only when the raw data, the pipeline's
+# code or rules (not the chapters' helpers) or the requirements changed, or an output in
+# data/processed/ is missing or not what the last run wrote (checked against datapackage.json);
+# the outputs are published as one set, each file written only when its bytes change.
+# ENGINE=dask runs it on a Dask LocalCluster (DASK_WORKERS=n worker processes, default: one per
+# core) or, with SCHEDULER=tcp://HOST:PORT, on a running cluster. Either engine writes the same bytes.
+ENGINE ?= serial
+data: venv ## build data/processed/ from the verified raw sources when it is not current (FORCE=1: always; ALLOW_EMPTY=1: a table may lose every row; ENGINE=dask [DASK_WORKERS=n | SCHEDULER=tcp://host:port])
+	$(SONLA) data $(if $(FORCE),--force) $(if $(ALLOW_EMPTY),--allow-empty) --engine $(ENGINE) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(DASK_WORKERS),--workers $(DASK_WORKERS))
 
 ##@ Book
 .PHONY: notebooks book html html-force open
-notebooks: data ## write the source reader pages and the per-source _toc.yml entries, execute the chapters that changed (papermill; JOBS=n in parallel)
-	$(PY) -m sonla.build.reader
-	$(PY) scripts/sync_toc.py
-	$(PY) scripts/run_notebooks.py --jobs $(JOBS)
+notebooks: data ## write the source reader pages and the per-source _toc.yml entries, execute the chapters that changed, remove the ones no run declares (papermill; JOBS=n in parallel)
+	$(SONLA) reader
+	$(SONLA) toc
+	$(SONLA) notebooks --jobs $(JOBS)
 
-html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed)
-	@if $(PY) -m sonla.build.htmlstamp check; then echo "html: up to date (no page, _toc.yml or _config.yml changed)"; \
-	else \
-	  echo "==> jupyter-book build --all -W -n --keep-going ."; \
-	  start=$${EPOCHREALTIME/./}; \
-	  $(BIN)/jupyter-book build --all -W -n --keep-going . ; \
-	  $(PY) -m sonla.build.htmlstamp record; \
-	  t=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); echo "html: built in $$((t / 10)).$$((t % 10)) s"; \
-	fi
+html: venv ## build the HTML into _build/html (strict; only when a page, _toc or _config changed; removes pages no chapter makes)
+	$(SONLA) html
 
 html-force: venv ## rebuild the HTML even if nothing changed
-	$(PY) -m sonla.build.htmlstamp forget
-	$(MAKE) --no-print-directory html
+	$(SONLA) html --force
 
 book: notebooks html ## everything: verify, data, notebooks, HTML (open _build/html/index.html)
 
@@ -97,24 +88,28 @@ open: ## print where the built book (and the PDF, once made) is
 
 ##@ PDF
 .PHONY: pdf pdf-force
-# The single-page build and the print are scripts/build_pdf.py; it skips both when nothing the
-# PDF is built from (pages, _toc, _config, _static, data, the script, the commit) changed.
+# The single-page build and the print are `sonla pdf` (src/sonla/build/pdf.py); it skips both when
+# nothing the PDF is built from (pages, _toc, _config, _static, data, the code, the commit) changed.
 pdf: html $(CHROMIUM) ## print the whole book to _build/pdf/sonla-book.pdf (single-page build, headless Chromium) and copy it into _build/html/
-	$(PY) scripts/build_pdf.py
+	$(SONLA) pdf
 
 pdf-force: html $(CHROMIUM) ## rebuild the PDF even if nothing changed
-	$(PY) scripts/build_pdf.py --force
+	$(SONLA) pdf --force
 
 ##@ Checks
-.PHONY: test test-unit test-notebooks test-pdf test-browser lint bench
-test: data ## the whole test suite: unit tests, nbval on every executed notebook, the PDF, browser tests over the HTML, lint
+.PHONY: test test-fast test-unit test-notebooks test-pdf test-browser lint bench
+test: venv ## the whole test suite: lint first, then unit and slow tests, nbval on every executed notebook, the PDF, browser tests over the HTML
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory data
 	$(PY) -m pytest -q -m "not browser and not pdf" tests src/sonla scripts
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory test-pdf
 	$(MAKE) --no-print-directory test-browser
-	$(MAKE) --no-print-directory lint
 
-test-unit: venv ## unit tests and doctests only
+test-fast: data ## the inner loop: unit tests and doctests without slow tests, nbval, the PDF or a browser
+	$(PY) -m pytest -q -m "not browser and not pdf and not slow" tests src/sonla scripts
+
+test-unit: data ## unit tests, doctests and the slow tests (no nbval, PDF or browser)
 	$(PY) -m pytest -q -m "not browser and not pdf" tests src/sonla scripts
 
 test-pdf: pdf ## check the PDF: a section per chapter, every figure, links, page numbers, metadata (makes the PDF first)
@@ -132,7 +127,7 @@ lint: venv ## ruff over the package, scripts, tests and benchmarks
 
 bench: data ## run every benchmark in benchmarks/ (slow; writes data/bench/); `make test` never runs them
 	$(PY) -m pytest -q -p no:cacheprovider benchmarks || test $$? -eq 5  # 5: no pytest benchmarks yet
-	$(PY) benchmarks/run_bench.py
+	$(SONLA) bench
 
 ##@ Housekeeping
 .PHONY: clean help

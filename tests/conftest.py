@@ -11,6 +11,9 @@ import pytest
 
 from sonla import config
 
+# A copied checkout must run its own package (`make venv` there reinstalls it): say so before any test.
+config.check_install()
+
 
 @pytest.fixture
 def raw_copy(tmp_path: Path) -> Path:

@@ -32,7 +32,7 @@ def make_claims(source: Source, specs: list[tuple]) -> pd.DataFrame:
     The snippet is searched for left to right, so repeated snippets find successive places.
     """
     rows, cursor = [], 0
-    sentences = [(m.start(), m.end()) for m in re.finditer(r".+?(?:[.!?](?=\s|$)|$)", source.text)]
+    sentences = [(m.start(), m.end()) for m in re.finditer(r".+?(?:[.!?](?=\s|$)|$)", source.text, re.S)]
     for spec in specs:
         snippet, value, unit, qualifier, indicator, period, denominator = (list(spec) + [None] * 7)[:7]
         start = source.text.index(snippet, cursor)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sonla import config, schema
-from sonla.datapackage import build_descriptor, descriptor_json, stage_datapackage, validate_table
+from sonla.datapackage import build_descriptor, stage_datapackage, validate_table
 from sonla.errors import SonlaError
-from sonla.extract.claims import extract_all
-from sonla.pipeline import STAGES, run_stages
+from sonla.extract.claims import extract_all, extract_claims
+from sonla.pipeline import STAGES, run_pipeline, run_stages
 from sonla.schema import CLAIM_COLUMNS
-from sonla.sources import load_sources
+from sonla.sources import Source, load_sources
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,29 @@ def test_datapackage_describes_every_file_the_pipeline_writes(outputs):
     assert {name for name in written if name.endswith(".csv")} == set(schema.TABLES)
 
 
+def test_the_datapackage_the_pipeline_writes_lists_every_file_it_writes(tmp_path):
+    """Through the writer, on disk: every file written beside ``datapackage.json`` is one of its
+    resources (and nothing else is), every table of :mod:`sonla.schema` is written, each CSV's
+    header is its resource's fields, and frictionless, reading the folder back as a data
+    package, finds every file valid."""
+    from frictionless import Package
+
+    changed = run_pipeline(out_dir=tmp_path, verbose=False)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(Path(p).name for p in changed)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["path"]: r for r in descriptor["resources"]}
+    assert sorted(resources) == [name for name in written if name != "datapackage.json"]
+    tables = [name for name in written if name.endswith(".csv")]
+    assert sorted(tables) == sorted(schema.TABLES)
+    for name in tables:
+        header = (tmp_path / name).read_text(encoding="utf-8").split("\n", 1)[0]
+        assert header.split(",") == [f["name"] for f in resources[name]["schema"]["fields"]], name
+    report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:5]
+    assert [task.name for task in report.tasks] == [r["name"] for r in descriptor["resources"]]
+
+
 def test_the_published_datapackage_describes_every_file_in_data_processed():
     descriptor = json.loads((config.PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
     on_disk = sorted(p.name for p in config.PROCESSED_DIR.iterdir() if p.name != "datapackage.json")
@@ -91,10 +119,31 @@ def test_the_descriptor_follows_the_data_package_standard():
     assert report.valid, report.flatten(["type", "note"])[:5]
 
 
-def test_descriptor_is_deterministic_json():
-    text = descriptor_json(build_descriptor())
-    assert text == descriptor_json(build_descriptor())
-    assert json.loads(text)["resources"][0]["schema"]["primaryKey"] == ["claim_id"]
+DESCRIBE_PUBLISHED = """
+import json, sys
+from sonla import config
+from sonla.datapackage import build_descriptor, descriptor_json
+published = json.loads((config.PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
+sys.stdout.write(descriptor_json(build_descriptor([r["path"] for r in published["resources"]])))
+"""
+
+
+def test_descriptor_is_the_same_whatever_the_hash_seed():
+    """Two interpreters with different string hashing (set and dict order of rule vocabularies)
+    write the same descriptor, byte for byte, and it is the published one."""
+    texts = []
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", DESCRIBE_PUBLISHED], capture_output=True, check=True,
+                              env=dict(os.environ, PYTHONHASHSEED=seed))
+        texts.append(done.stdout)
+    assert texts[0] == texts[1]
+    # The published descriptor adds each file's hash and size when the set is published.
+    published = json.loads((config.PROCESSED_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in published["resources"]:
+        resource.pop("hash", None)
+        resource.pop("bytes", None)
+    assert json.loads(texts[0]) == published
+    assert json.loads(texts[0])["resources"][0]["schema"]["primaryKey"] == ["claim_id"]
 
 
 def test_a_new_table_is_added_in_the_schema_module(monkeypatch):
@@ -129,9 +178,37 @@ def test_bytes_validated_in_the_last_build_are_not_validated_again(claims, tmp_p
         datapackage.stage_datapackage([], {"claims.csv": data.replace(b"quantity", b"guess", 1)})
 
 
-def test_a_claim_beyond_the_millionth_character_has_a_valid_id(claims):
-    """One long source (the benchmark's 32x report, 3.5 million characters) has claims whose
-    offset needs seven digits: their ids are valid (they were refused until issue 16)."""
-    longer = claims.head(2).copy()
-    longer["claim_id"] = ["report-1234567", "report-000042"]
-    validate_table("claims.csv", longer)
+# --------------------------------------------------------------------------- issue 17, case 3
+
+
+def _long_source(length: int) -> Source:
+    filler = "Đây là một đoạn văn bản không có chữ số nào cả, chỉ để lấp đầy nguồn. " * 14 + "\n\n"
+    text = filler * (length // len(filler) + 1) + "Tổng vốn đầu tư đạt 1.200 tỷ đồng, tăng 12,5%.\n"
+    return Source("long-one", "long-one.txt", "0", "t", "t", "news", "tests", "2025", "vi", "clean",
+                  "long-one", "", text)
+
+
+def test_claim_ids_past_a_million_characters_are_valid():
+    """A source over 999,999 characters failed with 635 pattern errors naming neither source nor cause."""
+    claims = extract_claims(_long_source(1_000_000))
+    assert claims.claim_id.tolist() == [f"long-one-{start}" for start in claims.start]
+    assert all(len(i.rsplit("-", 1)[1]) == 7 for i in claims.claim_id)
+    validate_table("claims.csv", claims)
+    # Ids of existing claims (offsets below a million) keep their six digits.
+    assert load_processed_ids_have_six_digits()
+
+
+def load_processed_ids_have_six_digits() -> bool:
+    ids = pd.read_csv(config.PROCESSED_DIR / "claims.csv", usecols=["claim_id", "start"])
+    return ids.claim_id.str.fullmatch(r"[a-z0-9-]+-\d{6}").all() and (ids.start < 1_000_000).all()
+
+
+def test_schema_errors_name_the_source_and_the_cause(claims):
+    broken = claims.copy()
+    rows = broken.index[broken.source_id == "news-2024"][:2]
+    broken.loc[rows, "claim_id"] = ["news-2024-12", "news-2024-x"]
+    with pytest.raises(SonlaError) as caught:
+        validate_table("claims.csv", broken)
+    message = str(caught.value)
+    assert message.startswith("claims.csv: 2 schema error(s) in source(s) news-2024: row ")
+    assert 'field claim_id (source news-2024): constraint-error (constraint "pattern" is' in message

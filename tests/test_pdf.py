@@ -16,13 +16,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import scriptmodules
 
 from sonla import config
+from sonla.build import pdf as build_pdf
 
 pytestmark = pytest.mark.pdf
 
-build_pdf = scriptmodules.load("build_pdf")
 HTML_DIR = config.BUILD_DIR / "html"
 
 
@@ -295,7 +294,7 @@ def test_printing_again_gives_the_same_bytes():
 def test_pdf_inputs_include_every_page_and_the_stylesheet():
     inputs = {p.relative_to(config.ROOT).as_posix() for p in build_pdf.pdf_inputs()}
     assert {"_toc.yml", "_config.yml", "_static/print.css", "book/how-to-cite.md",
-            "scripts/build_pdf.py", "scripts/build_pdf.js", "CITATION.cff"} <= inputs
+            "src/sonla/build/pdf.py", "src/sonla/build/pdf.js", "CITATION.cff"} <= inputs
     assert "book/build-manifest.json" not in inputs
     assert all(Path(config.ROOT, p).is_file() for p in inputs)
 

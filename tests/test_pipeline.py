@@ -8,8 +8,10 @@ on a temporary copy of the project (``SONLA_ROOT``): exit status, message and th
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +29,7 @@ STALE = b"source_id,characters\nstale,1\n"  # what a successful run would overwr
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project copy whose processed data a successful run would change."""
-    root = copy_project(tmp_path / "project", parts=("data/raw", "data/processed"))
+    root = copy_project(tmp_path / "project", parts=("data/raw", "data/annotations", "data/processed"))
     for path in (root / "data/processed").glob("*.csv"):
         path.write_bytes(STALE)
     return root
@@ -138,7 +140,7 @@ def test_make_data_stops_on_a_corrupted_raw_file(tmp_path, break_input):
     result = run_in(root, "make", "--no-print-directory", "-o", ".venv/.installed", "data")
     assert result.returncode != 0
     assert re.search(rf"^error: .*{message}", result.stderr, re.M), result.stderr
-    assert "sonla.pipeline" not in result.stdout  # stopped at `verify`, before the pipeline
+    assert "stage " not in result.stdout  # stopped at the verification, before any stage ran
     assert snapshot(root / "data/processed") == before
 
 
@@ -217,11 +219,16 @@ def test_unchanged_outputs_are_not_rewritten(tmp_path):
 
 
 def test_pipeline_is_deterministic_and_matches_the_committed_record(tmp_path):
-    """Two runs into two folders give the same bytes, and those are data/processed as committed."""
+    """Two runs in two interpreters with different string hashing (so different set and dict
+    orders wherever order leaks from them) give the same bytes, and those are data/processed
+    as committed."""
     runs = []
-    for name in ("a", "b"):
-        pipeline.run_pipeline(out_dir=tmp_path / name, verbose=False)
-        runs.append(snapshot(tmp_path / name))
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        done = subprocess.run([sys.executable, "-m", "sonla.pipeline", "--quiet", "--out", str(out)],
+                              capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED=seed))
+        assert done.returncode == 0, done.stderr
+        runs.append(snapshot(out))
     assert runs[0] == runs[1]
     committed = snapshot(config.PROCESSED_DIR)
     assert {name: committed.get(name) for name in runs[0]} == runs[0]
@@ -234,17 +241,16 @@ def test_no_temporary_files_are_left_behind(tmp_path):
 
 def test_the_data_stamp_depends_on_the_pipeline_code_only():
     """`make data` re-runs the pipeline when its code or rules change, not when a chapter helper does."""
-    database = subprocess.run(["make", "--no-print-directory", "-pnq", "_build/.data.stamp"], cwd=config.ROOT,
-                              capture_output=True, text=True).stdout
-    line = next(x for x in database.splitlines() if x.startswith("_build/.data.stamp:"))
-    prerequisites = set(line.split(":", 1)[1].replace("|", " ").split())
-    package = config.PACKAGE_DIR.relative_to(config.ROOT)
-    pipeline_code = {str(p.relative_to(config.ROOT)) for sub in ("text", "extract", "fidelity", "reconcile")
-                     for p in (config.PACKAGE_DIR / sub).glob("*.py")}
-    pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.PACKAGE_DIR.glob("*.py")}
-    pipeline_code |= {str(p.relative_to(config.ROOT)) for p in config.RULES_DIR.glob("*.yaml")}
-    assert pipeline_code <= prerequisites
-    assert not {p for p in prerequisites if p.startswith((f"{package}/chapters", f"{package}/build"))}
+    from sonla.publish import pipeline_code_files
+
+    package = config.PACKAGE_DIR
+    code = {p.relative_to(package).as_posix() for p in pipeline_code_files()}
+    stages = ("text", "extract", "fidelity", "reconcile", "validity", "schema")
+    expected = {p.relative_to(package).as_posix() for sub in stages for p in (package / sub).glob("*.py")}
+    expected |= {p.relative_to(package).as_posix() for p in config.RULES_DIR.glob("*.yaml")}
+    expected |= {"pipeline.py", "sources.py", "datapackage.py", "publish.py", "config.py"}
+    assert expected <= code
+    assert not {p for p in code if p.startswith(("chapters/", "build/")) or p in ("cli.py", "__main__.py")}
 
 
 def test_the_data_package_validates_the_bytes_that_are_written(monkeypatch, tmp_path):
@@ -259,3 +265,53 @@ def test_the_data_package_validates_the_bytes_that_are_written(monkeypatch, tmp_
     monkeypatch.setattr(pipeline, "STAGES", stages)
     pipeline.run_pipeline(out_dir=tmp_path, verbose=False)
     assert seen == {"source_profiles.csv": (tmp_path / "source_profiles.csv").read_bytes()}
+
+
+# --------------------------------------------------------------------------- issue 17, cases 4 and 10
+
+
+def test_a_source_without_numbers_is_a_normal_source(raw_copy, tmp_path):
+    """Case 4: a profile row, zero claims, a reader page; nothing breaks."""
+    from sonla.build.reader import build_reader_pages
+    from sonla.publish import check_published
+    from sonla.sources import load_sources
+
+    add_source(raw_copy, "nodigits", "Một văn bản không có chữ số nào.\n\nChỉ có chữ mà thôi.\n")
+    out = tmp_path / "processed"
+    pipeline.run_pipeline(raw_copy, out, verbose=False)
+    check_published(out)
+    profiles = pd.read_csv(out / "source_profiles.csv")
+    assert profiles.set_index("source_id").loc["nodigits", "number_tokens"] == 0
+    claims = pd.read_csv(out / "claims.csv")
+    assert "nodigits" not in set(claims.source_id) and len(claims)
+    sources = load_sources(raw_copy / "sources.csv", raw_copy)
+    pages = build_reader_pages(out / "claims.csv", tmp_path / "sources", sources)
+    page = (tmp_path / "sources/nodigits.md").read_text(encoding="utf-8")
+    assert pages[tmp_path / "sources/nodigits.md"] and "Highlighted claims by kind: none." in page
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):
+    """A folder nothing can be written in (immutable for root, mode 555 for anyone else)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot make a folder read-only as root here: {done.stderr.strip()}")
+        yield folder
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+
+
+def test_a_read_only_output_folder_is_one_error_line(project, read_only):
+    """Case 10: a read-only output folder gave a Python traceback."""
+    result = run_in(project, "-m", "sonla", "data", "--out", str(read_only))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {read_only}"), result.stderr
+    assert "Operation not permitted" in lines[0] or "Permission denied" in lines[0]
+    assert list(read_only.iterdir()) == []

@@ -49,14 +49,14 @@ def built(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("safety") / "project")
     add_source(root / "data/raw", SOURCE_ID, TEXT, title_en=f"Markup test {SCRIPT} {{glue}}`x` {{{{ x }}}}",
                title_vi=f"Kiểm thử {IMAGE}", notes=MARKUP, issuer=SCRIPT, short_title=f"Markup {SCRIPT}")
-    result = run_in(root, "-m", "sonla.pipeline")
+    result = run_in(root, "-m", "sonla", "data")
     assert result.returncode == 0, result.stderr
-    result = run_in(root, "-m", "sonla.build.reader")  # the new source's reader page
+    result = run_in(root, "-m", "sonla", "reader")  # the new source's reader page
     assert result.returncode == 0, result.stderr
-    result = run_in(root, "scripts/sync_toc.py")  # its pages' _toc.yml entries (sidebar short title)
+    result = run_in(root, "-m", "sonla", "toc")  # its pages' _toc.yml entries (sidebar short title)
     assert result.returncode == 0, result.stdout + result.stderr
     # Every chapter that depends on the new source (its profile, and any per-source page).
-    result = run_in(root, "scripts/run_notebooks.py", "--only", SOURCE_ID)
+    result = run_in(root, "-m", "sonla", "notebooks", "--only", SOURCE_ID)
     assert result.returncode == 0, result.stdout + result.stderr
     shutil.rmtree(root / "_build", ignore_errors=True)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"

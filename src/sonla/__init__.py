@@ -7,8 +7,9 @@ measured), :mod:`sonla.reconcile` (findings and indicators); then :mod:`sonla.da
 stage) and :mod:`sonla.pipeline` (the stages in order); :mod:`sonla.build` (the book) and
 :mod:`sonla.chapters` (what the chapters call) read the results. Below them all: paths
 (:mod:`sonla.config`), the verified sources (:mod:`sonla.sources`) and the columns of every
-published table (:mod:`sonla.schema`). ``python -m sonla.sources`` verifies the raw data,
-``python -m sonla.pipeline`` builds ``data/processed/``.
+published table (:mod:`sonla.schema`), the published record as one set (:mod:`sonla.publish`) and
+the shared error handler (:mod:`sonla.console`). The ``sonla`` command (:mod:`sonla.cli`) runs
+everything: ``sonla verify`` verifies the raw data, ``sonla data`` builds ``data/processed/``.
 """
 
 __version__ = "0.1.0"

@@ -2,17 +2,20 @@
 
 It runs last (see :data:`sonla.pipeline.STAGES`), in memory, before anything is written: every
 CSV an earlier stage produced is validated with frictionless against its schema in
-:mod:`sonla.schema`, and ``datapackage.json`` describes every produced file. An output that
-:mod:`sonla.schema` does not describe is an error, so a new table cannot be published without
-its data dictionary.
+:mod:`sonla.schema`, and ``datapackage.json`` describes every produced file, with the ``hash``
+(sha256) and ``bytes`` of exactly what is written: the readers check the files against them
+(:func:`sonla.publish.check_published`). An output that :mod:`sonla.schema` does not describe is
+an error, so a new table cannot be published without its data dictionary.
 
-:func:`validate_table` raises :class:`~sonla.errors.SonlaError` naming the file and the first
-failing rows.
+:func:`validate_table` raises :class:`~sonla.errors.SonlaError` naming the file, the first
+failing rows and, for a table with a ``source_id`` column, the sources they belong to.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -25,15 +28,15 @@ from . import config, schema
 from .errors import SonlaError
 from .fidelity.error_classes import error_classes
 from .io import write_text_atomic
+from .publish import DESCRIPTOR, resource_hash
 from .schema import Table, TextFile
 from .sources import Source
 from .text.lexicon import load_rules
 
 __all__ = ["VOCABULARIES", "table_resource", "text_resource", "build_descriptor", "descriptor_json",
-           "validate_table", "check_tables", "stage_datapackage"]
+           "validate_table", "check_tables", "describe_outputs", "stage_datapackage"]
 
 PACKAGE_NAME = "sonla-claims"
-DESCRIPTOR = "datapackage.json"
 # Digests of the (table bytes, schema, frictionless version) that passed validation in the last
 # build: validation is a function of those alone, so the same bytes need not be checked again.
 VALIDATED = config.BUILD_DIR / ".validated-tables"
@@ -150,27 +153,57 @@ def _schema(table_schema: dict):
                       missing_values=list(table_schema.get("missingValues", [""])))
 
 
+def _as_bytes(table: pd.DataFrame | str | bytes | Path) -> bytes:
+    """A table as the CSV bytes that are published."""
+    if isinstance(table, pd.DataFrame):
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if isinstance(table, Path):
+        return table.read_bytes()
+    if isinstance(table, bytes):
+        return table
+    return table.encode("utf-8")
+
+
+def _sources_of_rows(data: bytes, row_numbers: Iterable[int]) -> dict[int, str]:
+    """{row number (1 = header): its source_id}, for a table with a ``source_id`` column."""
+    wanted = set(row_numbers)
+    found: dict[int, str] = {}
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
+    header = next(reader, [])
+    if "source_id" not in header:
+        return found
+    column = header.index("source_id")
+    for number, row in enumerate(reader, start=2):
+        if number in wanted and column < len(row):
+            found[number] = row[column]
+        if len(found) == len(wanted):
+            break
+    return found
+
+
 def validate_table(name: str, table: pd.DataFrame | str | bytes | Path, resource: dict | None = None) -> None:
     """Validate a table (DataFrame, CSV text or bytes, or a path) against its resource schema.
 
     ``resource`` defaults to the descriptor of ``name`` in :mod:`sonla.schema`. Raises
-    :class:`SonlaError` naming the file, the row numbers (1 = header) and what failed.
+    :class:`SonlaError` naming the file, the sources of the failing rows (when the table has a
+    ``source_id`` column), the row numbers (1 = header), the field and what its constraint is.
     """
     resource_cls = _frictionless()[0]
     resource = resource or table_resource(schema.TABLES[name])
-    if isinstance(table, pd.DataFrame):
-        data = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    elif isinstance(table, Path):
-        data = table.read_bytes()
-    elif isinstance(table, bytes):
-        data = table
-    else:
-        data = table.encode("utf-8")
+    data = _as_bytes(table)
     report = resource_cls(data, format="csv", encoding="utf-8", schema=_schema(resource["schema"])).validate()
     if not report.valid:
         errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
-        shown = "; ".join(f"row {r} field {f}: {t} ({n})" for r, f, t, n in errors[:5])
-        raise SonlaError(f"{name}: {len(errors)} schema error(s): {shown}")
+        sources = _sources_of_rows(data, (r for r, *_ in errors if r))
+        named = sorted({sources[r] for r, *_ in errors if r in sources})
+        where = f" in source(s) {', '.join(named[:5])}" + (" …" if len(named) > 5 else "") if named else ""
+
+        def one(row: int | None, field: str | None, kind: str, note: str) -> str:
+            source = f" (source {sources[row]})" if row in sources else ""
+            return f"row {row} field {field}{source}: {kind} ({note})"
+
+        shown = "; ".join(one(*error) for error in errors[:5])
+        raise SonlaError(f"{name}: {len(errors)} schema error(s){where}: {shown}")
 
 
 def _digest(data: bytes, resource: dict) -> str:
@@ -188,32 +221,44 @@ def _validated_before() -> set[str]:
         return set()
 
 
-def check_tables(sources: list[Source], earlier: dict[str, object], cache: bool = False) -> dict[str, object]:
+def check_tables(sources: list[Source], earlier: dict[str, object], cache: bool = False,
+                 validate: bool = True) -> dict[str, object]:
     """Validate every table of ``earlier`` and describe every file (see :func:`stage_datapackage`).
 
     With ``cache``, tables given as bytes that passed validation in the previous build, byte for
     byte and against the same schema (their digests are kept in ``_build/.validated-tables``),
     are not validated again. Without it (an engine validating slices of a table), all are.
+    ``validate=False`` only describes (an engine that validated every slice of the tables
+    describes the assembled files: their ``bytes`` and ``hash``).
     """
     descriptor = build_descriptor(earlier)
     before, passed = (_validated_before() if cache else set()), []
     for resource in descriptor["resources"]:
         name = resource["path"]
-        if name in schema.TABLES:
-            table = earlier[name]
-            if not isinstance(table, pd.DataFrame | str | bytes):
-                raise SonlaError(f"{name}: a table is a DataFrame or CSV text, not {type(table).__name__}")
-            digest = _digest(table, resource) if cache and isinstance(table, bytes) else None
+        content = earlier[name]
+        if not isinstance(content, pd.DataFrame | str | bytes):
+            raise SonlaError(f"{name}: an output is a DataFrame, text or bytes, not {type(content).__name__}")
+        data = _as_bytes(content)
+        if validate and name in schema.TABLES:
+            digest = _digest(data, resource) if cache and isinstance(content, bytes) else None
             if digest is None or digest not in before:
-                validate_table(name, table, resource)
+                validate_table(name, data, resource)
             if digest:
                 passed.append(digest)
+        resource["bytes"] = len(data)
+        resource["hash"] = resource_hash(data)
     if passed and sorted(passed) != sorted(before):
         try:
             write_text_atomic(VALIDATED, "\n".join(sorted(passed)) + "\n")
         except OSError:
             pass  # a read-only build folder only costs the next build a validation
     return {DESCRIPTOR: descriptor_json(descriptor)}
+
+
+def describe_outputs(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    """``datapackage.json`` of ``earlier`` without validating (each part was validated where it
+    was made: :func:`check_tables` on every slice)."""
+    return check_tables(sources, earlier, validate=False)
 
 
 def stage_datapackage(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:

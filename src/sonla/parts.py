@@ -22,7 +22,14 @@ split runs whole, once, on everything (correct, but not spread).
   see — a primary key repeated in two slices — the engine checks itself.
 
 ``run_part``, if given, is what runs on one part instead of ``run`` (the data package's stage
-remembers the digests of what it validated in a whole build; a check of one slice must not).
+remembers the digests of what it validated in a whole build; a check of one slice must not);
+``gather``, for a :data:`ROWS` stage, makes the stage's own outputs from the whole published
+outputs once every slice has been checked (the data package's descriptor, with every file's
+hash), without checking them again.
+
+``reads``, if given, names the outputs the parts read, when they are fewer than the stage's
+``reads``: the rest is given to ``combine`` only (the findings read ``dependence.csv`` only
+to merge and weigh what the parts found).
 
 ``across`` — for a stage that also compares units (reconciliation compares documents), an
 :class:`Across` partitioned by what it compares (never all pairs of the corpus):
@@ -30,11 +37,13 @@ remembers the digests of what it validated in a whole build; a check of one slic
 ``partition(piece, n)`` returns what the combination keeps of the piece and the piece cut into
 ``n`` parts by the key the comparison needs (the reconciliation cuts by indicator, a dependence
 check would cut by candidate pair of documents); ``across(parts, sources)`` compares what the
-pieces hold for one partition; and ``combine(kept, crossed, sources)`` merges everything into
+pieces hold for one partition; and ``combine(kept, crossed, sources, inputs, texts)`` merges everything into
 the stage's outputs (sorted as ``run`` sorts them). ``sources`` there is the manifest without
-the texts (text ``""``).
+the texts (text ``""``); ``inputs`` holds the outputs the stage reads beyond its parts'
+``reads``, and ``texts`` reads and verifies the text of a source by id, for the few a
+combination needs.
 
-The contract an engine relies on, checked by ``tests/test_engine.py`` on the five sources and a
+The contract an engine relies on, checked by ``tests/engine/test_cluster.py`` on the five sources and a
 synthetic corpus: whatever the units, partitions and order of completion, the bytes written are
 those of the serial run.
 """
@@ -60,7 +69,8 @@ class Across:
     per_unit: Callable[[list[Any], dict[str, object]], Any]
     partition: Callable[[Any, int], tuple[Any, list[Any]]]
     across: Callable[[list[Any], list[Any]], Any]
-    combine: Callable[[list[Any], list[Any], list[Any]], dict[str, object]]
+    combine: Callable[[list[Any], list[Any], list[Any], dict[str, object], Callable[[str], str]],
+                      dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,10 @@ class Split:
     # What runs on one part instead of the stage's ``run`` (same signature), when they differ: the
     # data package's stage remembers what it validated, the check of a slice must not.
     run_part: Callable[[list[Any], dict[str, object]], dict[str, object]] | None = None
+    # For a ROWS stage: its own outputs from the whole published outputs, every slice checked.
+    gather: Callable[[list[Any], dict[str, object]], dict[str, object]] | None = None
+    # What the parts read, when it is less than the stage reads (the rest goes to ``combine``).
+    reads: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:

@@ -1,17 +1,18 @@
 """The data pipeline: verified raw sources → every file in ``data/processed/``.
 
-``python -m sonla.pipeline`` (or ``make data``) verifies the manifest and every
-raw file's sha256 first; nothing is written unless every source verifies. Every
-stage then runs in memory; only when all of them have succeeded are the outputs
-written, each atomically (temporary file, then rename) and only when its bytes
-change, so a failing stage loses nothing and an unchanged rebuild touches no file.
+``sonla data`` (``make data``; also ``python -m sonla.pipeline``) verifies the manifest and
+every raw file's sha256 first; nothing is written unless every source verifies. It then runs
+only when the outputs are not current (:func:`sonla.publish.data_is_current`: the raw data,
+the pipeline's code and rules or the requirements changed, or an output is missing or not what
+the last run wrote), or with ``--force``. Every stage runs in memory; only when all of them have
+succeeded are the outputs published, as one set (:func:`sonla.publish.publish_outputs`: staged,
+then renamed into place with ``datapackage.json`` last) and only the files whose bytes change,
+so a failing stage loses nothing and an unchanged rebuild touches no file.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,18 +21,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .datapackage import check_tables, stage_datapackage
-from .engine.cluster import run_on_dask
+from . import config, progress
+from .console import ArgumentParser, run_command
+from .datapackage import check_tables, describe_outputs, stage_datapackage
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
+from .fidelity.dependence import stage_dependence
 from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
 from .parts import DOCUMENT, ROWS, SOURCE, Split
+from .publish import (
+    DATA_HELP,
+    ENGINES,
+    add_data_arguments,
+    check_engine_arguments,
+    prepare_run,
+    publish_outputs,
+    record_inputs,
+    uses_own_folders,
+)
+from .reconcile.accuracy import stage_findings_accuracy
 from .reconcile.partitions import FINDINGS_ACROSS
 from .reconcile.stage import stage_findings
-from .sources import Source, load_sources
+from .sources import Source
+from .validity.stage import stage_validity
 
 __all__ = ["Stage", "STAGES", "encode", "run_stages", "run_pipeline", "write_if_changed"]
 
@@ -87,12 +101,18 @@ ALL = None  # Stage.reads for a stage that reads every earlier output
 STAGES: list[Stage] = [
     Stage("profiles", stage_profiles, split=Split(SOURCE)),
     Stage("claims", stage_claims, split=Split(SOURCE)),
-    Stage("findings", stage_findings, reads=("claims.csv",), split=Split(DOCUMENT, FINDINGS_ACROSS)),
+    # Cross-document: candidate pairs of documents from one shingle index, then one task per pair
+    # (sonla.fidelity.dependence.dependence_tasks / pair_passages), gathered in a fixed order.
+    Stage("dependence", stage_dependence),
+    Stage("findings", stage_findings, reads=("claims.csv", "dependence.csv"),
+          split=Split(DOCUMENT, FINDINGS_ACROSS, reads=("claims.csv",))),
+    Stage("findings-validity", stage_findings_accuracy,
+          reads=("claims.csv", "findings.csv", "dependence.csv")),
     Stage("alignment", stage_alignment, split=Split(DOCUMENT)),
+    Stage("reading-validity", stage_validity, reads=("claims.csv",)),
     Stage("datapackage", stage_datapackage, reads=ALL, published=True,
-          split=Split(ROWS, run_part=check_tables)),
+          split=Split(ROWS, run_part=check_tables, gather=describe_outputs)),
 ]
-ENGINES = ("serial", "dask")
 
 
 @contextmanager
@@ -116,19 +136,17 @@ def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
 
 
 def run_stages(sources: list[Source], timings: dict[str, float] | None = None,
-               published: dict[str, bytes] | None = None,
-               progress: Callable[[str, float], None] | None = None) -> dict[str, object]:
+               published: dict[str, bytes] | None = None) -> dict[str, object]:
     """Run every stage in memory; return all outputs ``{file name: content}``.
 
     ``timings``, if given, receives the seconds each stage took (by stage name); ``published``
     receives the bytes of the outputs that were encoded for a stage that reads published inputs
-    (the writer reuses them); ``progress`` is called with each stage's name and seconds as it
-    ends. Raises :class:`SonlaError` if two stages claim the same output file.
+    (the writer reuses them). Raises :class:`SonlaError` if two stages claim the same output file.
     """
     results: dict[str, object] = {}
     published = {} if published is None else published
     with fewer_collections():
-        for stage in STAGES:
+        for number, stage in enumerate(STAGES, start=1):
             started = time.perf_counter()
             inputs = _inputs(stage, results)
             if stage.published:
@@ -136,7 +154,8 @@ def run_stages(sources: list[Source], timings: dict[str, float] | None = None,
                     if name not in published:
                         published[name] = encode(content)
                 inputs = {name: published[name] for name in inputs}
-            outputs = stage.run(sources, inputs)
+            with progress.stage(stage.name, number, len(STAGES)):
+                outputs = stage.run(sources, inputs)
             clash = sorted(set(outputs) & set(results))
             if clash:
                 raise SonlaError(f"stage {stage.name!r} writes {', '.join(clash)}, "
@@ -144,8 +163,6 @@ def run_stages(sources: list[Source], timings: dict[str, float] | None = None,
             results.update(outputs)
             if timings is not None:
                 timings[stage.name] = time.perf_counter() - started
-            if progress is not None:
-                progress(stage.name, time.perf_counter() - started)
     return results
 
 
@@ -160,81 +177,80 @@ def _inputs(stage: Stage, results: dict[str, object]) -> dict[str, object]:
 
 
 def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
-                 verbose: bool = True, engine: str = "serial", scheduler: str | None = None,
+                 verbose: bool = True, force: bool = True, allow_empty: bool = False,
+                 sources: list[Source] | None = None, engine: str = "serial", scheduler: str | None = None,
                  workers: int | None = None, stats: dict[str, object] | None = None) -> dict[str, bool]:
-    """Verify the sources, run every stage, return {output path: whether it changed}.
+    """Verify the sources, run every stage, publish; return {output path: whether it changed}.
 
-    Nothing is written until every source has verified and every stage has
-    succeeded; a failure anywhere leaves ``out_dir`` exactly as it was. ``engine="dask"``
-    runs the stages on a Dask cluster (:mod:`sonla.engine`: a LocalCluster of ``workers``
-    processes, or the cluster whose scheduler is at ``scheduler``); the outputs are the same bytes.
-    ``stats`` receives the seconds of each stage (or step) and, on Dask, the workers' peak memory.
+    Nothing is written until every source has verified and every stage has succeeded; a
+    failure anywhere leaves ``out_dir`` exactly as it was. With ``force=False`` the stages run
+    only when the outputs are not current (an empty dict is returned otherwise). A run that
+    would empty a published table is refused unless ``allow_empty`` (see :mod:`sonla.publish`).
+    ``sources``, already verified by :func:`sonla.publish.prepare_run`, saves verifying again.
+
+    ``engine="dask"`` runs the stages on a Dask cluster (:mod:`sonla.engine`: a LocalCluster of
+    ``workers`` processes, or the cluster whose scheduler is at ``scheduler``); the workers read
+    and verify the raw files themselves, and the outputs are the same bytes. ``stats`` receives
+    the seconds of each stage (or step) and, on Dask, the workers' peak memory.
     """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
+    manifest = raw_dir / "sources.csv"
     started = time.perf_counter()
     if engine not in ENGINES:
         raise SonlaError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if sources is None:
+        sources, needed = prepare_run(raw_dir, out_dir, verbose=verbose, force=force,
+                                      keep_texts=engine == "serial")
+        if not needed:
+            return {}
+    if stats is not None:
+        stats["verify"] = time.perf_counter() - started
     timings: dict[str, float] = {}
     published: dict[str, bytes] = {}
     if engine == "dask":
-        sources, results, timings = run_on_dask(
-            STAGES, raw_dir / "sources.csv", raw_dir, scheduler, workers, progress=verbose, stats=stats)
+        from .engine.cluster import run_on_dask  # Dask is imported only when its engine runs
+
+        _, outputs, timings = run_on_dask(STAGES, manifest, raw_dir, scheduler, workers,
+                                          progress=verbose, stats=stats)
         if verbose:
-            print(f"data: {len(sources)} sources verified and processed on Dask", flush=True)
+            for name, seconds in timings.items():
+                print(f"  {name:<16} {seconds:6.2f} s", flush=True)
     else:
-        sources = load_sources(raw_dir / "sources.csv", raw_dir)
-        if stats is not None:
-            stats["verify"] = time.perf_counter() - started
+        with progress.reporting("data", enabled=verbose):
+            results = run_stages(sources, timings, published)
         if verbose:
-            size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
-            print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
-                  f"({time.perf_counter() - started:.2f} s)", flush=True)
-        results = run_stages(sources, timings, published, progress=_print_stage if verbose else None)
+            for name, seconds in timings.items():
+                print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
+        outputs = {name: published[name] if name in published else encode(content)
+                   for name, content in results.items()}
     if stats is not None:
         stats["timings"] = timings
-    if verbose and engine == "dask":
-        for name, seconds in timings.items():
-            print(f"  {name:<16} {seconds:6.2f} s", flush=True)
     written = time.perf_counter()
-    changed = {str(out_dir / name): write_if_changed(out_dir / name, published.get(name, content))
-               for name, content in results.items()}
+    status = publish_outputs(out_dir, outputs, allow_empty=allow_empty, manifest=manifest)
+    if uses_own_folders(raw_dir, out_dir):
+        record_inputs(manifest, raw_dir, out_dir)
     if stats is not None:
         stats["write"] = time.perf_counter() - written
     if verbose:
-        for path, was_changed in changed.items():
-            print(f"  {'written  ' if was_changed else 'unchanged'} {path}", flush=True)
-        print(f"data: {sum(changed.values())} of {len(changed)} files changed "
+        for path, what in status.items():
+            print(f"  {what:<9} {path}", flush=True)
+        changed = sum(what != "unchanged" for what in status.values())
+        print(f"data: {changed} of {len(status)} files changed "
               f"in {time.perf_counter() - started:.2f} s", flush=True)
-    return changed
-
-
-def _print_stage(name: str, seconds: float) -> None:
-    print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
+    return {path: what != "unchanged" for path, what in status.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build data/processed/ from the verified raw sources.")
-    parser.add_argument("--raw", type=Path, default=config.RAW_DIR, help="folder with sources.csv")
-    parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR, help="output folder")
-    parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--engine", choices=ENGINES, default="serial",
-                        help="serial (default) or dask: a LocalCluster, or the cluster at --scheduler")
-    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                        help="with --engine dask: the scheduler of a running Dask cluster")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="with --engine dask, no --scheduler: worker processes (default: one per core)")
+    """``python -m sonla.pipeline`` (as ``sonla data``): build ``data/processed/`` when it is not current."""
+    parser = ArgumentParser(prog="python -m sonla.pipeline", description=DATA_HELP)
+    add_data_arguments(parser)
     args = parser.parse_args(argv)
-    if (args.scheduler or args.workers) and args.engine != "dask":
-        parser.error("--scheduler and --workers need --engine dask")
-    try:
-        run_pipeline(args.raw, args.out, verbose=not args.quiet, engine=args.engine,
-                     scheduler=args.scheduler, workers=args.workers)
-    except SonlaError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    check_engine_arguments(parser, args)
+    run_pipeline(args.raw, args.out, verbose=not args.quiet, force=args.force, allow_empty=args.allow_empty,
+                 engine=args.engine, scheduler=args.scheduler, workers=args.workers)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

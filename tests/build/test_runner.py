@@ -184,15 +184,24 @@ def test_a_missing_plain_input_is_named(project):
         runner.stale_runs(runner.load_runs(), {})
 
 
-@pytest.mark.parametrize(("selector", "message"), [
-    ("source_id=nobody", "no row with source_id = 'nobody'"),
-    ("colour=red", "has no column 'colour'"),
-], ids=["no-such-row", "no-such-column"])
-def test_a_bad_row_selector_is_named(project, selector, message):
+def test_a_row_selector_naming_no_column_is_named(project):
     run = Run(template="00-introduction.ipynb", output="book/x.ipynb",
-              inputs=(f"data/raw/sources.csv#{selector}",))
-    with pytest.raises(RunError, match=re.escape(message)):
+              inputs=("data/raw/sources.csv#colour=red",))
+    with pytest.raises(RunError, match=re.escape("has no column 'colour'")):
         runner.fingerprint(run)
+
+
+def test_a_source_with_no_claims_fingerprints_the_header_of_its_selection(project):
+    """Issue 17, case 4: a source without numbers has no row in claims.csv; that is no error."""
+    claims = project / "data/processed/claims.csv"
+    header = claims.read_bytes().split(b"\n", 1)[0] + b"\n"
+    assert runner._csv_rows(claims, "source_id", "nodigits") == header
+    run = Run(template="00-introduction.ipynb", output="book/x.ipynb",
+              inputs=("data/processed/claims.csv#source_id=nodigits",))
+    before = runner.fingerprint(run)
+    with claims.open("a", encoding="utf-8") as handle:  # a claim of another source changes nothing
+        handle.write(claims.read_text(encoding="utf-8").splitlines()[1] + "\n")
+    assert runner.fingerprint(run) == before
 
 
 def test_an_unreadable_build_manifest_rebuilds_everything(project, capsys):
@@ -220,12 +229,12 @@ def _write_current_manifest(project: Path) -> None:
 def test_cli_dry_run_after_a_raw_change_and_make_data(project):
     """A changed raw byte (manifest updated) → pipeline → exactly its own profile re-runs."""
     _write_current_manifest(project)
-    assert run_in(project, "scripts/run_notebooks.py", "--dry-run").stdout == ""
+    assert run_in(project, "-m", "sonla", "notebooks", "--dry-run").stdout == ""
     processed = snapshot(project / "data/processed")
     change_raw_byte("news-2024")(project)
     assert run_in(project, "-m", "sonla.pipeline").returncode == 0
     assert snapshot(project / "data/processed")["source_profiles.csv"] == processed["source_profiles.csv"]
-    result = run_in(project, "scripts/run_notebooks.py", "--dry-run")
+    result = run_in(project, "-m", "sonla", "notebooks", "--dry-run")
     assert result.returncode == 0, result.stderr
     stale = set(result.stdout.split())
     assert {o for o in stale if o.startswith(PROFILES)} == {f"{PROFILES}news-2024.ipynb"}
@@ -237,7 +246,7 @@ def test_cli_unknown_parameter_exits_1_and_keeps_the_book(project):
     spec = yaml.safe_load((project / "notebooks/runs.yml").read_text(encoding="utf-8"))
     spec["runs"][1]["parameters"]["tolerance"] = 3
     (project / "notebooks/runs.yml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    result = run_in(project, "scripts/run_notebooks.py")
+    result = run_in(project, "-m", "sonla", "notebooks")
     assert result.returncode == 1
     assert re.search(r"^error: .*runs\.yml, run 2: unknown parameter\(s\) tolerance for 01-source-profile",
                      result.stderr, re.M), result.stderr
@@ -274,11 +283,12 @@ def test_cli_failing_notebook_keeps_previous_version_and_names_the_cell(project)
     ]}), encoding="utf-8")
     previous = b'{"cells": [], "note": "the previous executed version"}\n'
     (project / "book/fails.ipynb").write_bytes(previous)
-    result = run_in(project, "scripts/run_notebooks.py", "--jobs", "2")
+    result = run_in(project, "-m", "sonla", "notebooks", "--jobs", "2")
     assert result.returncode == 1
-    assert ("error: notebook execution failed:\n  98-fails.ipynb → book/fails.ipynb: cell 3 "
+    assert ("error: notebook execution failed (1 of 2): 98-fails.ipynb → book/fails.ipynb: cell 3 "
             "(id c03: `raise ValueError(f\"no data for {label}\")`) raised ValueError: no data for y "
             "(previous executed version kept)") in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("error: notebook execution failed")
     assert (project / "book/fails.ipynb").read_bytes() == previous
     recorded = json.loads((project / "book/build-manifest.json").read_text(encoding="utf-8"))
     assert set(recorded) == {"book/works.ipynb"}  # the other notebook finished and was recorded
@@ -293,7 +303,7 @@ def test_executing_a_chapter_twice_gives_identical_bytes(tmp_path):
     for name in ("first", "second"):
         root = copy_project(tmp_path / name)
         (root / "book/build-manifest.json").unlink()
-        result = run_in(root, "scripts/run_notebooks.py", "--only", "profiles/news-congress-2025")
+        result = run_in(root, "-m", "sonla", "notebooks", "--only", "profiles/news-congress-2025")
         assert result.returncode == 0, result.stderr
         outputs.append((root / f"{PROFILES}news-congress-2025.ipynb").read_bytes())
     assert outputs[0] == outputs[1]
@@ -302,3 +312,17 @@ def test_executing_a_chapter_twice_gives_identical_bytes(tmp_path):
     assert b"start_time" not in outputs[0]
     # The committed chapter is what executing its template gives.
     assert outputs[0] == (config.ROOT / f"{PROFILES}news-congress-2025.ipynb").read_bytes()
+
+
+def test_executed_notebooks_no_run_declares_are_removed(project):
+    """Issue 17, case 7: a removed source's profile chapter stayed in the book."""
+    orphan = project / "book/profiles/removed-source.ipynb"
+    orphan.write_text("{}", encoding="utf-8")
+    renamed = project / "book/old-name.ipynb"
+    renamed.write_text("{}", encoding="utf-8")
+    runs = runner.load_runs()
+    before = {p for p in (project / "book").rglob("*") if p.is_file()}
+    removed = runner.remove_undeclared(runs)
+    assert sorted(removed) == sorted([orphan, renamed])
+    assert {p for p in (project / "book").rglob("*") if p.is_file()} == before - {orphan, renamed}
+    assert all(run.output_path.is_file() for run in runs)

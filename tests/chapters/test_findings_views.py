@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
+from matplotlib.text import Annotation
 
 from sonla.chapters import findings_views as views
 from sonla.chapters import tables
@@ -77,10 +80,49 @@ def test_notes_never_name_a_finding_that_the_rules_do_not_produce():
     assert views.note_for("qualifier_conflict", "public_investment_total")["hypotheses"]
 
 
-def test_figures_are_drawn():
-    findings = pd.DataFrame({"kind": ["consistent", "qualifier_conflict"],
-                             "status": ["consistent", "contradiction"]})
-    assert views.plot_kind_status(findings).axes
+def _bars(ax) -> dict[str, list[tuple[str, float, float, str]]]:
+    """{legend label: [(row label, left, width, colour)]} of horizontal bars, top row first."""
+    rows = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
+    return {c.get_label(): [(rows[round(p.get_y() + p.get_height() / 2)], p.get_x(), p.get_width(),
+                             to_hex(p.get_facecolor())) for p in c.patches] for c in ax.containers}
+
+
+def test_kind_status_figure_stacks_the_statuses_of_each_kind():
+    """Most findings on top; one segment per status, in the order of severity, in its colour."""
+    findings = pd.DataFrame({"kind": ["consistent"] * 3 + ["qualifier_conflict", "rounding", "rounding"],
+                             "status": ["consistent"] * 3 + ["contradiction", "explained", "unresolved"]})
+    fig = views.plot_kind_status(findings)
+    ax = fig.axes[0]
+    colour = {status: to_hex(c) for status, c in views.STATUS_COLOURS.items()}
+    widths = {  # status: the width of its segment in each bar, top bar first
+        "contradiction": [0, 0, 1], "unresolved": [0, 1, 0], "explained": [0, 1, 0], "consistent": [3, 0, 0]}
+    kinds, left = ["consistent", "rounding", "qualifier_conflict"], [0, 0, 0]
+    expected = {}
+    for status, row in widths.items():
+        expected[status] = [(k, x, w, colour[status]) for k, x, w in zip(kinds, left, row, strict=True)]
+        left = [x + w for x, w in zip(left, row, strict=True)]
+    assert _bars(ax) == expected
+    assert ax.yaxis_inverted()
+    assert len(set(colour.values())) == len(colour)
+    plt.close(fig)
+
+
+def test_interval_figure_draws_the_interval_each_claim_allows():
+    """The claim "hơn 4.051" (more than) is open to the right, drawn to the edge with an arrow; "gần 4.000"
+    (nearly) is 3,800–4,000 (the default tolerance of "nearly", 5 %); each value is marked."""
     claims = pd.DataFrame([{"source_id": "a", "text": "4.051", "value": 4051.0, "qualifier": "more_than"},
                            {"source_id": "b", "text": "4.000", "value": 4000.0, "qualifier": "nearly"}])
-    assert views.plot_intervals(claims, views.Params(), "t", "x").axes
+    fig = views.plot_intervals(claims, views.Params(), "t", "x")
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    drawn = [(line.get_marker(), list(line.get_xdata()), list(line.get_ydata())) for line in ax.lines]
+    bars = [(x, y) for marker, x, y in drawn if marker in ("", "None", None)]
+    ticks = [(x, y) for marker, x, y in drawn if marker == "|"]
+    assert bars == [([4051, right], [0, 0]), ([3800, 4000], [1, 1])]
+    assert ticks == [([4051], [0]), ([4000], [1])]
+    assert left < 3800 and right > 4051
+    arrows = [a for a in ax.texts if isinstance(a, Annotation)]
+    assert [(a.xy, a.xyann[1]) for a in arrows] == [((right, 0), 0)]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a: more than 4.051", "b: nearly 4.000"]
+    assert ax.yaxis_inverted()
+    plt.close(fig)

@@ -35,10 +35,47 @@ def test_numbering_rule_is_general_not_tied_to_a_source(claims):
 
 
 def test_backward_looking_lists_are_not_targets(claims):
-    """A run of markers whose items hold only past quantities is skipped."""
+    """With every 2030 period of the sources turned into 2020-2025, no list is a target list."""
     past = claims.copy()
     past.loc[past["period"].fillna("").str.contains("2030"), "period"] = "2020-2025"
-    assert len(targets.target_list(past)) < 25
+    found = targets.target_list(past)
+    assert found.empty
+    assert list(found.columns) == ["number", "marker_id", "source_id", "start", "end", "quantity_ids"]
+
+
+def _listed(*items: tuple[int, str, str]) -> pd.DataFrame:
+    """Claims of one source "s" from (start, kind, text or period): markers, sections, quantities."""
+    rows = []
+    for start, kind, text in items:
+        quantity = kind == "quantity"
+        rows.append({"claim_id": f"s-{start:06d}", "source_id": "s", "start": start, "end": start + 3,
+                     "kind": kind, "text": "1" if quantity else text, "period": text if quantity else ""})
+    return pd.DataFrame(rows)
+
+
+PAST_LIST = [(0, "list_marker", "(1)"), (10, "quantity", "2020-2025"), (20, "list_marker", "(2)"),
+             (30, "quantity", "2021"), (40, "list_marker", "(3)"), (50, "quantity", "2020-2025"),
+             (60, "section_number", "II.")]
+
+# (id, the claims after the past list, the numbers and quantities of the target list found)
+CASES_LISTS = [
+    ("a-shorter-forward-list-wins", [(70, "list_marker", "(1)"), (80, "quantity", "2030"),
+                                     (85, "quantity", "2025"), (90, "list_marker", "(2)"),
+                                     (100, "quantity", "2025-2030")],
+     [(1, ["s-000080", "s-000085"]), (2, ["s-000100"])]),
+    ("one-forward-quantity-in-three-is-not-enough", [(70, "list_marker", "(1)"), (80, "quantity", "2030"),
+                                                     (85, "quantity", "2025"), (90, "list_marker", "(2)"),
+                                                     (100, "quantity", "2024")],
+     []),
+    ("only-past-lists", [], []),
+]
+
+
+@pytest.mark.parametrize("after, expected", [c[1:] for c in CASES_LISTS], ids=[c[0] for c in CASES_LISTS])
+def test_the_target_list_is_the_longest_run_that_looks_forward(after, expected):
+    """A run counts when at least half of its items' quantities end after the source's year."""
+    found = targets.target_list(_listed(*PAST_LIST, *after), source_years={"s": 2025})
+    assert list(zip(found["number"], found["quantity_ids"], strict=True)) == expected
 
 
 # (target number, target text, baseline year or None, expected verdict start or reason start)

@@ -44,11 +44,40 @@ def test_document_numbers_read_with_the_codes(number, kind, issuer):
     assert (parsed["type"], parsed["issuer"]) == (kind, issuer)
 
 
+def _dated(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    """Date claims from (claim_id, text, kind); the source is the claim id's prefix."""
+    return pd.DataFrame([{"claim_id": claim_id, "source_id": claim_id.split("-")[0], "text": text,
+                          "kind": kind, "sentence": f"Ngày {text} có sự kiện.", "geography": ""}
+                         for claim_id, text, kind in rows])
+
+
+HAND_MADE = _dated(("r-1", "14/02/2024", "date"), ("n-1", "14/2/2024", "date"), ("n-2", "14/2", "date"),
+                   ("n-3", "02/2024", "date"), ("r-2", "2020-2025", "date"), ("r-3", "07/9/2021", "date"),
+                   ("r-4", "2025", "date"), ("n-4", "2025", "date"), ("r-5", "2025", "quantity"))
+
+
+def test_one_date_written_three_ways_in_two_sources_is_one_event():
+    """Days and months are events of their own precision; a day written without its year takes
+    the source's year and joins the event, which keeps its year from the texts."""
+    events = timeline.events(HAND_MADE, source_years={"r": 2024, "n": 2024})
+    shown = ["date", "precision", "claim_ids", "sources", "mentions", "year_from_source"]
+    assert events[shown].to_dict("records") == [
+        {"date": date(2021, 9, 7), "precision": "day", "claim_ids": "r-3", "sources": "r", "mentions": 1,
+         "year_from_source": False},
+        {"date": date(2024, 2, 1), "precision": "month", "claim_ids": "n-3", "sources": "n", "mentions": 1,
+         "year_from_source": False},
+        {"date": date(2024, 2, 14), "precision": "day", "claim_ids": "r-1;n-1;n-2", "sources": "r;n",
+         "mentions": 3, "year_from_source": False},
+    ]
+
+
 def test_an_event_in_several_sources_is_one_row(claims):
     events = timeline.events(claims)
-    assert events["date"].is_unique is False or events[["date", "precision"]].duplicated().sum() == 0
-    unesco = events[events["date"] == date(2024, 2, 14)].iloc[0]
-    assert set(unesco["sources"].split(";")) == {"report", "appendix-pdf", "appendix-ocr", "news-2024"}
+    assert not events[["date", "precision"]].duplicated().any()
+    unesco = events[events["date"] == date(2024, 2, 14)]
+    assert len(unesco) == 1
+    sources = set(unesco.iloc[0]["sources"].split(";"))
+    assert sources == {"report", "appendix-pdf", "appendix-ocr", "news-2024"}
 
 
 def test_day_without_year_takes_the_source_year(claims):
@@ -65,7 +94,9 @@ def test_documents_are_dated_from_their_sentence(claims):
     assert documents.loc["13-CT/TU", "date"] is None
 
 
-def test_years_mentioned_counts_per_source(claims):
-    years = timeline.years_mentioned(claims)
-    assert (years["mentions"] > 0).all()
-    assert {2020, 2025, 2030} <= set(years["year"])
+def test_years_mentioned_counts_every_year_of_every_date_claim_per_source(claims):
+    """Both years of a period count; a year that is a quantity does not."""
+    years = timeline.years_mentioned(HAND_MADE)
+    assert list(zip(years["year"], years["source_id"], years["mentions"], strict=True)) == [
+        (2020, "r", 1), (2021, "r", 1), (2024, "n", 2), (2024, "r", 1), (2025, "n", 1), (2025, "r", 2)]
+    assert {2020, 2025, 2030} <= set(timeline.years_mentioned(claims)["year"])

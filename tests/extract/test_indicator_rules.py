@@ -41,7 +41,7 @@ def indicators_of(marked: str) -> list[str]:
         assert start in claims.index, f"no claim starts at {text[start:start + 12]!r} in {text!r}"
         row = claims.loc[start]
         assert row.kind == "quantity", f"{row.text!r} is read as {row.kind}"
-        found.append(row.indicator)
+        found.append(row.concept)
     return found
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from sonla.extract.quantities import read_quantity
+from sonla.extract.claims import extract_claims
+from sonla.extract.quantities import read_quantity, signed_at
+from sonla.sources import Source
+
+
+def _source(text: str) -> Source:
+    return Source("t", "t.txt", "0", "t", "t", "news", "tests", "2025", "vi", "clean", "t", "", text)
 
 # (id, written form, value, value_high, denominator, unit) — each number form of the issue
 CASES_NUMBER_FORMS = [
@@ -28,6 +35,50 @@ CASES_NUMBER_FORMS = [
     ("no-unit", "162 “Ngôi nhà", 162, None, None, ""),
     ("ty-le-is-not-a-unit", "100 tỷ lệ", 100, None, None, ""),
 ]
+
+# Issue 17, case 6: "đạt −5%" and "đạt -5%" became +5.
+CASES_BUGS_CAUGHT = [
+    # (id, text, the claim as written, value, value_high, unit)
+    ("unicode-minus-after-a-verb", "tăng trưởng đạt −5% so với năm trước", "−5%", -5, None, "percent"),
+    ("ascii-minus-after-a-verb", "tăng trưởng đạt -5% so với năm trước", "-5%", -5, None, "percent"),
+    ("minus-at-a-clause-start", "Tăng trưởng: -2,5% so với năm trước", "-2,5%", -2.5, None, "percent"),
+    ("minus-in-brackets", "giảm (−1,2 tỷ đồng)", "−1,2 tỷ đồng", -1.2, None, "bn_vnd"),
+    ("minus-before-a-range", "biến động −2-3%", "−2-3%", -2, 3, "percent"),
+    ("a-range-is-not-a-sign", "tăng 7-8%", "7-8%", 7, 8, "percent"),
+    ("a-hyphen-glued-to-a-word-is-not-a-sign", "dịch Covid-19 lan rộng", "19", 19, None, ""),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "value", "high", "unit"), [c[1:] for c in CASES_BUGS_CAUGHT],
+                         ids=[c[0] for c in CASES_BUGS_CAUGHT])
+def test_signs_make_negative_values(text, written, value, high, unit):
+    got = read_quantity(text)
+    assert (got["text"], got["value"], got["value_high"], got["unit"]) == (
+        written, pytest.approx(value), pytest.approx(high) if high is not None else None, unit)
+
+
+def test_signed_at_needs_a_space_or_clause_punctuation_before_the_sign():
+    assert [signed_at(t, t.index("5")) for t in ("−5", "a −5", "(−5", "x: -5", "3-5", "A-5", "5 - 5")] == [
+        True, True, True, True, False, False, False]
+
+
+CASES_MAGNITUDES = [
+    # (id, text, kind) — a value no count or amount here has, or one a float cannot hold exactly
+    ("twenty-digits-of-billions", "Vốn 99999999999999999999 tỷ đồng.", "unreadable_magnitude"),
+    ("a-quadrillion-dong", "Vốn 1.000.000.000.000.000 đồng.", "unreadable_magnitude"),
+    ("sixteen-significant-digits", "Tỷ lệ 1,234567890123456%.", "unreadable_magnitude"),
+    ("a-large-but-plausible-sum", "Vốn 11.500.000 tỷ đồng.", "quantity"),
+    ("a-denominator-too", "đạt 1/10000000000000000 người", "unreadable_magnitude"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), [c[1:] for c in CASES_MAGNITUDES],
+                         ids=[c[0] for c in CASES_MAGNITUDES])
+def test_absurd_magnitudes_are_not_read(text, kind):
+    claims = extract_claims(_source(text))
+    row = claims[claims.kind.isin(["quantity", "unreadable_magnitude"])].iloc[0]
+    assert row.kind == kind
+    assert pd.isna(row.value) == (kind != "quantity")
 
 
 @pytest.mark.parametrize(("written", "value", "high", "denominator", "unit"),

@@ -44,6 +44,10 @@ CASES_REJECTED = [
     ("dot-groups-before-comma-not-thousands", "12.34,5"),
     ("letters", "4G"),
     ("empty", ""),
+    # Issue 17, case 6: digits of another script gave a value read under the wrong conventions.
+    ("arabic-indic-digits", "١٢٣"),
+    ("arabic-indic-with-separator", "١٢,٥"),
+    ("full-width-digits", "１２"),
 ]
 
 

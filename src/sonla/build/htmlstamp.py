@@ -1,7 +1,8 @@
 """Is the built HTML current? A content hash of everything the HTML is built from.
 
-``make html`` runs ``python -m sonla.build.htmlstamp check`` and builds only when it fails;
-after a build without warnings it runs ``python -m sonla.build.htmlstamp record``. Content
+``sonla html`` (:mod:`sonla.build.html`) builds only when :func:`is_current` is false, and
+after a build without warnings calls :func:`record`; ``sonla htmlstamp check|record|forget`` does
+each step alone. Content
 hashes, not modification times, decide: a generator that rewrites a page with the same
 bytes, or a ``git checkout`` that touches files, does not trigger a rebuild, and a
 changed byte always does.
@@ -18,6 +19,8 @@ import sys
 from pathlib import Path
 
 from .. import config
+from ..console import run_command
+from ..errors import SonlaError
 
 __all__ = ["html_inputs", "html_fingerprint", "STAMP", "is_current", "record", "main"]
 
@@ -60,9 +63,12 @@ def record(stamp: Path | None = None) -> None:
     stamp.write_text(html_fingerprint() + "\n")
 
 
+COMMANDS = ("check", "record", "forget")
+
+
 def main(argv: list[str] | None = None) -> int:
     """``check``: exit 0 if the HTML is current, 1 if not; ``record``; ``forget``."""
-    command = (argv if argv is not None else sys.argv[1:] or ["check"])[0]
+    command = (list(argv) if argv is not None else sys.argv[1:] or ["check"])[0]
     if command == "check":
         return 0 if is_current() else 1
     if command == "record":
@@ -71,9 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "forget":
         STAMP.unlink(missing_ok=True)
         return 0
-    print(f"error: unknown command {command!r} (check, record or forget)", file=sys.stderr)
-    return 2
+    raise SonlaError(f"unknown command {command!r}: one of {', '.join(COMMANDS)}")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

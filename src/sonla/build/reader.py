@@ -1,7 +1,8 @@
 """Source reader pages: each raw source as readable, escaped HTML with every claim highlighted.
 
-``python -m sonla.build.reader`` (run by ``make notebooks``) writes ``book/sources/<source_id>.md``
-for every source in the manifest. Each page is a MyST file whose text sits inside one
+``sonla reader`` (run by ``make notebooks``; also ``python -m sonla.build.reader``) writes
+``book/sources/<source_id>.md`` for every source in the manifest, after checking the processed
+data as a set (:func:`sonla.publish.check_published`). Each page is a MyST file whose text sits inside one
 ``{raw} html`` block, so neither MyST nor Sphinx interprets anything in the source: every
 character of the source goes through :func:`html.escape` (and braces are written as entities),
 so ``<script>``, ``{{ x }}`` or a MyST role in a source is shown as text.
@@ -19,15 +20,16 @@ import argparse
 import html
 import math
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .. import config
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from ..io import write_text_atomic
+from ..publish import check_published
 from ..sources import Source, load_sources
 from .markup import escape_markdown
 
@@ -230,6 +232,8 @@ def anchor_coverage(claims: pd.DataFrame, pages: dict[str, str]) -> pd.DataFrame
 
 
 def _load_claims(path: Path) -> pd.DataFrame:
+    if path.parent.resolve() == config.PROCESSED_DIR.resolve():
+        check_published(path.parent)
     if not path.is_file():
         raise SonlaError(f"{path} not found: run `make data` first")
     return pd.read_csv(path, keep_default_na=False, na_values=[""],
@@ -263,19 +267,24 @@ def build_reader_pages(claims_path: Path | None = None, out_dir: Path | None = N
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the source reader pages book/sources/*.md.")
-    parser.add_argument("--claims", type=Path, default=config.PROCESSED_DIR / "claims.csv")
-    parser.add_argument("--out", type=Path, default=READER_DIR)
+    """``sonla reader``: write the source reader pages (errors raise, named)."""
+    parser = ArgumentParser(prog="sonla reader", description=READER_HELP)
+    add_arguments(parser)
     args = parser.parse_args(argv)
-    try:
-        changed = build_reader_pages(args.claims, args.out)
-    except SonlaError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    changed = build_reader_pages(args.claims, args.out)
     for path, was_changed in changed.items():
         print(f"  reader       {path} ({'written' if was_changed else 'unchanged'})")
     return 0
 
 
+READER_HELP = "Write the source reader pages book/sources/*.md (every claim highlighted)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``sonla reader``."""
+    parser.add_argument("--claims", type=Path, default=config.PROCESSED_DIR / "claims.csv")
+    parser.add_argument("--out", type=Path, default=READER_DIR)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

@@ -20,6 +20,10 @@ some of its rows with ``path#column=value`` (for example
 ``data/raw/sources.csv#source_id={source_id}``): only the header and the rows
 whose ``column`` equals ``value`` enter the fingerprint, so a profile page
 re-executes when *its* manifest row changes, not when another source's does.
+No row may match (a source without numbers has no claims): the header alone is hashed.
+Before a notebook executes, the processed data is checked as a set
+(:func:`sonla.publish.check_published`); ``sonla notebooks`` removes the executed
+notebooks no declared run writes (a removed source's profile, a renamed run's output).
 
 Executed notebooks are post-processed so that two runs give identical bytes:
 papermill's timings are stripped and the injected-parameters cell is hidden
@@ -48,13 +52,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
+from ..console import ArgumentParser, run_command
 from ..errors import SonlaError
 from ..io import read_yaml, write_text_atomic
+from ..publish import check_published
 from ..sources import read_manifest
 from .markup import escape_markdown
 
 __all__ = ["Run", "RunError", "load_runs", "fingerprint", "code_fingerprint", "stale_runs",
-           "execute_one", "execute_runs", "main"]
+           "execute_one", "execute_runs", "remove_undeclared", "main"]
 
 RUNS_FILE = config.NOTEBOOKS_DIR / "runs.yml"
 BUILD_MANIFEST = config.BOOK_DIR / "build-manifest.json"
@@ -197,16 +203,15 @@ def check_parameters(run: Run, where: str = "") -> None:
 def _csv_rows(path: Path, column: str, value: str) -> bytes:
     """The header and the rows of a CSV whose ``column`` equals ``value``, as CSV bytes.
 
-    Raises :class:`RunError` if the column does not exist or no row matches.
+    No row may match (the header alone is returned). Raises :class:`RunError` if the column
+    does not exist.
     """
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if column not in (reader.fieldnames or []):
             raise RunError(f"input {path}#{column}={value}: {path.name} has no column {column!r}")
         rows = [row for row in reader if row[column] == value]
         header = list(reader.fieldnames or [])
-    if not rows:
-        raise RunError(f"input {path}#{column}={value}: no row with {column} = {value!r}")
     out = io.StringIO()
     writer = csv.DictWriter(out, header, lineterminator="\n")
     writer.writeheader()
@@ -454,6 +459,8 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
     manifest_path = Path(manifest_path or BUILD_MANIFEST)
     recorded = read_build_manifest(manifest_path)
     stale, wanted = stale_runs(runs, recorded, force=force)
+    if stale:
+        check_published()  # never execute a chapter on a damaged or mixed set of tables
     skipped = 0
     if only:
         selected = [r for r in stale if any(s in r.output for s in only)]
@@ -486,12 +493,49 @@ def execute_runs(runs: list[Run], jobs: int | None = None, force: bool = False,
         print(f"notebooks: {len(done)} executed, {len(failures)} failed in "
               f"{time.perf_counter() - started:.1f} s", flush=True)
     if failures:
-        raise RunError("notebook execution failed:\n  " + "\n  ".join(failures))
+        raise RunError(f"notebook execution failed ({len(failures)} of {len(stale)}):\n  "
+                       + "\n  ".join(failures))
     return done
 
 
+def remove_undeclared(runs: list[Run], book_dir: Path | None = None) -> list[Path]:
+    """Remove every executed notebook under ``book/`` that none of ``runs`` writes; return them.
+
+    Every ``.ipynb`` under ``book/`` is an executed chapter (hand-written pages are Markdown).
+    """
+    book_dir = Path(book_dir or config.BOOK_DIR)
+    declared = {run.output_path.resolve() for run in runs}
+    removed = [path for path in sorted(book_dir.rglob("*.ipynb"))
+               if ".ipynb_checkpoints" not in path.parts and path.resolve() not in declared]
+    for path in removed:
+        path.unlink()
+        print(f"  removed  {path} (no run declares it)", flush=True)
+    return removed
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Execute the book's notebooks with papermill.")
+    """``sonla notebooks``: execute the declared runs that are stale (errors raise, named)."""
+    parser = ArgumentParser(prog="sonla notebooks", description=NOTEBOOKS_HELP)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    runs = load_runs(args.runs)
+    if args.dry_run:
+        stale, _ = stale_runs(runs, read_build_manifest(), force=args.force)
+        for run in stale:
+            if not args.only or any(s in run.output for s in args.only):
+                print(run.output)
+        return 0
+    if Path(args.runs).resolve() == RUNS_FILE.resolve():
+        remove_undeclared(runs)
+    execute_runs(runs, jobs=args.jobs, force=args.force, only=args.only)
+    return 0
+
+
+NOTEBOOKS_HELP = "Execute the chapters of notebooks/runs.yml whose inputs changed; remove undeclared ones."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``sonla notebooks``."""
     parser.add_argument("--runs", type=Path, default=RUNS_FILE, help="declared runs (YAML)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(),
                         help="notebooks executed in parallel (default: the number of cores)")
@@ -500,21 +544,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="execute only the runs whose output path contains one of these strings")
     parser.add_argument("--dry-run", "-n", action="store_true",
                         help="list the runs that would execute (one output per line) and stop")
-    args = parser.parse_args(argv)
-    try:
-        runs = load_runs(args.runs)
-        if args.dry_run:
-            stale, _ = stale_runs(runs, read_build_manifest(), force=args.force)
-            for run in stale:
-                if not args.only or any(s in run.output for s in args.only):
-                    print(run.output)
-            return 0
-        execute_runs(runs, jobs=args.jobs, force=args.force, only=args.only)
-    except SonlaError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

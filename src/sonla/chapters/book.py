@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from .. import config
+from ..publish import check_published
 from ..sources import Source, load_sources
 
 __all__ = ["parameter_caption", "load_processed", "source_by_id", "manifest_table", "source_card"]
@@ -25,11 +26,14 @@ def parameter_caption(**parameters: object) -> str:
 def load_processed(name: str) -> pd.DataFrame:
     """Read a CSV from ``data/processed/`` with text columns kept as strings.
 
-    Raises FileNotFoundError naming the file and the command that makes it.
+    The processed data is checked first as a set (:func:`sonla.publish.check_published`): a file
+    missing, damaged or edited since the pipeline wrote it, or a set mixed by an interrupted run,
+    raises :class:`~sonla.errors.SonlaError` naming the file and the command that rebuilds it.
     """
+    check_published(config.PROCESSED_DIR)
     path = config.PROCESSED_DIR / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: run `make data` first")
+        raise FileNotFoundError(f"{path} not found: the pipeline does not write it")
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 

@@ -82,11 +82,13 @@ def compare_copies(claims: pd.DataFrame, sources: list[Source]) -> pd.DataFrame:
 
 
 def missing_in_copy(claims: pd.DataFrame, pdf_source: str, ocr_source: str) -> pd.DataFrame:
-    """The PDF quantities whose (value, unit) the OCR copy lacks, with their text."""
-    missing = _quantities(claims, pdf_source) - _quantities(claims, ocr_source)
+    """The PDF quantities that no OCR quantity pairs with (:func:`pair_copies`), with their text.
+
+    A figure the PDF repeats and the OCR copy holds once is missing once: its later occurrence.
+    """
+    paired = {pdf.claim_id for pdf, _ in pair_copies(claims, pdf_source, ocr_source)}
     rows = claims[(claims.source_id == pdf_source) & (claims.kind == "quantity")]
-    keep = [(float(v), u or "") in missing for v, u in zip(rows.value, rows.unit.fillna(""), strict=True)]
-    return rows[keep][["claim_id", "text", "value", "unit", "sentence"]]
+    return rows[~rows.claim_id.isin(paired)][["claim_id", "text", "value", "unit", "sentence"]]
 
 
 def stacked_kinds(table: pd.DataFrame, title: str) -> plt.Figure:

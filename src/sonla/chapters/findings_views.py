@@ -15,6 +15,7 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..extract.claims import concept_of
 from ..reconcile.intervals import claim_interval
 from ..reconcile.params import Params
 from ..reconcile.registry import find_findings
@@ -36,14 +37,17 @@ __all__ = [
     "plot_kind_status",
     "plot_intervals",
     "plot_theme_claims",
+    "dependence_pairs",
+    "plot_dependence",
+    "accuracy_figures",
     "load_notes",
     "note_for",
     "hypotheses_html",
 ]
 
-STATUS_ORDER = ["contradiction", "unresolved", "explained", "consistent"]
+STATUS_ORDER = ["contradiction", "unresolved", "explained", "consistent", "restated"]
 STATUS_COLOURS = {"contradiction": plots.PALETTE[3], "unresolved": plots.PALETTE[1],
-                  "explained": plots.PALETTE[5], "consistent": plots.PALETTE[2]}
+                  "explained": plots.PALETTE[5], "consistent": plots.PALETTE[2], "restated": "#AAAAAA"}
 
 
 def book_findings(claims: pd.DataFrame | None = None, **params: object) -> pd.DataFrame:
@@ -53,7 +57,8 @@ def book_findings(claims: pd.DataFrame | None = None, **params: object) -> pd.Da
     if chosen == Params():
         return book.load_processed("findings.csv")
     claims = claims if claims is not None else book.load_processed("claims.csv")
-    return find_findings(claims, load_sources(), chosen)
+    dependence = book.load_processed("dependence.csv")
+    return find_findings(claims, load_sources(), chosen, dependence=dependence)
 
 
 def _link(claim_id: str, source_id: str, prefix: str = "") -> str:
@@ -85,7 +90,7 @@ def gloss(claim: pd.Series | dict) -> str:
         number = f"{_num(value)}%"
     else:
         number = f"{_num(value)} {labels.unit_gloss.get(unit, unit.replace('_', ' '))}".strip()
-    label = labels.indicator_label.get(str(claim.get("indicator", "") or ""), "")
+    label = labels.indicator_label.get(concept_of(str(claim.get("indicator", "") or "")), "")
     period = str(claim.get("period", "") or "")
     parts = [f"{qualifier} {number}".strip()]
     if label:
@@ -168,8 +173,12 @@ def findings_html(findings: pd.DataFrame, claims: pd.DataFrame, prefix: str = ""
                 c = by_id.loc[cid]
                 quote = f" “{html.escape(str(c['text']))}”" if quotes else ""
                 links.append(_link(cid, str(c["source_id"]), prefix) + quote)
+        witnesses = f.get("independent_sources", "")
+        status = html.escape(str(f["status"])) + (
+            f"<br><small>{int(witnesses)} independent witness{'es' if int(witnesses) != 1 else ''}</small>"
+            if str(witnesses).strip() not in ("", "nan") else "")
         cells = [f"<code>{html.escape(str(f['finding_id']))}</code>", html.escape(str(f["kind"])),
-                 html.escape(str(f["status"])), html.escape(str(f["severity"])),
+                 status, html.escape(str(f["severity"])),
                  html.escape(str(f["confidence"])), "<br>".join(links),
                  html.escape(str(f["preferred_value"])), html.escape(str(f["explanation"]))]
         anchor = html.escape(str(f["finding_id"]), quote=True)
@@ -232,6 +241,79 @@ def plot_theme_claims(claims: pd.DataFrame, title: str) -> plt.Figure:
     table = pd.crosstab(claims["indicator"], claims["source_id"])
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     return plots.stacked_bars(table, title, "quantity claims")
+
+
+def dependence_pairs(dependence: pd.DataFrame, sources: list | None = None) -> pd.DataFrame:
+    """One row per pair of documents that share copied passages (``dependence.csv``): passages,
+    the share of each document's words in them, and which is the earlier when the dates say it."""
+    sources = sources if sources is not None else load_sources()
+    dates = {s.source_id: s.date for s in sources}
+    rows = []
+    for (a, b), group in dependence.groupby(["source_a", "source_b"], sort=False):
+        first = group.iloc[0]
+        earlier = "" if pd.isna(first["earlier"]) else str(first["earlier"])
+        direction = (f"{b if earlier == a else a} is later: it may copy {earlier}, or both copy a "
+                     "common source" if earlier else "the dates do not say which is earlier")
+        rows.append({"document A": a, "dated A": dates.get(a, ""), "document B": b,
+                     "dated B": dates.get(b, ""), "passages": len(group),
+                     "share of A": float(first["share_a"]), "share of B": float(first["share_b"]),
+                     "direction": direction})
+    return pd.DataFrame(rows, columns=["document A", "dated A", "document B", "dated B", "passages",
+                                       "share of A", "share of B", "direction"])
+
+
+def plot_dependence(pairs: pd.DataFrame, title: str = "Which documents copy which") -> plt.Figure:
+    """A matrix of the documents (ordered by date): the cell of row R and column C is the share of
+    R's words that stand in passages R shares with C; "C earlier" marks a cell whose column is
+    surely dated before its row (R may copy C, or both copy a common source)."""
+    docs = list(dict.fromkeys([*pairs["document A"], *pairs["document B"]]))
+    dated = {**dict(zip(pairs["document A"], pairs["dated A"], strict=True)),
+             **dict(zip(pairs["document B"], pairs["dated B"], strict=True))}
+    docs.sort(key=lambda d: (str(dated[d]), d))
+    share = pd.DataFrame(0.0, index=docs, columns=docs)
+    earlier: set[tuple[str, str]] = set()
+    for _, p in pairs.iterrows():
+        a, b = p["document A"], p["document B"]
+        share.loc[a, b], share.loc[b, a] = p["share of A"], p["share of B"]
+        if "may copy " + b in p["direction"]:
+            earlier.add((a, b))
+        if "may copy " + a in p["direction"]:
+            earlier.add((b, a))
+    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.75 * len(docs)))
+    ax.imshow(share.to_numpy() * 100, cmap="Blues", vmin=0, vmax=100, aspect="auto")
+    for i, row in enumerate(docs):
+        for j, col in enumerate(docs):
+            if row == col:
+                ax.text(j, i, "—", ha="center", va="center", color="#777777")
+                continue
+            value = 100 * share.loc[row, col]
+            label = f"{value:.0f}%" if value >= 0.5 or value == 0 else "<1%"
+            if (row, col) in earlier:
+                label += "\n(column earlier)"
+            ax.text(j, i, label, ha="center", va="center", fontsize=9,
+                    color="white" if value > 60 else "#222222")
+    ax.set_xticks(range(len(docs)), [f"{d}\n{dated[d]}" for d in docs], fontsize=8.5)
+    ax.set_yticks(range(len(docs)), [f"{d} ({dated[d]})" for d in docs], fontsize=9)
+    ax.set_xlabel("… in passages shared with this document")
+    ax.set_ylabel("share of this document's words …")
+    ax.grid(False)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def accuracy_figures(accuracy: pd.DataFrame) -> dict[str, str]:
+    """The validity study's measures as text for the chapters ("85.3% (95% CI 72.1–93.0%, n = 34)"),
+    or an empty dict while the coding does not exist (the table has no rows)."""
+    out: dict[str, str] = {}
+    for _, row in accuracy.iterrows():
+        if not row["n"]:
+            out[str(row["measure"])] = "not measurable (no comparisons)"
+            continue
+        low, high = 100 * float(row["ci_low"]), 100 * float(row["ci_high"])
+        out[str(row["measure"])] = (f"{100 * float(row['value']):.1f}% (95% CI {low:.1f}–{high:.1f}%, "
+                                    f"{int(row['count'])} of {int(row['n'])})")
+    return out
 
 
 def load_notes() -> list[dict]:

@@ -198,11 +198,15 @@ class Baseline:
 
 def nearest_baseline(claims: pd.DataFrame, target: dict, excluded: set[str],
                      target_year: int) -> tuple[Baseline | None, str]:
-    """The nearest earlier claim of the target's indicator and unit, or None and the reason."""
-    indicator = target.get("indicator")
-    if not isinstance(indicator, str) or not indicator:
+    """The nearest earlier claim of the target's concept and unit, or None and the reason.
+
+    A baseline may be at another level (the city's rate for the ward's target): the concept,
+    not the indicator (concept@level), is what is compared, and the geography says which.
+    """
+    concept = target.get("concept")
+    if not isinstance(concept, str) or not concept:
         return None, "the target's wording maps to no indicator key, so no claim can be compared"
-    same = claims[(claims["kind"] == "quantity") & (claims["indicator"] == indicator)
+    same = claims[(claims["kind"] == "quantity") & (claims["concept"] == concept)
                   & ~claims["claim_id"].isin(excluded)].copy()
     if same.empty:
         return None, "no other claim in the sources measures this indicator"
@@ -261,11 +265,12 @@ def target_table(claims: pd.DataFrame, source_years: dict[str, int] | None = Non
             row.update(reason="the item states no quantity", target_id="", indicator="")
             rows.append(row)
             continue
-        keyed = quantities[quantities["indicator"].notna() & (quantities["indicator"] != "")]
+        keyed = quantities[quantities["concept"].notna() & (quantities["concept"] != "")]
         target = (keyed if not keyed.empty else quantities).iloc[0].to_dict()
         row.update(target_id=target["claim_id"], target_text=target["text"], target_value=target["value"],
                    unit=target["unit"], qualifier=target.get("qualifier") or "",
-                   indicator=target.get("indicator") or "", sentence=target["sentence"])
+                   indicator=target.get("indicator") or "", concept=target.get("concept") or "",
+                   sentence=target["sentence"])
         base, reason = nearest_baseline(claims, target, in_list, target_year)
         if base is None:
             row["reason"] = reason

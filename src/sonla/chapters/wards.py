@@ -61,7 +61,7 @@ def ward_claims(claims: pd.DataFrame, sources: list[Source],
     quantities["section"] = [heading_at(texts[s], starts.get(s, []), o)
                              for s, o in zip(quantities["source_id"], quantities["start"], strict=True)]
     unit = quantities["unit"].fillna("")
-    indicator = quantities["indicator"].fillna("")
+    indicator = quantities["concept"].fillna("")  # the wards are one level: the concept names the metric
     quantities["metric"] = [i if i else f"{sec} [{u or 'no unit'}]"
                             for i, sec, u in zip(indicator, quantities["section"], unit, strict=True)]
     quantities["ward"] = quantities["geography"].map(lambda g: labels.get(g, {}).get("vi", g))

@@ -15,27 +15,41 @@ Kinds (column ``kind``): ``quantity``; ``date`` (dates and year references such 
 ``footnote_marker`` (``thành phố1;``); ``name_number`` (``tổ 12``, ``QL6``, ``bão số 2``);
 ``ocr_letter`` (an OCR copy's letter read as a digit: ``s6``, ``1a``, ``ty 18``).
 
-Run ``python -m sonla.extract.claims`` to print counts for the verified sources.
+Run ``sonla claims`` (or ``python -m sonla.extract.claims``) to print counts for the verified sources.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 
 import pandas as pd
 
+from .. import progress
+from ..console import run_command
 from ..errors import SonlaError
 from ..schema import CLAIM_COLUMNS, CLAIMS
 from ..sources import Source, load_sources
 from ..text.lexicon import Rules, load_rules
 from .classify import scan_numbers
-from .context import clause_bounds, geography_of, indicator_of, period_of, qualify
-from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds
+from .context import (
+    INHERITED,
+    STATED,
+    clause_bounds,
+    duration_span,
+    ends_after,
+    geography_of,
+    indicator_of,
+    level_of,
+    qualify,
+    stated_period,
+)
+from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds, sentence_index
 from .quantities import Claim
+from .reading import FrameRules, Reading, load_frame_rules, read_frame
 
-__all__ = ["extract_claims", "extract_all", "check_offsets", "stage_claims"]
+__all__ = ["extract_claims", "extract_all", "check_offsets", "check_indicators", "stage_claims",
+           "indicator_key", "concept_of"]
 
 
 @lru_cache(maxsize=1024)
@@ -44,12 +58,28 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str, object]:
-    """One row of ``claims.csv``: the claim read in its context.
+def indicator_key(concept: str, level: str) -> str:
+    """An indicator is a concept at one level of government: ``poverty_rate@commune``.
 
-    (A further reading of each quantity — its frame, base, each year — belongs here, as one
-    more step over ``claim`` in its ``layout``: it sees the same context.)
+    >>> indicator_key("poverty_rate", "district"), indicator_key("poverty_rate", "")
+    ('poverty_rate@district', 'poverty_rate')
+    >>> indicator_key("", "commune")
+    ''
     """
+    return f"{concept}@{level}" if concept and level else concept
+
+
+def concept_of(indicator: str) -> str:
+    """The concept key (``indicators.yaml``) of an indicator: ``concept_of("poverty_rate@commune")``.
+
+    >>> concept_of("poverty_rate@commune"), concept_of("")
+    ('poverty_rate', '')
+    """
+    return indicator.partition("@")[0]
+
+
+def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: FrameRules) -> dict[str, object]:
+    """One row of ``claims.csv``: the claim read in its context."""
     bounds = clause_bounds(layout, claim)
     anchor = anchor_of(layout, claim.start)
     stack = heading_stack(layout, anchor)
@@ -57,10 +87,23 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str
     if claim.kind == "section_number":
         line_start, line_end = line_bounds(layout.text, claim.start)
         sentence = layout.text[line_start:line_end]
-    indicator = ""
+    concept = ""
+    reading = None
+    period, origin = stated_period(claim, layout, bounds, stack, anchor)
+    geography = geography_of(claim, layout, rules, bounds, stack, anchor)
+    level = level_of(geography, rules)
     if claim.kind == "quantity":
         qualify(claim, layout, rules, bounds, stack)
-        indicator = indicator_of(claim, layout, rules, bounds)
+        concept = indicator_of(claim, layout, rules, bounds)
+        year = layout.source_year
+        index = sentence_index(layout, claim.start)
+        previous = layout.folded[slice(*layout.sentences[index - 1])] if index else ""
+        future = origin == STATED and ends_after(period, year)
+        reading = read_frame(layout.folded, claim.start, claim.end, bounds, claim.unit,
+                             any(h.target for h in stack), future, frames, previous)
+        period = _period_for(reading, period, origin, year)
+        if rules.unit_families.get(claim.unit) == "duration":
+            period = duration_span(layout, claim, bounds[3]) or period
     return {
         "claim_id": f"{source_id}-{claim.start:06d}",
         "source_id": source_id,
@@ -73,13 +116,37 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules) -> dict[str
         "denominator": claim.denominator,
         "unit": claim.unit,
         "qualifier": claim.qualifiers[0] if claim.qualifiers else "",
-        "indicator": indicator,
-        "period": period_of(claim, layout, bounds, stack, anchor),
-        "geography": geography_of(claim, layout, rules, bounds, stack, anchor),
+        "indicator": indicator_key(concept, level),
+        "period": period,
+        "geography": geography,
         "sentence": _clean(sentence),
         "decimals": claim.decimals,
         "qualifiers": ";".join(claim.qualifiers),
+        "frame": reading.frame if reading else "",
+        "base": reading.base if reading else "",
+        "each_year": reading.each_year if reading else None,
+        "is_change": reading.is_change if reading else None,
+        "concept": concept,
+        "level": level if claim.kind == "quantity" else "",
     }
+
+
+def _period_for(reading: Reading, period: str, origin: str, year: str) -> str:
+    """The period of a quantity once its frame is known.
+
+    A period inherited from a heading or the title that ends after the source's date (a
+    report on the 2025–2030 term) dates the targets under it, not the facts stated there: a
+    fact is dated by its source (the population "now"). A change measured against a year or
+    the start of a term, with only an inherited span, is dated at the end of that span: when the
+    new level was reached (the codebook's reading, data/annotations/CODEBOOK.md).
+    """
+    if origin == INHERITED and reading.frame != "target" and ends_after(period, year):
+        return year
+    # A change against a year or the start of a term is dated when the new level was reached.
+    if origin == INHERITED and reading.is_change and "-" in period and (
+            reading.base == "term_start" or reading.base[:1].isdigit()):
+        return period[-4:]
+    return period
 
 
 def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
@@ -91,14 +158,15 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
     >>> report = next(s for s in load_sources() if s.source_id == "report")
     >>> df = extract_claims(report)
     >>> row = df[df.text == "4.051 tỷ đồng"].iloc[0]
-    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period
-    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total', '2021-2025')
+    >>> float(row.value), row.unit, row.qualifier, row.indicator, row.period, row.frame
+    (4051.0, 'bn_vnd', 'more_than', 'public_investment_total@district', '2021-2025', 'actual')
     >>> df[df.text == "353-KL/TU"].kind.tolist()
     ['identifier', 'identifier']
     """
     rules = rules or load_rules(exact=source.text_layer != "ocr")
     layout = build_layout(source, rules)
-    rows = [_row(source.source_id, claim, layout, rules) for claim in scan_numbers(layout, rules)]
+    frames = load_frame_rules(exact=source.text_layer != "ocr")
+    rows = [_row(source.source_id, claim, layout, rules, frames) for claim in scan_numbers(layout, rules)]
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     for column in ("start", "end", "decimals"):
         frame[column] = frame[column].astype("Int64")
@@ -107,8 +175,12 @@ def extract_claims(source: Source, rules: Rules | None = None) -> pd.DataFrame:
 
 def extract_all(sources: list[Source], rules: Rules | None = None) -> pd.DataFrame:
     """Claims of every source, in manifest order then by start."""
-    frames = [extract_claims(source, rules) for source in sources]
+    frames = [extract_claims(source, rules) for source in progress.each(sources, "source", _source_id)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+
+
+def _source_id(source: Source) -> str:
+    return source.source_id
 
 
 def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
@@ -123,23 +195,40 @@ def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
         raise SonlaError(f"claims.csv: duplicate claim_id {duplicated.iloc[0]}")
 
 
+def check_indicators(claims: pd.DataFrame, rules: Rules | None = None) -> None:
+    """Raise :class:`SonlaError` if an indicator mixes unit families or levels of government.
+
+    One indicator is one concept, one unit family (money, a percentage, a count of one thing…)
+    and one level: ``poverty_rate@district`` never holds a count of households or a ward's rate.
+    A unit without a family in ``units.yaml`` is a family of its own; no unit ("") is one too.
+    """
+    rules = rules or load_rules()
+    quantities = claims[(claims["kind"] == "quantity") & (claims["indicator"].fillna("") != "")]
+    for indicator, group in quantities.groupby("indicator", sort=True):
+        families = sorted({rules.unit_families.get(u, u) for u in group["unit"].fillna("")})
+        levels = sorted({str(v) for v in group["level"].fillna("")})
+        if len(families) > 1 or len(levels) > 1:
+            example = group.iloc[0]["claim_id"]
+            raise SonlaError(f"claims.csv: indicator {indicator!r} mixes "
+                             + (f"unit families {', '.join(families)}" if len(families) > 1
+                                else f"levels {', '.join(levels)}")
+                             + f" (e.g. claim {example}); split it in rules/indicators.yaml")
+
+
 def stage_claims(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: ``claims.csv``, every source's claims with their offsets checked."""
+    """Pipeline stage: ``claims.csv``, every source's claims with their offsets and indicators checked."""
     claims = extract_all(sources)
     check_offsets(claims, sources)
+    check_indicators(claims)
     return {CLAIMS.path: claims}
 
 
-def main() -> int:
-    """Print claim counts by source and kind for the verified sources."""
-    try:
-        claims = extract_all(load_sources())
-    except SonlaError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+def main(argv: list[str] | None = None) -> int:
+    """``sonla claims``: print claim counts by source and kind for the verified sources."""
+    claims = extract_all(load_sources())
     print(claims.groupby(["source_id", "kind"], sort=False).size().unstack(fill_value=0).to_string())
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

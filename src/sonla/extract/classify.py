@@ -4,10 +4,17 @@ marker, footnote marker, number in a name or an OCR copy's letter read as a digi
 :func:`scan_numbers` walks one source's text once and returns every number with its kind
 (quantities read by :func:`~sonla.extract.quantities.read_quantity_at`); the wordings it looks
 for (document words, name words, date words) live in ``rules/nonquantities.yaml``.
+
+What the number grammar cannot read gets a kind that says so instead of a wrong value
+(:func:`unreadable_kind`): ``url_part`` (digits inside a web address or an e-mail address),
+``unreadable_script`` (digits of another script: ``١٢٣``), ``unreadable_exponent`` (``10^6``,
+``10⁶``, ``1,5×10^6``) and ``unreadable_fraction`` (``½``, ``1½``, ``1⁄2``);
+:func:`~sonla.extract.quantities.read_quantity_at` adds ``unreadable_magnitude``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..text.fold import fold
@@ -15,7 +22,7 @@ from ..text.lexicon import Rules
 from .layout import FULL_DATE, Layout, is_heading_line, line_bounds, next_line_starts_upper, sentence_index
 from .quantities import TOKEN, Claim, match_unit, read_quantity_at
 
-__all__ = ["classify_number", "scan_numbers"]
+__all__ = ["classify_number", "scan_numbers", "unreadable_kind", "address_spans"]
 
 ROMAN_MARKER = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)")
 ROMAN_HEADING = re.compile(r"^[ \t]*([IVX]{1,4})(?:[-.])(?=\s)", re.M)
@@ -23,6 +30,17 @@ MONTH_YEAR = re.compile(r"(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?!\d)")
 DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}(?![\d/])")
 YEAR_RANGE = re.compile(r"((?:19|20)\d\d)(\s*[-–]\s*)((?:19|20)\d\d)(?!\d)")
 SECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s)")
+# Web and e-mail addresses: the digits in them are parts of a name, never quantities.
+ADDRESS = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"“”]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"
+# A power written after a digit group: ^6, ^-3, or (after a 10) superscript digits.
+CARET_POWER = re.compile(r"\^[-−]?\d+")
+SUPERSCRIPT_POWER = re.compile(f"[{SUPERSCRIPTS}]+")
+# A mantissa times a power of ten: "1,5×10^6", "2 x 10⁹".
+TIMES_TEN = re.compile(rf"\s?[×x*·]\s?10(?:\^[-−]?\d+|[{SUPERSCRIPTS}]+)")
+VULGAR_FRACTIONS = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+FRACTION_AFTER = re.compile(rf"[{VULGAR_FRACTIONS}]|⁄\d+")
+LONE_FRACTION = re.compile(rf"(?<!\d)[{VULGAR_FRACTIONS}]")
 
 
 def _letterish(char: str, layout: Layout, rules: Rules) -> bool:
@@ -125,7 +143,7 @@ def classify_number(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
     if suffix:
         return Claim(s, suffix.end(), "identifier")
     window = folded[max(0, s - 30):s]
-    if rules.document_before.search(window):
+    if rules.document_before.search(window) and not unit_after:  # "vượt kế hoạch 5%" is no "Kế hoạch 5"
         return Claim(s, e, "identifier")
     if rules.name_before.search(window) and not unit_after:
         return Claim(s, e, "name_number")
@@ -148,17 +166,56 @@ def classify_number(m: re.Match, layout: Layout, rules: Rules) -> Claim | None:
 
 
 
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every web or e-mail address in ``text``, in text order.
+
+    >>> address_spans("xem https://a.vn/?tang=87,7% hoặc so12@sonla.gov.vn.")
+    [(4, 28), (34, 51)]
+    """
+    return [(m.start(), m.end()) for m in ADDRESS.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    index = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= pos < spans[index][1]
+
+
+def unreadable_kind(m: re.Match, text: str, addresses: list[tuple[int, int]]) -> Claim | None:
+    """The digit group ``m`` as a claim of a kind the grammar cannot read, or None (see the module doc).
+
+    ``addresses`` are the :func:`address_spans` of ``text``.
+    """
+    s, e = m.start(), m.end()
+    token = m.group(0)
+    if _inside(addresses, s):
+        return Claim(s, e, "url_part")
+    if not token.isascii():
+        return Claim(s, e, "unreadable_script")
+    power = CARET_POWER.match(text, e) or (SUPERSCRIPT_POWER.match(text, e) if token == "10" else None)
+    power = power or TIMES_TEN.match(text, e)
+    if power:
+        return Claim(s, power.end(), "unreadable_exponent")
+    fraction = FRACTION_AFTER.match(text, e)
+    if fraction:
+        return Claim(s, fraction.end(), "unreadable_fraction")
+    return None
+
+
 def scan_numbers(layout: Layout, rules: Rules) -> list[Claim]:
     """Every number of the text with its kind, in text order (quantities read, not yet in context)."""
     claims: list[Claim] = []
     consumed = 0
-    for m in TOKEN.finditer(layout.text):
+    text = layout.text
+    addresses = address_spans(text)
+    for m in TOKEN.finditer(text):
         if m.start() < consumed:
             continue
-        claim = classify_number(m, layout, rules) or read_quantity_at(m, layout, rules)
+        claim = (unreadable_kind(m, text, addresses) or classify_number(m, layout, rules)
+                 or read_quantity_at(m, layout, rules))
         claims.append(claim)
         consumed = claim.end
-    text = layout.text
+    for m in LONE_FRACTION.finditer(text):
+        claims.append(Claim(m.start(), m.end(), "unreadable_fraction"))
     for m in ROMAN_MARKER.finditer(text):
         claims.append(Claim(m.start(), m.end(), "list_marker"))
     for m in ROMAN_HEADING.finditer(text):

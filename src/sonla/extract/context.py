@@ -12,10 +12,11 @@ import bisect
 import re
 
 from ..text.lexicon import Rules
-from .layout import Heading, Layout, first_geo, period_in, sentence_index
+from .layout import Heading, Layout, first_geo, sentence_index
 from .quantities import Claim
 
-__all__ = ["Bounds", "clause_bounds", "qualify", "indicator_of", "period_of", "geography_of"]
+__all__ = ["Bounds", "clause_bounds", "duration_span", "qualify", "indicator_of", "period_of",
+           "stated_period", "ends_after", "geography_of", "level_of", "STATED", "CARRIED", "INHERITED"]
 
 # (sentence start, clause start, clause end, sentence end) around a claim.
 Bounds = tuple[int, int, int, int]
@@ -74,47 +75,168 @@ def _carry_window(layout: Layout, claim: Claim, anchor: int) -> tuple[int, int]:
     """Where earlier mentions in the same paragraph may come from (clean text only)."""
     pos = anchor if anchor != claim.start else claim.start
     index = sentence_index(layout, pos)
-    # paragraph_of never decreases: the paragraph's first sentence by a binary search
-    first = bisect.bisect_left(layout.paragraph_of, layout.paragraph_of[index], 0, index)
+    paragraph = layout.paragraph_of[index]
+    first = index
+    while first > 0 and layout.paragraph_of[first - 1] == paragraph:
+        first -= 1
     end = anchor if anchor != claim.start else layout.sentences[index][0]
     return layout.sentences[first][0], end
 
 
 def period_of(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading], anchor: int) -> str:
     """Period: the clause, the sentence's lead-in, the paragraph, the headings, the title."""
+    return stated_period(claim, layout, bounds, stack, anchor)[0]
+
+
+# Where a claim's period came from: said with the claim (its clause, a year in parentheses
+# after it, its sentence's lead-in, a present-time wording), carried from its paragraph, or
+# inherited from the headings above it or the source's title.
+STATED, CARRIED, INHERITED = "stated", "carried", "inherited"
+
+
+def _last_before(periods: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    """The last period mention starting in [lo, hi), by bisection (linear in the claims)."""
+    i = bisect.bisect_left(periods, (hi, -1, ""))
+    return periods[i - 1][2] if i and periods[i - 1][0] >= lo else ""
+
+
+def _any_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(mentions, (hi, -1, ""))
+    return bool(i) and mentions[i - 1][0] >= lo
+
+
+# A year right after the number dates it: "28,6% năm 2020", "9,4% cuối năm 2024", "145 hộ (2021)",
+# "40 năm … (1986 - 2025)" only when the span follows at once.
+FOLLOWING_YEAR = re.compile(r"\s*(?:\(\s*|,\s*)?(?:vào\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+|\()"
+                            r"((?:19|20)\d\d)(?![\d\s]*[-–])|\s*\(((?:19|20)\d\d)\)"
+                            r"|\s*\(((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\)")
+# A year this near the start of a sentence ("Năm 2024, …", "Giai đoạn 2021 – 2023, …") dates it.
+LEAD_IN_CHARS = 25
+
+
+def _lead_in_periods(layout: Layout, lo: int, hi: int) -> str:
+    """The last year that stands in the lead-in of a sentence starting in [lo, hi):
+    "Năm 2024, …" dates the sentences after it in its paragraph; "… so với năm 2020" does not."""
+    first = bisect.bisect_left(layout.sentence_starts, lo)
+    last = bisect.bisect_left(layout.sentence_starts, hi)
+    for index in range(last - 1, first - 1, -1):
+        start = layout.sentence_starts[index]
+        window = layout.text[start:min(start + LEAD_IN_CHARS, hi)]
+        comma = re.search(r"[,:;]", window)
+        end = start + (comma.start() if comma else len(window))
+        found = _last_before(layout.periods, start, end)
+        if found:
+            return found
+    return ""
+
+
+def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading],
+                  anchor: int) -> tuple[str, str]:
+    """(period, where it came from: :data:`STATED`, :data:`CARRIED` or :data:`INHERITED`)."""
     sent_start, clause_start = bounds[0], bounds[1]
     if claim.kind == "date":
         span = layout.text[claim.start:claim.end]
         years = re.findall(r"(?:19|20)\d\d", span)
         # A day and month without a year ("ngày 9/7") fall in the year the source is dated.
-        return "-".join(dict.fromkeys(years)) if years else layout.source_year
-    follow = re.match(r"\s*\(((?:19|20)\d\d)\)", layout.text[claim.end:claim.end + 10])
-    if follow:
-        return follow.group(1)
-    in_clause = period_in(layout, clause_start, claim.start)
+        return ("-".join(dict.fromkeys(years)) if years else layout.source_year), STATED
+    follow = FOLLOWING_YEAR.match(layout.folded if not layout.ocr else layout.text, claim.end)
+    if follow and claim.unit != "times":  # "gấp 1,6 lần năm 2020": the year is the base
+        return re.sub(r"\s*[-–]\s*", "-", next(g for g in follow.groups() if g)), STATED
+    in_clause = _clause_period(layout, clause_start, claim.start)
     if in_clause:
-        return in_clause[2]
+        return in_clause, STATED
     # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
     lead = re.search(r"[;:]", layout.text[sent_start:claim.start])
     lead_end = sent_start + lead.start() if lead else claim.start
-    in_lead = period_in(layout, sent_start, lead_end)
+    in_lead = _last_before(layout.periods, sent_start, lead_end)
     if in_lead:
-        return in_lead[2]
+        return in_lead, STATED
+    # "Đến nay", "hiện nay": the state at the time of writing.
+    if layout.source_year and (_any_between(layout.present, clause_start, claim.start)
+                               or _any_between(layout.present, sent_start, lead_end)
+                               or _footnote_opens_present(layout, claim.start)):
+        return layout.source_year, STATED
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
-        earlier = period_in(layout, para_start, end)
+        earlier = _lead_in_periods(layout, para_start, end)
         if earlier:
-            return earlier[2]
+            return earlier, CARRIED
+        if layout.source_year and _lead_in_present(layout, para_start, end):
+            return layout.source_year, CARRIED
     for heading in stack:
         if heading.period:
-            return heading.period
-    return layout.default_period
+            return heading.period, INHERITED
+    return layout.default_period, INHERITED
+
+
+def _lead_in_present(layout: Layout, lo: int, hi: int) -> bool:
+    """Whether a sentence starting in [lo, hi) opens with a present-time wording ("Đến nay, …")."""
+    first = bisect.bisect_left(layout.sentence_starts, lo)
+    last = bisect.bisect_left(layout.sentence_starts, hi)
+    return any(_any_between(layout.present, s, s + 3) for s in layout.sentence_starts[first:last])
+
+
+def _attached(layout: Layout, mention_start: int) -> bool:
+    """Whether a year mention belongs to the number right before it: "63 hộ (2024)", "28,6% năm 2020"."""
+    return bool(ATTACHED_YEAR.search(layout.text, max(0, mention_start - 30), mention_start))
+
+
+ATTACHED_YEAR = re.compile(r"\d[\d.,%]*(?:\s+[^\W\d]+){0,2}\s*(?:\(|(?:cuối |đầu )?năm\s)$")
+
+
+def _clause_period(layout: Layout, lo: int, hi: int) -> str:
+    """The last period mention in [lo, hi) that does not belong to another number."""
+    i = bisect.bisect_left(layout.periods, (hi, -1, ""))
+    while i and layout.periods[i - 1][0] >= lo:
+        start, _, period = layout.periods[i - 1]
+        if not _attached(layout, start):
+            return period
+        i -= 1
+    return ""
+
+
+# A duration or an anniversary spans the years written right after it: "16 năm thành lập thành phố
+# (26/10/2008 - 26/10/2024)", "4 năm liên tục từ 2020 đến 2023", "5 năm liền 2020-2024".
+DURATION_SPAN = re.compile(r"[^;.]{0,80}?(?:\(\s*(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*[-–]\s*"
+                           r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*\)"
+                           r"|(?:từ (?:năm )?)?((?:19|20)\d\d)\s*(?:[-–]|đến(?: năm)?)\s*"
+                           r"((?:19|20)\d\d)(?!\d))")
+
+
+def duration_span(layout: Layout, claim: Claim, clause_end: int) -> str:
+    """The span of years a duration measures, when written right after it in its clause, or ""."""
+    m = DURATION_SPAN.match(layout.text, claim.end, max(claim.end, clause_end))
+    if not m:
+        return ""
+    years = [g for g in m.groups() if g]
+    return f"{years[0]}-{years[1]}"
+
+
+def _footnote_opens_present(layout: Layout, pos: int) -> bool:
+    """Whether ``pos`` is in a footnote body that opens with a present-time wording ("4 Đến nay, …")."""
+    for start, end, _ in layout.footnotes:
+        if start <= pos < end:
+            return _any_between(layout.present, start, start + 6)
+    return False
+
+
+def ends_after(period: str, year: str) -> bool:
+    """Whether ``period`` ends after the year ``year`` (both as written; False if either is empty).
+
+    >>> ends_after("2025-2030", "2025"), ends_after("2020-2025", "2025"), ends_after("", "2025")
+    (True, False, False)
+    """
+    return bool(period and year) and int(period[-4:]) > int(year)
 
 
 def geography_of(claim: Claim, layout: Layout, rules: Rules, bounds: Bounds, stack: list[Heading],
                  anchor: int) -> str:
     """Geography: the sentence, the paragraph (clean text or a footnote's anchor), headings, title."""
-    sent_start, _, _, sent_end = bounds
+    sent_start, clause_start, _, sent_end = bounds
+    # "… cấp xã đạt 99,59%": a level marker in the clause, before the claim, names what it is about.
+    for marker in rules.level_markers:
+        if marker.regex.search(layout.folded[clause_start:claim.start]):
+            return marker.key
     old = any(h.old_wards for h in stack) or bool(
         rules.old_ward.search(layout.folded[sent_start:sent_end]))
     geo = first_geo(layout.geos, sent_start, claim.start, old)
@@ -133,3 +255,16 @@ def geography_of(claim: Claim, layout: Layout, rules: Rules, bounds: Bounds, sta
             return heading.geography
     return layout.default_geography
 
+
+
+def level_of(geography: str, rules: Rules) -> str:
+    """The level of government of a geography key: listed (context.yaml) or by its suffix.
+
+    Unknown keys have no level (empty).
+    """
+    if geography in rules.levels:
+        return rules.levels[geography]
+    for place in rules.place_levels:
+        if geography.endswith(f"-{place.suffix}"):
+            return place.level
+    return ""

@@ -12,9 +12,6 @@ break is only a wrap, unless the line ends a sentence or the next line is a head
 from __future__ import annotations
 
 import bisect
-import heapq
-import itertools
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,8 +20,7 @@ from ..text.fold import fold, fold_ocr, lower_text
 from ..text.lexicon import Rules
 
 __all__ = ["Heading", "Layout", "build_layout", "is_heading_line", "next_line_starts_upper", "line_bounds",
-           "sentence_index", "heading_stack", "anchor_of", "first_geo", "last_mention", "period_in",
-           "FULL_DATE"]
+           "sentence_index", "heading_stack", "anchor_of", "first_geo", "FULL_DATE"]
 
 FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
                        r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
@@ -63,17 +59,9 @@ class Layout:
     clean: bool
     footnotes: list[tuple[int, int, int]]
     source_year: str
-    # heading_stack() by the number of headings before a position (all computed in one pass)
+    present: list[tuple[int, int, str]]  # "đến nay", "hiện nay": the time of writing
+    # heading_stack() by the number of headings before a position, computed once each
     stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
-    # Indexes for lookups by position (binary searches, so that a claim's context costs the
-    # same in a long source as in a short one): the periods' starts, and the footnote bodies
-    # cut into disjoint segments (start, end, anchor).
-    period_starts: list[int] = field(init=False, repr=False)
-    footnote_segments: list[tuple[int, int, int]] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.period_starts = [p[0] for p in self.periods]
-        self.footnote_segments = _disjoint_segments(self.footnotes)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -96,18 +84,19 @@ def is_heading_line(line: str, folded_line: str, rules: Rules, next_starts_upper
         return 0
     if folded_line.strip().startswith("phan thu "):
         return 1
+    # Numbering decides the level before case does: "III- NHIỆM VỤ, GIẢI PHÁP" is a section
+    # (level 2) inside its part, not a new part because it is written in capitals.
+    match = HEADING_START.match(folded_line)
+    if match and not stripped.endswith((",", ";")) and next_starts_upper:
+        head = match.group(0).strip()
+        if re.match(r"[ivx]", head):
+            return 2
+        if not (re.fullmatch(r"\d{1,2}\.?", head) and not head.endswith(".")):
+            return 2 + head.rstrip(".").count(".") + 1
     letters = [c for c in stripped if c.isalpha()]
     if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         return 1
-    match = HEADING_START.match(folded_line)
-    if not match or stripped.endswith((",", ";")) or not next_starts_upper:
-        return 0
-    head = match.group(0).strip()
-    if re.match(r"[ivx]", head):
-        return 2
-    if re.fullmatch(r"\d{1,2}\.?", head) and not head.endswith("."):
-        return 0
-    return 2 + head.rstrip(".").count(".") + 1
+    return 0
 
 
 def next_line_starts_upper(text: str, line_end: int) -> bool:
@@ -117,16 +106,16 @@ def next_line_starts_upper(text: str, line_end: int) -> bool:
 
 def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     found: dict[int, tuple[int, int, str]] = {}
+    for m in rules.period_from_to.finditer(folded):  # "từ năm 2021 đến năm 2025"
+        found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
     for m in rules.period_range.finditer(folded):
+        if any(s <= m.start() < e for s, e, _ in found.values()):
+            continue
         if not rules.not_period.search(folded[max(0, m.start() - 30):m.start()]):
             found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
-    # The ranges (non-overlapping, in text order): a year inside one is part of it.
-    ranges = sorted((s, e) for s, e, _ in found.values())
-    range_starts = [s for s, _ in ranges]
     for m in rules.period_year.finditer(folded):
         start = m.start(1)
-        i = bisect.bisect_right(range_starts, start)
-        if i and start < ranges[i - 1][1]:
+        if any(s <= start < e for s, e, _ in found.values()):
             continue
         if rules.not_period.search(folded[max(0, m.start() - 30):m.start()] + folded[m.start():start]):
             continue
@@ -134,26 +123,74 @@ def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     return sorted(found.values())
 
 
-def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
-                  sentence_starts: list[int] | None = None) -> list[tuple[int, str, str]]:
-    """Geography mentions (position, key, old key).
+def place_key(name: str, suffix: str) -> str:
+    """The geography key of a place recognised by pattern: its name folded, then its level.
 
-    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml counts only
-    among the first words of its sentence or clause (it is then what the sentence is about).
+    >>> place_key("Mường Bú", "commune"), place_key("Chiềng Ngần", "commune")
+    ('muong-bu-commune', 'chieng-ngan-commune')
+    """
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name))) + f"-{suffix}"
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w]*")
+
+
+def _place_mentions(text: str, folded: str, rules: Rules) -> list[tuple[int, str, str]]:
+    """Places named by a level word and a capitalised name ("xã Mường Bú", "bản Hụn")."""
+    hits = []
+    for place in rules.place_levels:
+        for m in place.regex.finditer(folded):
+            words, pos = [], m.end()
+            while len(words) < rules.place_name_words:
+                w = _NAME_WORD.match(text, pos)
+                if not w or not w.group(0)[0].isupper():
+                    break
+                words.append(w.group(0))
+                pos = w.end()
+                gap = re.match(r"[ \t]+", text[pos:pos + 3])  # a name stays on its line
+                if not gap:
+                    break
+                pos += len(gap.group(0))
+            if words and not (place.not_names and place.not_names.match(fold(text[m.end():m.end() + 40]))):
+                key = place_key(" ".join(words), place.suffix)
+                hits.append((m.start(), key, key))
+    return hits
+
+
+def _subject(folded: str, pos: int, sentence_starts: list[int], rules: Rules) -> bool:
+    """Whether a mention at ``pos`` stands among the first words of its sentence or clause."""
+    i = max(0, bisect.bisect_right(sentence_starts, pos) - 1)
+    lead = folded[sentence_starts[i]:pos] if sentence_starts else folded[:pos]
+    parts = re.split(r"[;:]", lead)
+    limit = rules.subject_words if len(parts) == 1 else 2
+    return len(parts[-1].split()) <= limit
+
+
+def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
+                  sentence_starts: list[int] | None = None, text: str = "") -> list[tuple[int, str, str]]:
+    """Geography mentions (position, key, old key): the listed places, then places by pattern.
+
+    With ``subjects_only``, a geography marked ``subject_only`` in context.yaml, and every place
+    recognised by pattern, counts only among the first words of its sentence or clause (it is
+    then what the sentence is about).
     """
     hits = []
     for geo in rules.geographies:
         for m in geo.regex.finditer(folded):
             if m.start() and folded[m.start() - 1].isalpha():
                 continue
-            if subjects_only and geo.subject_only and sentence_starts is not None:
-                i = max(0, bisect.bisect_right(sentence_starts, m.start()) - 1)
-                lead = folded[sentence_starts[i]:m.start()] if sentence_starts else folded[:m.start()]
-                parts = re.split(r"[;:]", lead)
-                limit = rules.subject_words if len(parts) == 1 else 2
-                if len(parts[-1].split()) > limit:
-                    continue
+            if subjects_only and geo.subject_only and sentence_starts is not None \
+                    and not _subject(folded, m.start(), sentence_starts, rules):
+                continue
             hits.append((m.start(), geo.key, geo.old_key))
+    listed = {pos for pos, _, _ in hits}
+    for hit in _place_mentions(text, folded, rules) if text else []:
+        if any(abs(hit[0] - pos) < 4 for pos in listed):
+            continue  # a listed place wins ("phường Tô Hiệu" is to-hieu-ward)
+        if subjects_only and sentence_starts is not None \
+                and not _subject(folded, hit[0], sentence_starts, rules):
+            continue
+        hits.append(hit)
     hits.sort()
     # A mention inside a longer one ("thành phố" in "thành phố sơn la") counts once.
     kept: list[tuple[int, str, str]] = []
@@ -216,9 +253,7 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
     before punctuation), when the counts agree. Unlinked bodies keep their own position.
     """
     anchors, unnumbered = [], []
-    markers: dict[str, list[int]] = {}  # marker number -> positions, in text order
-    for m in FOOTNOTE_MARK_GLUED.finditer(text):
-        markers.setdefault(m.group(1), []).append(m.start())
+    markers = [(m.start(), m.group(1)) for m in FOOTNOTE_MARK_GLUED.finditer(text)]
     for number, (s, e) in enumerate(lines):
         line = text[s:e]
         if line.lstrip().startswith("\ufffd"):
@@ -226,10 +261,9 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
             continue
         body = FOOTNOTE_BODY_NUMBERED.match(line)
         if body and number not in heading_lines:
-            positions = markers.get(body.group(1), [])
-            before = bisect.bisect_left(positions, s)
+            before = [pos for pos, n in markers if n == body.group(1) and pos < s]
             if before:
-                anchors.append((s, e, positions[before - 1]))
+                anchors.append((s, e, before[-1]))
     traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
     # A U+FFFD body runs on to the next one (the last one to the end of the text).
     unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
@@ -239,59 +273,11 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
     return sorted(anchors)
 
 
-def _disjoint_segments(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """``spans`` (start, end, value), sorted, cut into disjoint segments: each position keeps the
-    value of the first span (in sorted order) that contains it, as a scan of ``spans`` would find.
-
-    >>> _disjoint_segments([(0, 10, 1), (5, 20, 2), (12, 15, 3)])
-    [(0, 10, 1), (10, 20, 2)]
-    """
-    cuts = sorted({p for s, e, _ in spans for p in (s, e)})
-    segments: list[tuple[int, int, int]] = []
-    active: list[tuple[int, int, int]] = []  # heap of (index in spans, end, value)
-    i = 0
-    for lo, hi in itertools.pairwise(cuts):
-        while i < len(spans) and spans[i][0] <= lo:
-            heapq.heappush(active, (i, spans[i][1], spans[i][2]))
-            i += 1
-        while active and active[0][1] <= lo:  # the first span has ended: the next one rules
-            heapq.heappop(active)
-        # spans that ended behind a still-open earlier span stay in the heap, harmlessly:
-        # the earlier one rules wherever both would
-        if active:
-            value = active[0][2]
-            if segments and segments[-1][1] == lo and segments[-1][2] == value:
-                segments[-1] = (segments[-1][0], hi, value)
-            else:
-                segments.append((lo, hi, value))
-    return segments
-
-
 def anchor_of(layout: Layout, pos: int) -> int:
-    """Where the footnote body holding ``pos`` is anchored (``pos`` itself outside footnotes)."""
-    segments = layout.footnote_segments
-    i = bisect.bisect_right(segments, (pos, math.inf, math.inf)) - 1
-    if i >= 0 and segments[i][0] <= pos < segments[i][1]:
-        return segments[i][2]
+    for start, end, anchor in layout.footnotes:
+        if start <= pos < end:
+            return anchor
     return pos
-
-
-def last_mention(mentions: list, starts: list[int], lo: int, hi: int):
-    """The last of ``mentions`` (sorted by start; ``starts`` their starts) starting in [lo, hi), or None.
-
-    Two binary searches, never a scan of the mentions (a scan per claim made one long
-    source quadratic). ``tests/extract/test_layout.py`` checks it against the scan.
-
-    >>> last_mention(["a", "b", "c"], [3, 8, 20], 0, 10), last_mention(["a"], [3], 4, 10)
-    ('b', None)
-    """
-    i = bisect.bisect_left(starts, hi)
-    return mentions[i - 1] if i and starts[i - 1] >= lo else None
-
-
-def period_in(layout: Layout, lo: int, hi: int) -> tuple[int, int, str] | None:
-    """The last period mention that starts in [lo, hi) of the layout's text, or None."""
-    return last_mention(layout.periods, layout.period_starts, lo, hi)
 
 
 def build_layout(source: Source, rules: Rules) -> Layout:
@@ -303,39 +289,44 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                       rules.ocr_word_readings) if ocr else lower_text(text)
     lines = _lines(text)
     periods = _period_mentions(folded, rules)
-    period_starts = [p[0] for p in periods]
-    geos = _geo_mentions(folded, rules)
+    geos = _geo_mentions(folded, rules, text=text)
     headings, heading_lines = [], set()
     for number, (s, e) in enumerate(lines):
         level = is_heading_line(text[s:e], fold(text[s:e]), rules, next_line_starts_upper(text, e))
         if not level:
             continue
         heading_lines.add(number)
-        line_period = last_mention(periods, period_starts, s, e)
+        line_periods = [p for p in periods if s <= p[0] < e]
         # A heading dated by a full date ("… từ ngày 01.7.2025") covers that year.
         dated = FULL_DATE.search(text, s, e)
-        if not line_period and dated:
-            line_period = (dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])
+        if not line_periods and dated:
+            line_periods = [(dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])]
         old = bool(rules.old_ward.search(folded[s:e]))
         headings.append(Heading(s, e, level, first_geo(geos, s, e, old), old,
-                                line_period[2] if line_period else "",
-                                bool(rules.target_heading.search(folded[s:e]))))
+                                line_periods[-1][2] if line_periods else "",
+                                bool(rules.target_heading.search(folded[s:e]))
+                                and not rules.result_heading.search(folded[s:e])))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
-    subject_geos = _geo_mentions(folded, rules, subjects_only=True,
-                                 sentence_starts=[s for s, _ in sentences])
+    sentence_starts = [s for s, _ in sentences]
+    subject_geos = _geo_mentions(folded, rules, subjects_only=True, sentence_starts=sentence_starts,
+                                 text=text)
     title = fold(source.title_vi) if ocr else lower_text(source.title_vi)
     title_periods = _period_mentions(title, rules)
-    title_geos = _geo_mentions(title, rules)
+    title_geos = _geo_mentions(title, rules, text=source.title_vi)
+    # Without a place in the title, the document is about the subject of its first sentences.
+    opening = sentence_starts[min(3, len(sentence_starts) - 1)] if sentence_starts else 0
+    default_geos = title_geos or [g for g in subject_geos if g[0] <= opening]
     return Layout(
         text=text, folded=folded, loose=folded if ocr else fold(text), ocr=ocr, sentences=sentences,
         sentence_starts=[s for s, _ in sentences], paragraph_of=paragraph_of,
         headings=headings, heading_starts=[h.start for h in headings],
         periods=periods, geos=subject_geos,
-        default_geography=title_geos[0][1] if title_geos else "",
+        default_geography=default_geos[0][1] if default_geos else "",
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
         footnotes=_footnote_anchors(text, lines, heading_lines),
         source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
+        present=[(m.start(), m.end(), "") for m in rules.present.finditer(folded)],
     )
 
 
@@ -345,15 +336,15 @@ def sentence_index(layout: Layout, pos: int) -> int:
 
 def heading_stack(layout: Layout, pos: int) -> list[Heading]:
     """Headings in scope at ``pos``, innermost first (do not change the list: it is shared)."""
-    if not layout.stacks:  # every stack at once, in one pass over the headings
+    before = bisect.bisect_right(layout.heading_starts, pos)
+    if before not in layout.stacks:
         stack: list[Heading] = []
-        layout.stacks[0] = []
-        for number, heading in enumerate(layout.headings, start=1):
+        for heading in layout.headings[:before]:
             while stack and stack[-1].level >= heading.level:
                 stack.pop()
             stack.append(heading)
-            layout.stacks[number] = stack[::-1]
-    return layout.stacks[bisect.bisect_right(layout.heading_starts, pos)]
+        layout.stacks[before] = stack[::-1]
+    return layout.stacks[before]
 
 
 

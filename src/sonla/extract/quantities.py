@@ -5,6 +5,13 @@ A quantity starts at a digit group; :func:`read_quantity_at` reads the number (s
 đồng/1.573 tỷ đồng``) and the unit after it (``units.yaml``: the longest wording wins; a scale
 word multiplies, ``1,2 triệu lượt`` = 1200000 visit). In an OCR copy a unit may also be read
 fuzzily where the exact wordings miss (``ty déng``).
+
+A minus sign (``-`` or ``−``) written right before the digits, after a space, an opening bracket
+or clause punctuation or at the start of the text, makes the value negative and belongs to the
+claim (``đạt −5%`` → −5 percent); after a digit or a letter it is a range, a hyphen or part of a
+name and is left alone. A value no count or amount here can have (:data:`MAX_MAGNITUDE` or more
+in its unit) or written with more significant digits than a float holds exactly
+(:data:`MAX_SIGNIFICANT_DIGITS`) is not read: the claim's kind is ``unreadable_magnitude``.
 """
 
 from __future__ import annotations
@@ -20,9 +27,14 @@ from ..text.lexicon import Rules, Unit, load_rules
 from ..text.numbers import NUMBER_PATTERN, read_number
 from .layout import Layout
 
-__all__ = ["Claim", "TOKEN", "match_unit", "read_unit", "read_quantity_at", "read_quantity"]
+__all__ = ["Claim", "TOKEN", "match_unit", "read_unit", "read_quantity_at", "read_quantity", "signed_at"]
 
 TOKEN = re.compile(NUMBER_PATTERN)
+MINUS_SIGNS = "-\u2212"
+# What may stand before a minus sign that belongs to the number (besides white space and the start).
+SIGN_CONTEXT = "([{:;=,"
+MAX_MAGNITUDE = 1e15  # in the claim's own unit: a quadrillion of anything is not in these documents
+MAX_SIGNIFICANT_DIGITS = 15  # a float holds 15 significant decimal digits exactly
 RANGE_TAIL = re.compile(rf"\s?[-–]\s?({NUMBER_PATTERN})")
 FRACTION_TAIL = re.compile(rf"/({NUMBER_PATTERN})")
 
@@ -109,14 +121,50 @@ def _number(token: str) -> tuple[float, int] | None:
     return number.value, number.decimals
 
 
+def signed_at(text: str, start: int) -> bool:
+    """True if a minus sign at ``start - 1`` belongs to the number at ``start`` (module docstring).
+
+    >>> signed_at("đạt −5%", 5), signed_at("đạt -5%", 5), signed_at("7-8%", 2), signed_at("QL-6", 3)
+    (True, True, False, False)
+    """
+    if start < 1 or text[start - 1] not in MINUS_SIGNS:
+        return False
+    before = text[start - 2] if start >= 2 else " "
+    return before.isspace() or before in SIGN_CONTEXT
+
+
+def _significant_digits(token: str) -> int:
+    return len(re.sub(r"\D", "", token).lstrip("0"))
+
+
+def _implausible(claim: Claim, tokens: list[str]) -> bool:
+    values = (claim.value, claim.value_high, claim.denominator)
+    return (any(v is not None and abs(v) >= MAX_MAGNITUDE for v in values)
+            or any(_significant_digits(t) > MAX_SIGNIFICANT_DIGITS for t in tokens))
+
+
 def read_quantity_at(m: re.Match, layout: Layout, rules: Rules) -> Claim:
-    """Read value, range, fraction and unit of a quantity starting at digit group ``m``."""
+    """Read value, range, fraction and unit of a quantity starting at digit group ``m``.
+
+    Returns a ``quantity``; an ``identifier`` for a digit group that is not a number as written;
+    ``unreadable_magnitude`` for a value too large to be one (module docstring).
+    """
+    claim = _read_quantity_at(m, layout, rules)
+    tokens = [m.group(0)] + TOKEN.findall(layout.text, m.end(), claim.end)
+    if claim.kind == "quantity" and _implausible(claim, tokens):
+        return Claim(claim.start, claim.end, "unreadable_magnitude")
+    return claim
+
+
+def _read_quantity_at(m: re.Match, layout: Layout, rules: Rules) -> Claim:
     text, folded = layout.text, layout.folded
     s, e = m.start(), m.end()
     parsed = _number(m.group(0))
     if parsed is None:
         return Claim(s, e, "identifier")
     value, decimals = parsed
+    if signed_at(text, s):
+        s, value = s - 1, -value if value else value  # no "-0.0" in the table
     claim = Claim(s, e, "quantity", value=value, decimals=decimals)
     pos = e
     # Range: 7-8%, 170-200 triệu/ha.

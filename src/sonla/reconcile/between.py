@@ -1,10 +1,13 @@
 """Between documents: claims of one indicator, place, unit and period from different documents.
 
-Results are compared with results and plans with plans. Claims of one cell are paired one to
+Results are compared with results, estimates with estimates and plans with plans (the frames
+of :mod:`~sonla.reconcile.preference`; an estimate against a later result, and a plan against
+results, are the rules of :mod:`~sonla.reconcile.plans`). Claims of one cell are paired one to
 one (closest values first); each pair's intervals decide: ``consistent`` or ``rounding`` when
-they overlap, else ``qualifier_conflict``, ``scope_difference`` or ``value_conflict``. A total
-that changed between dated statements is a ``denominator_change``; one figure given for
-different periods is a ``temporal_change`` (or agrees).
+they overlap (``restated_figure`` when the two qualifiers differ in kind), else
+``qualifier_conflict``, ``scope_difference`` or ``value_conflict``. A total that changed between
+dated statements is a ``denominator_change``; one figure given for different periods is a
+``temporal_change`` (or agrees).
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from itertools import combinations
 import pandas as pd
 
 from ..text.fold import fold_words
-from .finding import describe, make_finding, rank, value_text
+from .finding import describe, make_finding
 from .intervals import BOUNDING_QUALIFIERS, fmt, relate, share_a_value
 from .periods import period_buckets, period_span, same_period, span_length
+from .preference import preferred
 from .prepare import Evidence
 from .rows import Row, group_rows, rows_of
+from .severity import crosses, grade, interval_gap, value_gap
 
-__all__ = ["compare_documents", "actual_mask", "forward_mask", "scope_words", "MAX_PAIRWISE_DOCUMENTS"]
+__all__ = ["compare_documents", "actual_mask", "estimate_mask", "forward_mask", "scope_words",
+           "qualifier_class", "target_values", "MAX_PAIRWISE_DOCUMENTS"]
 
 
 # Documents that state one cell are compared pairwise up to this many; beyond it (a corpus with
@@ -48,18 +54,49 @@ def _row_pairs(rows: list[Row]) -> list[tuple[Row, Row]]:
     of the preferred row with each row of another document."""
     if len({r["document_id"] for r in rows}) <= MAX_PAIRWISE_DOCUMENTS:
         return list(combinations(rows, 2))
-    preferred = min(rows, key=rank)
-    return [(preferred, r) for r in rows if r["document_id"] != preferred["document_id"]]
+    best = preferred(rows)
+    return [(best, r) for r in rows if r["document_id"] != best["document_id"]]
 
 
-def actual_mask(obs: pd.DataFrame, words: dict) -> pd.Series:
-    """Levels that report a result: not a plan (target, projection, future period), not a change."""
-    return ~obs["forward"].astype(bool) & ~obs["qualifier"].isin(list(words["change_qualifiers"]))
+def actual_mask(obs: pd.DataFrame, words: dict | None = None) -> pd.Series:
+    """Levels that report a result (frame ``actual``): not an estimate, a plan or a change."""
+    return obs["frame"] == "actual"
 
 
-def forward_mask(obs: pd.DataFrame, words: dict) -> pd.Series:
-    """Levels that state a plan: targets, projections, values for a period after the source's date."""
-    return obs["forward"].astype(bool) & ~obs["qualifier"].isin(list(words["change_qualifiers"]))
+def estimate_mask(obs: pd.DataFrame, words: dict | None = None) -> pd.Series:
+    """Levels estimated for a period not yet closed (frame ``estimate``)."""
+    return obs["frame"] == "estimate"
+
+
+def forward_mask(obs: pd.DataFrame, words: dict | None = None) -> pd.Series:
+    """Levels that state a plan (frame ``target``: targets, projections, values for a period after
+    the source's date)."""
+    return obs["frame"] == "target"
+
+
+def qualifier_class(claim: Row) -> str:
+    """The qualifier if it bounds or widens the value, else "point" (plain, reached, estimated)."""
+    return claim["qualifier"] if claim["qualifier"] in BOUNDING_QUALIFIERS else "point"
+
+
+def target_values(obs: pd.DataFrame) -> dict[tuple, list[float]]:
+    """The values stated as targets, by (indicator, geography, unit): the lines a gap may cross."""
+    found: dict[tuple, list[float]] = {}
+    for row in rows_of(obs[forward_mask(obs)]):
+        found.setdefault((row["indicator"], row["geography"], row["unit"]), []).append(float(row["value"]))
+    return found
+
+
+def _lines(a: Row, thresholds: dict[tuple, list[float]]) -> list[float]:
+    """The lines a reader cares about for a claim's cell: its targets, and 100% for a share."""
+    lines = list(thresholds.get((a["indicator"], a["geography"], a["unit"]), []))
+    return lines + ([100.0] if a["unit"] == "percent" else [])
+
+
+def _severity(status: str, a: Row, b: Row, thresholds: dict[tuple, list[float]],
+              cap: str | None = None) -> str:
+    gap = interval_gap(a["interval"], b["interval"])
+    return grade(status, gap, crosses([float(a["value"]), float(b["value"])], _lines(a, thresholds)), cap)
 
 
 def scope_words(sentence: str, words: dict) -> set[str]:
@@ -68,9 +105,9 @@ def scope_words(sentence: str, words: dict) -> set[str]:
     return {m for m in words["scope_markers"] if re.search(rf"\b{re.escape(m)}\b", folded)}
 
 
-def _pair_finding(a: Row, b: Row, words: dict) -> Row:
+def _pair_finding(a: Row, b: Row, words: dict, thresholds: dict[tuple, list[float]]) -> Row:
     """Compare two observations of one indicator, geography and period from different documents."""
-    preferred = min((a, b), key=rank)
+    best = preferred((a, b))
     ia, ib = a["interval"], b["interval"]
     relation = relate(ia, ib)
     described = f"{describe(a)} and {describe(b)}"
@@ -82,12 +119,12 @@ def _pair_finding(a: Row, b: Row, words: dict) -> Row:
         if qualified:
             explanation = (
                 f"{described} state the same quantity for the same period with qualifiers whose "
-                f"intervals {ia} and {ib} do not overlap: both cannot hold. The official, "
-                f"better-layered or later source ({preferred['source_id']}) is preferred pending "
-                "the underlying data."
+                f"intervals {ia} and {ib} do not overlap: both cannot hold (a gap of "
+                f"{100 * interval_gap(ia, ib):.1f}%). The preference policy prefers {best['source_id']} "
+                "pending the underlying data."
             )
             return make_finding("qualifier_conflict", "between:intervals", [a, b], "contradiction",
-                                "high", value_text(preferred), explanation)
+                                _severity("contradiction", a, b, thresholds), best, explanation)
         scopes = scope_words(a["clause"], words) ^ scope_words(b["clause"], words)
         if a["unit"] == "percent" and scopes:
             explanation = (
@@ -95,8 +132,8 @@ def _pair_finding(a: Row, b: Row, words: dict) -> Row:
                 f"bases ({', '.join(sorted(scopes))}), so they may be shares of different populations "
                 "rather than conflicting measurements."
             )
-            return make_finding("scope_difference", "between:scope", [a, b], "unresolved", "medium",
-                                value_text(preferred), explanation)
+            return make_finding("scope_difference", "between:scope", [a, b], "unresolved",
+                                _severity("unresolved", a, b, thresholds), best, explanation)
         low, high = sorted((abs(float(a["value"])), abs(float(b["value"]))))
         if low == 0 or high / low > 2:
             explanation = (
@@ -105,17 +142,24 @@ def _pair_finding(a: Row, b: Row, words: dict) -> Row:
                 "whole, a ward and the city) than one misreported figure."
             )
             return make_finding("scope_difference", "between:scope", [a, b], "unresolved", "low",
-                                value_text(preferred), explanation)
+                                best, explanation)
         explanation = (
             f"{described} state the same quantity for the same period; allowing for the reported "
-            f"precision ({ia} vs {ib}) they still differ."
+            f"precision ({ia} vs {ib}) they still differ, by {100 * interval_gap(ia, ib):.1f}%."
         )
-        return make_finding("value_conflict", "between:intervals", [a, b], "contradiction", "high",
-                            value_text(preferred), explanation)
+        return make_finding("value_conflict", "between:intervals", [a, b], "contradiction",
+                            _severity("contradiction", a, b, thresholds), best, explanation)
     if a["value"] == b["value"] and a["qualifier"] == b["qualifier"]:
         explanation = f"{described} agree: the same value with the same qualifier."
-        return make_finding("consistent", "between:intervals", [a, b], "consistent", "none",
-                            value_text(preferred), explanation)
+        return make_finding("consistent", "between:intervals", [a, b], "consistent", "none", best,
+                            explanation)
+    if qualifier_class(a) != qualifier_class(b):
+        explanation = (
+            f"{described} restate one figure with qualifiers of different kinds; their intervals "
+            f"{ia} and {ib} overlap, so both can hold, but one is stated more loosely than the other."
+        )
+        return make_finding("restated_figure", "between:restated", [a, b], "consistent", "none", best,
+                            explanation)
     kind = "rounding" if a["value"] != b["value"] else "consistent"
     explanation = (
         f"{described} differ in the digits or qualifier but their intervals {ia} and {ib} overlap: "
@@ -124,11 +168,14 @@ def _pair_finding(a: Row, b: Row, words: dict) -> Row:
     )
     status = "explained" if kind == "rounding" else "consistent"
     return make_finding(kind, "between:intervals", [a, b], status, "low" if kind == "rounding" else "none",
-                        value_text(preferred), explanation)
+                        best, explanation)
 
 
 def _denominator_finding(a: Row, b: Row) -> Row:
-    earlier, later = sorted((a, b), key=lambda c: (c["eff_period"], str(c["source_date"])))
+    """The same count over two totals: the later statement (by the preference policy: the period
+    that ends later, then the later date) is preferred as the current count."""
+    later = preferred((a, b))
+    earlier = b if later is a else a
     share = [100 * c["value"] / c["denominator"] for c in (earlier, later)]
     same_numerator = earlier["value"] == later["value"]
     explanation = (
@@ -139,8 +186,12 @@ def _denominator_finding(a: Row, b: Row) -> Row:
         "(another rule set, a re-scoped list of criteria) or one total is wrong; the texts do not say "
         "which. The later statement is preferred as the current count."
     )
-    return make_finding("denominator_change", "between:denominator", [earlier, later], "unresolved",
-                        "medium", value_text(later), explanation)
+    gap = value_gap(share[0], share[1]) if max(share) <= 100 else None
+    # Totals of different dates can both hold (the yardstick changed in between): no flag.
+    dated = earlier["eff_period"] != later["eff_period"]
+    rule = "between:denominator-dated" if dated else "between:denominator"
+    return make_finding("denominator_change", rule, [earlier, later], "unresolved",
+                        grade("unresolved", gap), later, explanation)
 
 
 def _temporal_finding(representatives: list[Row], words: dict) -> Row:
@@ -160,7 +211,7 @@ def _temporal_finding(representatives: list[Row], words: dict) -> Row:
         )
         return make_finding("consistent" if same else "rounding", "between:period", rows,
                             "consistent" if same else "explained", "none" if same else "low",
-                            value_text(latest), explanation)
+                            latest, explanation)
     scopes = [scope_words(r["clause"], words) for r in rows]
     if latest["unit"] == "percent" and any(sc != scopes[0] for sc in scopes):
         named = sorted(set().union(*scopes) - set.intersection(*scopes))
@@ -169,39 +220,41 @@ def _temporal_finding(representatives: list[Row], words: dict) -> Row:
             f"sentences name different bases ({', '.join(named)}): shares of different populations, "
             "so the difference need not be a change over time."
         )
-        return make_finding("scope_difference", "between:scope", rows, "unresolved", "medium",
-                            value_text(latest), explanation)
+        gap = max(value_gap(float(r["value"]), float(latest["value"])) for r in rows)
+        return make_finding("scope_difference", "between:scope", rows, "unresolved", grade("unresolved", gap),
+                            latest, explanation)
     explanation = (
         f"Different documents give this indicator for different periods — {steps}. Values of "
         "different periods describe a change over time, not a conflict; the latest is preferred."
     )
-    return make_finding("temporal_change", "between:period", rows, "explained", "low",
-                        value_text(latest), explanation)
+    return make_finding("temporal_change", "between:period", rows, "explained", "low", latest, explanation)
 
 
 def compare_documents(ev: Evidence) -> list[Row]:
     """Between documents: the observations of one indicator and place in different documents.
 
-    Results are compared with results and plans with plans (a change is neither). Ratios with
-    different totals of one period are a ``denominator_change``; claims of one unit and period
-    are paired one to one (``consistent``, ``rounding``, ``qualifier_conflict``,
-    ``value_conflict``, ``scope_difference``); one figure for several periods is a
-    ``temporal_change`` (or agrees: ``consistent``, ``rounding``; or names other bases:
-    ``scope_difference``).
+    Results are compared with results, estimates with estimates and plans with plans (a change is
+    none of them). Ratios with different totals of one period are a ``denominator_change``;
+    claims of one unit and period are paired one to one (``consistent``, ``rounding``,
+    ``restated_figure``, ``qualifier_conflict``, ``value_conflict``, ``scope_difference``); one
+    figure for several periods is a ``temporal_change`` (or agrees: ``consistent``, ``rounding``;
+    or names other bases: ``scope_difference``).
     """
     findings: list[Row] = []
     obs = ev.observations
-    for mask in (actual_mask(obs, ev.words), forward_mask(obs, ev.words)):
-        findings.extend(_between_documents_of(obs[mask], ev.words))
+    thresholds = target_values(obs)
+    for mask in (actual_mask(obs), estimate_mask(obs), forward_mask(obs)):
+        findings.extend(_between_documents_of(obs[mask], ev.words, thresholds))
     return findings
 
 
-def _between_documents_of(actual: pd.DataFrame, words: dict) -> list[Row]:
+def _between_documents_of(actual: pd.DataFrame, words: dict,
+                          thresholds: dict[tuple, list[float]]) -> list[Row]:
     """Compare the documents' levels of one kind (all results, or all plans)."""
     findings: list[Row] = []
-    for group in group_rows(rows_of(actual), ["indicator", "geography"]).values():
-        if len({r["document_id"] for r in group}) < 2:
-            continue
+    for (_, geography), group in group_rows(rows_of(actual), ["indicator", "geography"]).items():
+        if len({r["document_id"] for r in group}) < 2 or not geography:
+            continue  # one document, or no known place: two documents may speak of different places
         handled: set[tuple[str, str]] = set()
         for a, b in _row_pairs([r for r in group if not pd.isna(r["denominator"])]):
             if a["document_id"] == b["document_id"] or a["unit"] != b["unit"]:
@@ -214,18 +267,19 @@ def _between_documents_of(actual: pd.DataFrame, words: dict) -> list[Row]:
                     findings.append(_denominator_finding(a, b))
                     handled.add((a["claim_id"], b["claim_id"]))
         for unit_group in group_rows(group, ["unit"]).values():
-            findings.extend(_compare_unit_group(unit_group, handled, words))
+            findings.extend(_compare_unit_group(unit_group, handled, words, thresholds))
     return findings
 
 
-def _compare_unit_group(rows: list[Row], handled: set[tuple[str, str]], words: dict) -> list[Row]:
+def _compare_unit_group(rows: list[Row], handled: set[tuple[str, str]], words: dict,
+                        thresholds: dict[tuple, list[float]]) -> list[Row]:
     """Compare the claims of one indicator, place and unit: within each period, then across periods."""
     findings: list[Row] = []
     buckets = period_buckets(rows)
     for bucket in buckets:
-        findings.extend(_compare_bucket(bucket, handled, words))
+        findings.extend(_compare_bucket(bucket, handled, words, thresholds))
     if len(buckets) > 1 and all(_unambiguous(b) for b in buckets):
-        representatives = [min(b, key=rank) for b in buckets]
+        representatives = [preferred(b) for b in buckets]
         lengths = {span_length(r["eff_period"]) for r in representatives}
         if rows[0]["unit"] != "percent" and len(lengths) > 1:
             return findings  # a term total and a one-year figure: different aggregations
@@ -246,7 +300,8 @@ def _period_key(row: Row) -> tuple:
     return (span[1], span[0], str(row["source_date"]))
 
 
-def _compare_bucket(bucket: list[Row], handled: set[tuple[str, str]], words: dict) -> list[Row]:
+def _compare_bucket(bucket: list[Row], handled: set[tuple[str, str]], words: dict,
+                    thresholds: dict[tuple, list[float]]) -> list[Row]:
     """Compare the documents of one indicator, place, unit and period.
 
     Compatible claims are paired one to one (closest values first) and reported as agreement;
@@ -258,8 +313,7 @@ def _compare_bucket(bucket: list[Row], handled: set[tuple[str, str]], words: dic
     by_doc: dict[str, list[Row]] = {}
     for row in bucket:
         by_doc.setdefault(row["document_id"], []).append(row)
-    preferred = min(bucket, key=rank)["document_id"]
-    for doc_a, doc_b in _document_pairs(list(by_doc), preferred):
+    for doc_a, doc_b in _document_pairs(list(by_doc), preferred(bucket)["document_id"]):
         side_a, side_b = by_doc[doc_a], by_doc[doc_b]
         candidates = sorted(
             ((a, b) for a in side_a for b in side_b
@@ -271,9 +325,9 @@ def _compare_bucket(bucket: list[Row], handled: set[tuple[str, str]], words: dic
             if a["claim_id"] in used or b["claim_id"] in used or _handled(a, b, handled):
                 continue
             used.update((a["claim_id"], b["claim_id"]))
-            findings.append(_pair_finding(a, b, words))
+            findings.append(_pair_finding(a, b, words, thresholds))
         if len(side_a) == 1 and len(side_b) == 1 and not used and not _handled(side_a[0], side_b[0], handled):
-            findings.append(_pair_finding(side_a[0], side_b[0], words))
+            findings.append(_pair_finding(side_a[0], side_b[0], words, thresholds))
     return findings
 
 

@@ -2,6 +2,9 @@
 
 Every rule builds its findings with :func:`make_finding`, so that the id, the confidence and the
 columns are decided in one place (the scales are documented in :mod:`sonla.reconcile.registry`).
+A rule names the claim whose value it prefers (or gives a derived value as text); the registry
+then puts the preferred value of that claim's cell of ``indicators.csv`` in its place, so a
+finding and the indicator table never disagree about a cell.
 English words for qualifiers come from the rule files (``qualifiers.yaml``: ``quote_en`` and
 ``symbol``), never from code.
 """
@@ -9,24 +12,21 @@ English words for qualifiers come from the rule files (``qualifiers.yaml``: ``qu
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 
 import pandas as pd
 
-from ..fidelity.copies import LAYER_RANK
 from ..text.lexicon import load_labels
 from .intervals import fmt
+from .preference import KIND_RANK
 from .rows import Row
 
 __all__ = ["CONFIDENCE", "HEURISTIC_KINDS", "KIND_RANK", "finding_id", "make_finding", "describe", "quote",
-           "unit_of", "value_text", "rank"]
+           "unit_of", "value_text"]
 
 CONFIDENCE = ["low", "medium", "high"]
 HEURISTIC_KINDS = {"scope_difference", "implied_baseline", "implied_denominator",
-                   "projection_plausibility", "restated_figure"}
-# Official documents before news when sources disagree and nothing else decides.
-KIND_RANK = {"report": 0, "appendix-pdf-text": 0, "appendix-ocr": 0, "news": 1}
+                   "projection_plausibility", "restated_figure", "target_outcome", "scale_outlier"}
 
 
 def finding_id(kind: str, claim_ids: Iterable[str]) -> str:
@@ -39,9 +39,13 @@ def finding_id(kind: str, claim_ids: Iterable[str]) -> str:
     return f"{kind}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-def make_finding(kind: str, rule: str, claims: list[Row], status: str, severity: str, preferred: str,
-                 explanation: str, indicator: str | None = None) -> Row:
-    """A row of ``findings.csv`` (without ``theme``) resting on ``claims``.
+def make_finding(kind: str, rule: str, claims: list[Row], status: str, severity: str,
+                 preferred: str | Row, explanation: str, indicator: str | None = None) -> Row:
+    """A row of ``findings.csv`` (without ``theme`` and ``independent_sources``) resting on ``claims``.
+
+    ``preferred`` is the claim whose value the rule prefers (its value is written, and the
+    registry later replaces it with the preferred value of the claim's cell of ``indicators.csv``)
+    or a text (a derived value, or "" for none); the claim's id is kept under ``_preferred``.
 
     Cites every claim behind each row (``claim_list``: twins in other copies, repeats); the
     indicator is the claims' one (``;``-joined if several) unless given; the confidence starts at
@@ -66,12 +70,17 @@ def make_finding(kind: str, rule: str, claims: list[Row], status: str, severity:
         confidence -= 1
     if kind in HEURISTIC_KINDS:
         confidence -= 1
+    preferred_id = ""
+    if isinstance(preferred, dict):
+        preferred_id = str(preferred["claim_id"])
+        preferred = value_text(preferred)
     return {
         "finding_id": finding_id(kind, ids), "indicator": indicator, "kind": kind,
         "claim_ids": ";".join(ids), "status": status, "severity": severity,
         "preferred_value": preferred, "explanation": explanation,
         "confidence": CONFIDENCE[max(0, confidence)], "rule": rule,
         "sources": ";".join(sorted({str(c["source_id"]) for c in claims})),
+        "_preferred": preferred_id,
     }
 
 
@@ -109,11 +118,3 @@ def value_text(claim: Row) -> str:
         return f"{fmt(value)}/{fmt(float(denominator))} {unit}".strip()
     symbol = load_labels().qualifier_symbol.get(str(claim.get("qualifier", "")), "")
     return f"{symbol + ' ' if symbol else ''}{fmt(value)} {unit}".strip()
-
-
-def rank(claim: Row) -> tuple:
-    """Sort key for the preferred claim: official before news, later date, better text layer."""
-    date = [int(x) for x in re.findall(r"\d+", str(claim["source_date"]))[:3]]
-    date += [0] * (3 - len(date))
-    return (KIND_RANK.get(claim["source_kind"], 9), tuple(-x for x in date),
-            LAYER_RANK.get(claim["layer"], 9))

@@ -14,6 +14,8 @@ class Params:
     ``about_tol``: relative half-width of "khoảng" (about); ``nearly_tol``: how far below its
     number "gần" (nearly) may go; ``max_denominator``: largest n tried for implied denominators;
     ``max_growth``: largest yearly growth a projection may need and still count as plausible;
+    ``growth_margin``: how many points a year a projection may need above the growth of the
+    recent years (``recent_years``: how far back the results that show that growth may lie);
     ``reference_period``: the term the book reconciles; the chapters list the indicators of this
     term first (claims of a period that ends in the same year and starts at most one year later
     belong to the same term, e.g. 2021-2025 within 2020-2025: see
@@ -24,4 +26,6 @@ class Params:
     nearly_tol: float = 0.05
     max_denominator: int = 100
     max_growth: float = 0.5
+    growth_margin: float = 0.1
+    recent_years: int = 5
     reference_period: str = "2020-2025"

@@ -31,7 +31,7 @@ from ..text.lexicon import rule_file
 from .indicators import reconcile_indicators
 from .params import Params
 from .prepare import Evidence, prepare
-from .registry import RULES, assemble_findings
+from .registry import RULES
 from .rows import Row
 
 __all__ = ["per_document", "partition", "across_indicators", "combine", "FINDINGS_ACROSS", "ACROSS_READS"]

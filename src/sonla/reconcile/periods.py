@@ -10,7 +10,8 @@ import re
 
 from .rows import Row
 
-__all__ = ["period_span", "span_length", "same_period", "canonical_period", "ends_after", "period_buckets"]
+__all__ = ["period_span", "span_length", "period_years", "same_period", "canonical_period", "ends_after",
+           "period_buckets"]
 
 
 def period_span(period: str) -> tuple[int, int] | None:
@@ -30,6 +31,20 @@ def span_length(period: str) -> int:
     """Years from the first to the last of a period (0 for one year, -1 for no period)."""
     span = period_span(period)
     return span[1] - span[0] if span else -1
+
+
+def period_years(period: str) -> int:
+    """How many years a period covers: a term of five years or more is written from the last year
+    of the term before ("2020-2025" is five years); a shorter span counts both ends.
+
+    >>> period_years("2020-2025"), period_years("2021-2025"), period_years("2023-2024"), period_years("2024")
+    (5, 5, 2, 1)
+    """
+    span = period_span(period)
+    if not span:
+        return 0
+    length = span[1] - span[0]
+    return length if length >= 5 else length + 1
 
 
 def canonical_period(period: str, reference: str) -> str:

@@ -5,7 +5,10 @@
 claim states none), the interval each allows (:mod:`~sonla.reconcile.intervals`), whether it is
 a plan (a target, a projection, or a period that ends after its source's date), and the words
 around it; matches the claims of copies of one document (:mod:`~sonla.reconcile.twins`); and
-merges what is one statement into one *observation*.
+merges what is one statement into one *observation*. It also reads the passages documents copy
+from each other (``dependence.csv``, computed from the sources when not given) and pairs the
+claims that stand at the same place of them (:mod:`~sonla.reconcile.witnesses`), so that every
+rule and the indicator table count independent witnesses the same way.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..fidelity.copies import reference_ids
+from ..fidelity.dependence import copied_passages, dependence_table
 from ..sources import Source
 from ..text.lexicon import rule_file
 from .intervals import claim_interval, reported_decimals
 from .params import Params
-from .periods import ends_after
+from .preference import each_year_of, frames_of
 from .rows import Row, group_rows, rows_of
 from .twins import match_copies
+from .witnesses import copied_claims, count_witnesses
 
 __all__ = ["Evidence", "prepare", "prepare_quantities", "merge_observations", "copy_twins", "clause_around"]
 
@@ -44,7 +49,9 @@ def prepare_quantities(claims: pd.DataFrame, sources: list[Source], params: Para
     columns added: ``document_id``, ``layer``, ``source_kind``, ``source_date`` (from the manifest),
     ``period_inferred`` and ``eff_period`` (the source's year when the claim states no period),
     ``order``, ``clause`` (:func:`clause_around`), ``decimals``, ``interval``
-    (:func:`~sonla.reconcile.intervals.claim_interval`) and ``forward`` (a plan, not a result).
+    (:func:`~sonla.reconcile.intervals.claim_interval`), ``frame`` (actual, estimate, target or
+    change: :func:`~sonla.reconcile.preference.frame_of`), ``forward`` (a plan, not a result: the
+    target frame) and ``each_year`` (:func:`~sonla.reconcile.preference.each_year_of`).
 
     Raises ``KeyError`` naming a missing contract column.
     """
@@ -76,8 +83,10 @@ def prepare_quantities(claims: pd.DataFrame, sources: list[Source], params: Para
                      for v, ql, t, d, h in zip(q["value"], q["qualifier"], q["text"], q["decimals"], highs,
                                                strict=True)]
     words = rule_file("findings.yaml")
-    q["forward"] = [ql in words["forward_qualifiers"] or ends_after(p, d)
-                    for ql, p, d in zip(q["qualifier"], q["period"], q["source_date"], strict=True)]
+    q["frame"] = frames_of(q, words)
+    q["forward"] = q["frame"] == "target"
+    q["each_year"] = [each_year_of(row, words) for row in rows_of(
+        q[[c for c in ("each_year", "clause", "text") if c in q.columns]])]
     q["text"] = [re.sub(r"\s+", " ", t).strip() for t in q["text"]]
     return q.sort_values(["order", "start"]).reset_index(drop=True)
 
@@ -122,7 +131,9 @@ class Evidence:
     ``observations``: one row per distinct statement (:func:`merge_observations`); ``twins`` and
     ``copy_findings``: the claims matched between copies and the findings of that matching
     (:func:`~sonla.reconcile.twins.match_copies`); ``texts``: the sources by id; ``params``: the
-    tolerances; ``words``: the wording rules of ``rules/findings.yaml``.
+    tolerances; ``words``: the wording rules of ``rules/findings.yaml``; ``dependence``: the copied
+    passages (``dependence.csv``); ``copied``: the claims at the same place of a copied passage
+    (:func:`~sonla.reconcile.witnesses.copied_claims`); ``document_of``: every claim's document.
     """
 
     quantities: pd.DataFrame
@@ -133,13 +144,29 @@ class Evidence:
     texts: dict[str, Source]
     params: Params
     words: dict
+    dependence: pd.DataFrame
+    copied: dict[str, set[str]]
+    document_of: dict[str, str]
+
+    def witnesses(self, claims: list[Row] | list[str]) -> int:
+        """Independent witnesses among ``claims`` (rows or claim ids)."""
+        return count_witnesses(claims, self.document_of, self.copied)
 
 
-def prepare(claims: pd.DataFrame, sources: list[Source], params: Params = Params()) -> Evidence:
-    """The shared starting point of every rule and of the indicator table."""
+def prepare(claims: pd.DataFrame, sources: list[Source], params: Params = Params(),
+            dependence: pd.DataFrame | None = None) -> Evidence:
+    """The shared starting point of every rule and of the indicator table.
+
+    ``dependence`` is ``dependence.csv`` as the pipeline computed it; without it the copied
+    passages are found from ``sources`` here.
+    """
     q = prepare_quantities(claims, sources, params)
-    twins, copy_findings = match_copies(q, sources)
+    twins, copy_findings = match_copies(q, sources, claims)
+    if dependence is None:
+        dependence = dependence_table(sources, copied_passages(sources))
+    texts = {s.source_id: s for s in sources}
     return Evidence(quantities=q, reference=q[q["source_id"].isin(reference_ids(sources))],
                     observations=merge_observations(q, twins), twins=twins, copy_findings=copy_findings,
-                    texts={s.source_id: s for s in sources}, params=params,
-                    words=rule_file("findings.yaml"))
+                    texts=texts, params=params, words=rule_file("findings.yaml"), dependence=dependence,
+                    copied=copied_claims(q, dependence, texts),
+                    document_of=dict(zip(q["claim_id"], q["document_id"], strict=True)))

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["Row", "rows_of", "is_missing", "group_rows", "sentence_rows", "source_rows", "by_start",
-           "same_sentence"]
+           "same_sentence", "same_place"]
 
 # One prepared claim (a row of claims.csv and the columns prepare_quantities adds) or one
 # observation; a finding under construction is a Row too.
@@ -65,6 +65,18 @@ def source_rows(q: pd.DataFrame) -> dict[str, list[Row]]:
 def by_start(rows: list[Row]) -> list[Row]:
     """The rows in text order."""
     return sorted(rows, key=lambda r: r["start"])
+
+
+def same_place(a: Row, b: Row) -> bool:
+    """Whether two claims speak of one place: the same geography, and a known one unless both stand
+    in one document (two documents that name no place may be about different places).
+
+    >>> same_place({"geography": "", "document_id": "a"}, {"geography": "", "document_id": "b"})
+    False
+    >>> same_place({"geography": "", "document_id": "a"}, {"geography": "", "document_id": "a"})
+    True
+    """
+    return a["geography"] == b["geography"] and (bool(a["geography"]) or a["document_id"] == b["document_id"])
 
 
 def same_sentence(a: Row, b: Row) -> bool:

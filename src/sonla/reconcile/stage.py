@@ -1,4 +1,4 @@
-"""The findings stage: ``claims.csv`` → ``findings.csv`` and ``indicators.csv``.
+"""The findings stage: ``claims.csv`` and ``dependence.csv`` → ``findings.csv`` and ``indicators.csv``.
 
 Run ``python -m sonla.reconcile.stage`` to print the findings by kind and status for
 ``data/processed/claims.csv`` and the verified sources.
@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import SonlaError
-from ..schema import CLAIMS, FINDINGS, INDICATORS
+from ..schema import CLAIMS, DEPENDENCE, FINDINGS, INDICATORS
 from ..sources import Source, load_sources
 from .indicators import reconcile_indicators
 from .prepare import prepare
@@ -22,14 +22,18 @@ __all__ = ["stage_findings"]
 
 
 def stage_findings(sources: list[Source], inputs: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage: the claims (``inputs["claims.csv"]``) → findings and reconciled indicators.
+    """Pipeline stage: the claims (``inputs["claims.csv"]``) and the copied passages
+    (``inputs["dependence.csv"]``) → findings and reconciled indicators.
 
     The evidence is prepared once and shared by the rules and the indicator table.
     """
     claims = inputs[CLAIMS.path]
+    dependence = inputs.get(DEPENDENCE.path)
     if not isinstance(claims, pd.DataFrame):
         raise SonlaError("the findings stage needs claims.csv from the claims stage")
-    evidence = prepare(claims, sources)
+    if dependence is not None and not isinstance(dependence, pd.DataFrame):
+        raise SonlaError("the findings stage needs dependence.csv as a table from the dependence stage")
+    evidence = prepare(claims, sources, dependence=dependence)
     findings = find_findings(claims, sources, prepared=evidence)
     indicators = reconcile_indicators(claims, sources, findings, prepared=evidence)
     return {FINDINGS.path: findings, INDICATORS.path: indicators}

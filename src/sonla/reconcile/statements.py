@@ -1,9 +1,12 @@
 """Across the statements of the corpus: totals, plans, restatements and repeated passages.
 
 A percentage against a total another statement gives (``implied_denominator``), a plan against
-the term total or the latest result (``projection_plausibility``), one figure stated twice with
-different qualifiers (``restated_figure``), and a passage repeated with its numbers
-(``duplicate_passage``).
+the term total, the latest result and the growth of recent years (``projection_plausibility``),
+one figure stated twice with different qualifiers (``restated_figure``), and a passage repeated
+with its numbers (``duplicate_passage``).
+
+A plan compared with results is never ``consistent``: a plan within reach is ``explained`` (the
+two differ, and the growth between them accounts for it), one out of reach ``unresolved``.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from itertools import combinations
 import pandas as pd
 
 from ..text.fold import fold_words
-from .between import actual_mask, forward_mask
-from .finding import describe, make_finding, rank, value_text
+from .between import actual_mask, forward_mask, qualifier_class
+from .finding import describe, make_finding
 from .intervals import BOUNDING_QUALIFIERS, fmt, grim_possible, implied_denominators, relate
 from .params import Params
 from .periods import period_span, same_period
+from .preference import preferred
 from .prepare import Evidence
 from .rows import Row, group_rows, rows_of, same_sentence, source_rows
+from .severity import grade, interval_gap, value_gap
 
 __all__ = ["check_stated_totals", "check_projections", "find_restated_figures", "find_duplicate_passages"]
 
@@ -56,19 +61,23 @@ def check_stated_totals(ev: Evidence) -> list[Row]:
                 f"{', '.join(str(x) for x in near[-3:]) or 'none'}. Either the total changed between the "
                 "two statements or the percentage rests on another base."
             )
+            nearest = min((100 * k / n for k in range(int(n) + 1)),
+                          key=lambda x: abs(x - float(pct["value"])))
+            gap = value_gap(nearest, float(pct["value"]))
             findings.append(make_finding("implied_denominator", "within:denominator-check", [pct, ratio],
-                                         "unresolved", "medium", value_text(ratio), explanation))
+                                         "unresolved", grade("unresolved", gap), pct, explanation))
     return findings
 
 
 def check_projections(ev: Evidence) -> list[Row]:
     """A plan (a target, a projection) against the results of its indicator and place
     (``projection_plausibility``): a one-year plan against the term total that covers it, and
-    against the latest single-year result before it (the yearly growth it needs)."""
+    against the latest single-year result before it — the yearly growth it needs, set against
+    the growth of the recent years when two or more single-year results are known."""
     findings = []
     obs, params = ev.observations, ev.params
-    forward = obs[forward_mask(obs, ev.words)]
-    actual = obs[actual_mask(obs, ev.words)]
+    forward = obs[forward_mask(obs)]
+    actual = obs[actual_mask(obs)]
     peers_of = _index_actuals(actual[actual["denominator"].isna()])
     for proj in rows_of(forward):
         span = period_span(proj["period"])
@@ -76,6 +85,10 @@ def check_projections(ev: Evidence) -> list[Row]:
         if not span or key not in peers_of:
             continue
         singles, single_ends, terms = peers_of[key]
+        if not proj["geography"]:  # no known place: only the plan's own document speaks of it
+            singles = [r for r in singles if r["document_id"] == proj["document_id"]]
+            single_ends = [r["p_end"] for r in singles]
+            terms = [r for r in terms if r["document_id"] == proj["document_id"]]
         covering = [r for r in terms if r["p_start"] <= span[0] and r["p_end"] >= span[1]]
         if span[0] == span[1] and covering and proj["unit"] not in {"percent"}:
             total = max(covering, key=lambda r: (r["p_end"], r["_position"]))
@@ -83,7 +96,7 @@ def check_projections(ev: Evidence) -> list[Row]:
                 findings.append(_projection_vs_term(proj, total, params))
         before = bisect_left(single_ends, span[1])  # the single-year actuals that end before it
         if before:
-            findings.append(_projection_vs_latest(proj, singles[before - 1], span[1], params))
+            findings.append(_projection_vs_latest(proj, singles[:before], span[1], params))
     return findings
 
 
@@ -126,31 +139,54 @@ def _projection_vs_term(proj: Row, total: Row, params: Params) -> Row:
         + ("That is a plausible last year of a growing series."
            if plausible else "That is hard to reconcile with the total.")
     )
-    return make_finding("projection_plausibility", "within:projection", [proj, total],
-                        "consistent" if plausible else "unresolved", "none" if plausible else "medium",
-                        value_text(total), explanation)
+    status = "explained" if plausible else "unresolved"
+    gap = None if plausible else value_gap(float(proj["value"]), float(total["value"]))
+    return make_finding("projection_plausibility", "within:projection", [proj, total], status,
+                        grade(status, gap), total, explanation)
 
 
-def _projection_vs_latest(proj: Row, latest: Row, end_year: int, params: Params) -> Row:
+def _growth(first: Row, last: Row) -> float:
+    """Compound yearly growth between two single-year results (nan when it cannot be computed)."""
+    years = period_span(last["eff_period"])[1] - period_span(first["eff_period"])[1]
+    if years <= 0 or first["value"] <= 0 or last["value"] <= 0:
+        return math.nan
+    return (float(last["value"]) / float(first["value"])) ** (1 / years) - 1
+
+
+def _projection_vs_latest(proj: Row, singles: list[Row], end_year: int, params: Params) -> Row:
+    """A plan against the latest single-year result before it: the growth it needs, against the
+    book's ceiling (``max_growth``) and, when earlier results are known, against the growth of
+    the recent years (within ``recent_years`` of the latest) plus ``growth_margin``."""
+    latest = singles[-1]
     base_year = period_span(latest["eff_period"])[1]
     years = max(1, end_year - base_year)
     growth = (float(proj["value"]) / float(latest["value"])) ** (1 / years) - 1 \
         if latest["value"] > 0 and proj["value"] > 0 else math.nan
-    plausible = not math.isnan(growth) and abs(growth) <= params.max_growth
+    recent = [r for r in singles[:-1] if base_year - period_span(r["eff_period"])[1] <= params.recent_years
+              and period_span(r["eff_period"])[1] < base_year]
+    trend = _growth(recent[0], latest) if recent else math.nan
+    limit = params.max_growth if math.isnan(trend) else min(params.max_growth, trend + params.growth_margin)
+    plausible = not math.isnan(growth) and abs(growth) <= params.max_growth and growth <= limit
     word = "target" if proj["qualifier"] == "target" else "projection"
+    history = ("" if math.isnan(trend) else
+               f" The results from {recent[0]['eff_period']} to {latest['eff_period']} grew "
+               f"{100 * trend:.1f}% a year; the book treats up to that plus "
+               f"{100 * params.growth_margin:.0f} points as within reach.")
     explanation = (
         f"The {word} {describe(proj)} for {proj['period']} against the latest actual "
         f"{describe(latest)} for {latest['eff_period']} needs {100 * growth:.1f}% a year over {years} "
-        f"year(s); the book treats up to {100 * params.max_growth:.0f}% a year as plausible."
+        f"year(s); the book treats up to {100 * params.max_growth:.0f}% a year as plausible.{history}"
     )
-    return make_finding("projection_plausibility", "between:projection", [proj, latest],
-                        "consistent" if plausible else "unresolved", "none" if plausible else "medium",
-                        value_text(latest), explanation)
+    status = "explained" if plausible else "unresolved"
+    gap = None
+    if not plausible and not math.isnan(growth):
+        reach = float(latest["value"]) * (1 + limit) ** years
+        gap = value_gap(float(proj["value"]), reach)
+    return make_finding("projection_plausibility", "between:projection", [proj, *recent[:1], latest], status,
+                        grade(status, gap), latest, explanation)
 
 
-def _qualifier_class(claim: Row) -> str:
-    """The qualifier if it bounds or widens the value, else "point" (plain, reached, estimated)."""
-    return claim["qualifier"] if claim["qualifier"] in BOUNDING_QUALIFIERS else "point"
+
 
 
 # Values further apart than this (relative) are two measures, not one figure restated.
@@ -162,7 +198,7 @@ def find_restated_figures(ev: Evidence) -> list[Row]:
     value and once bounded or widened, or with two bounding qualifiers (``restated_figure``)."""
     findings = []
     obs = ev.observations
-    actual = obs[actual_mask(obs, ev.words)]
+    actual = obs[actual_mask(obs)]
     for rows in group_rows(rows_of(actual), ["document_id", "indicator", "geography", "unit"]).values():
         for a, b in combinations(rows, 2):
             if not same_period(a["eff_period"], a["period_inferred"], b["eff_period"], b["period_inferred"]):
@@ -171,7 +207,7 @@ def find_restated_figures(ev: Evidence) -> list[Row]:
                 continue
             if a["sentence"] == b["sentence"]:
                 continue  # one sentence listing several values: parts or sub-measures
-            if _qualifier_class(a) == _qualifier_class(b):
+            if qualifier_class(a) == qualifier_class(b):
                 continue  # two plain values: more likely two measures than one figure restated
             low, high = sorted((abs(float(a["value"])), abs(float(b["value"]))))
             if low == 0 or high / low > 1 + RESTATED_MAX_GAP:
@@ -190,8 +226,8 @@ def find_restated_figures(ev: Evidence) -> list[Row]:
                    if status == "unresolved" else "the two statements are compatible.")
             )
             findings.append(make_finding("restated_figure", "within:restated", [a, b], status,
-                                         {"contradiction": "medium", "unresolved": "low"}.get(status, "none"),
-                                         value_text(min((a, b), key=rank)), explanation))
+                                         grade(status, interval_gap(a["interval"], b["interval"])),
+                                         preferred((a, b)), explanation))
     return findings
 
 

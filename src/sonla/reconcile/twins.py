@@ -4,11 +4,14 @@ For every (reference, copy) pair of :func:`sonla.fidelity.copies.copy_pairs`, th
 quantity claims ((value, denominator) in text order) are aligned with difflib: equal runs are
 one claim seen twice (*twins*), and so are runs a page break moved; replaced runs of equal
 length are read differences (``ocr_variant`` findings), and what is left has no partner in the
-other copy.
+other copy — unless the reference reads the same digits at that place as another kind of number
+(a name, a date, a list marker: "nhánh 2" is a branch's name, not a quantity), in which case the
+copy read the same number and only classified it differently: no finding.
 """
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 import pandas as pd
@@ -21,16 +24,20 @@ from .rows import Row, rows_of
 __all__ = ["match_copies"]
 
 
-def match_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, str], list[Row]]:
+def match_copies(q: pd.DataFrame, sources: list[Source],
+                 claims: pd.DataFrame | None = None) -> tuple[dict[str, str], list[Row]]:
     """Match the quantity claims of every copy with those of its document's reference.
 
     Returns ({claim_id in a copy: claim_id of its twin in the reference}, ``ocr_variant``
-    findings). ``q`` holds the prepared quantity claims of every source, in text order.
+    findings). ``q`` holds the prepared quantity claims of every source, in text order;
+    ``claims`` (every claim of any kind) lets a number the reference classifies otherwise
+    account for an unpartnered quantity of a copy.
     """
     twins: dict[str, str] = {}
     findings: list[Row] = []
     # One pass over the claims, not one scan per source: the cost stays linear in the corpus.
     claims_of = {source_id: rows_of(frame) for source_id, frame in q.groupby("source_id", sort=False)}
+    others_of = _other_kinds(claims)
     for reference, copy in copy_pairs(sources):
         best, other = claims_of.get(reference.source_id, []), claims_of.get(copy.source_id, [])
         best_numbers, other_numbers = _numbers(best), _numbers(other)
@@ -44,8 +51,31 @@ def match_copies(q: pd.DataFrame, sources: list[Source]) -> tuple[dict[str, str]
                     findings.append(_ocr_variant(best[i], other[j]))
                     twins[other[j]["claim_id"]] = best[i]["claim_id"]
             else:
-                findings.extend(_ocr_unmatched(best[i1:i2], other[j1:j2]))
+                lo = int(best[i1 - 1]["end"]) if i1 > 0 else 0
+                hi = int(best[i2]["start"]) if i2 < len(best) else 1 << 62
+                others = others_of.get(reference.source_id, [])
+                rest = [r for r in other[j1:j2] if not _read_otherwise(r, others, lo, hi)]
+                findings.extend(_ocr_unmatched(best[i1:i2], rest))
     return twins, findings
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", str(text))
+
+
+def _other_kinds(claims: pd.DataFrame | None) -> dict[str, list[tuple[int, str]]]:
+    """{source_id: [(start, digits) of every claim that is not a quantity]} in text order."""
+    if claims is None or claims.empty:
+        return {}
+    others = claims[claims["kind"] != "quantity"]
+    return {str(sid): sorted(zip(group["start"].astype(int), group["text"].map(_digits), strict=True))
+            for sid, group in others.groupby("source_id", sort=False)}
+
+
+def _read_otherwise(claim: Row, others: list[tuple[int, str]], lo: int, hi: int) -> bool:
+    """The reference has the claim's digits as another kind of number between ``lo`` and ``hi``."""
+    digits = _digits(claim["text"])
+    return bool(digits) and any(lo <= start < hi and d == digits for start, d in others)
 
 
 def _numbers(rows: list[Row]) -> list[tuple[float, float | None]]:

@@ -1,11 +1,13 @@
 """Within a sentence: the arithmetic a document states about its own numbers.
 
-Parts against their total (``sum_mismatch``), a stated percentage against its own numerator
-and denominator (GRIM-style, ``arithmetic_mismatch`` or ``consistent``), percentages that share
-a small implied denominator (``implied_denominator``), growth and multiples against a named
-year (``implied_baseline``), two baselines of one change that must agree, and a stated yearly
-rate against two dated levels. The rules read one copy of each document (its reference), so a
-copy error never counts twice.
+A stated percentage against its own numerator and denominator (GRIM-style,
+``arithmetic_mismatch`` or ``consistent``), percentages that share a small implied denominator
+(``implied_denominator``), growth and multiples against a named year (``implied_baseline``), two
+baselines of one change that must agree, and a stated yearly rate against two dated levels.
+(Parts against their total, anywhere in a passage, are :mod:`~sonla.reconcile.parts`.) The rules
+read one copy of each document (its reference), so a copy error never counts twice. Where the
+book recomputes a figure, the figure as stated stays the preferred value (the preference policy:
+stated over derived); the recomputed one is in the explanation.
 """
 
 from __future__ import annotations
@@ -17,95 +19,15 @@ import pandas as pd
 
 from ..sources import Source
 from ..text.fold import fold_words
-from .finding import make_finding, quote, unit_of, value_text
-from .intervals import fmt, grim_possible, implied_denominators, relate, strict_interval
+from .finding import make_finding, quote, unit_of
+from .intervals import Interval, fmt, grim_possible, implied_denominators
 from .periods import period_span, span_length
 from .prepare import Evidence
 from .rows import Row, by_start, same_sentence, sentence_rows, source_rows
+from .severity import crosses, grade, interval_gap
 
-__all__ = ["check_sums", "check_percentages", "find_implied_denominators", "find_implied_baselines",
-           "check_baselines", "check_rates"]
-
-
-COUNT_UNITS = {"", "project", "work", "school", "person", "household", "visit"}
-
-
-def check_sums(ev: Evidence) -> list[Row]:
-    """Parts against their total (``sum_mismatch``): a total followed by "trong đó"/"gồm" and parts
-    of the same unit in the same sentence. Counts of whole items get no rounding allowance."""
-    findings = []
-    words = ev.words
-    for source_id, rows in source_rows(ev.reference).items():
-        source = ev.texts[source_id]
-        for i, total in enumerate(rows[:-1]):
-            after = fold_words(source.text[int(total["end"]):int(total["end"]) + words["parts_window"]])
-            if not any(re.search(rf"(^|\W){re.escape(m)}(\W|$)", after) for m in words["parts_markers"]):
-                continue
-            if total["qualifier"] in words["change_qualifiers"] or total["unit"] == "percent":
-                continue
-            parts = []
-            for part in rows[i + 1:]:
-                if not same_sentence(total, part) or part["qualifier"] in words["change_qualifiers"]:
-                    break
-                same_unit = part["unit"] == total["unit"] or (
-                    part["unit"] == "" and total["unit"] in COUNT_UNITS and float(part["value"]).is_integer())
-                if not same_unit:
-                    if parts:
-                        break
-                    continue
-                parts.append(part)
-            if len(parts) < 2:
-                continue
-            findings.append(_sum_finding(total, parts))
-    return findings
-
-
-# Units that measure (money, shares, areas, …) rather than count whole items.
-MEASURE_UNITS = {"bn_vnd", "mn_vnd", "vnd", "usd", "mn_usd", "percent", "percent_per_year", "ha", "km2",
-                 "km", "m2", "tonne", "times"}
-
-
-def _is_count(claim: Row) -> bool:
-    """A whole count of items (a unit that is not a measure, an integer value)."""
-    return claim["unit"] not in MEASURE_UNITS and float(claim["value"]).is_integer()
-
-
-def _sum_finding(total: Row, parts: list[Row]) -> Row:
-    summed = parts[0]["interval"]
-    for part in parts[1:]:
-        summed = summed + part["interval"]
-    point = sum(float(p["value"]) for p in parts)
-    listed = " + ".join(quote(p) for p in parts)
-    ti = total["interval"]
-    if _is_count(total) and all(_is_count(p) for p in parts):
-        # whole items (projects, works, files) are counted, not rounded: no rounding allowance
-        ti = strict_interval(total)
-        summed = strict_interval(parts[0])
-        for part in parts[1:]:
-            summed = summed + strict_interval(part)
-    strict = strict_interval(total)
-    strict_sum = strict_interval(parts[0])
-    for part in parts[1:]:
-        strict_sum = strict_sum + strict_interval(part)
-    if relate(ti, summed) != "disjoint" and relate(strict, strict_sum) == "disjoint":
-        status, severity = "explained", "low"
-        verdict = ("taken at face value the parts and the total exclude each other, and only the "
-                   "rounding of the reported figures lets them meet")
-    elif relate(ti, summed) != "disjoint":
-        status, severity, verdict = "consistent", "none", "the parts can add up to the total"
-    elif summed.lo >= ti.hi:
-        status, severity = "contradiction", "high"
-        verdict = "the parts already exceed what the total allows"
-    else:
-        status, severity = "unresolved", "low"
-        verdict = ("the parts add up to less than the total: the list after “trong đó” may be "
-                   "incomplete (an enumeration of examples), or a part is missing")
-    explanation = (
-        f"In {total['source_id']}, the total “{quote(total)}” (allowing {ti}) is followed by parts "
-        f"{listed} = {fmt(point)} (allowing {summed}): {verdict}."
-    )
-    return make_finding("sum_mismatch", "within:parts", [total] + parts, status, severity,
-                        value_text(total), explanation)
+__all__ = ["check_percentages", "find_implied_denominators", "find_implied_baselines",
+           "check_baselines", "check_rates", "grim_finding"]
 
 
 def _links_share(between: str, words: dict) -> bool:
@@ -135,7 +57,7 @@ def check_percentages(ev: Evidence) -> list[Row]:
                         and _links_share(source.text[int(rows[i]["end"]):int(r["start"])], words)), None)
             if nxt is None:
                 continue
-            findings.append(_grim_finding(ratio, nxt))
+            findings.append(grim_finding(ratio, nxt))
     return findings
 
 
@@ -161,7 +83,10 @@ def _slash_pair(rows: list[Row], i: int, texts: dict[str, Source]) -> Row | None
     return ratio
 
 
-def _grim_finding(ratio: Row, percent: Row) -> Row:
+def grim_finding(ratio: Row, percent: Row, rule: str = "within:grim") -> Row:
+    """A ratio a/b against the percentage stated for it: ``consistent`` when the percentage is the
+    ratio at its reported precision, else ``arithmetic_mismatch`` (severity by the gap between the
+    stated interval and the ratio; the stated percentage stays the preferred value)."""
     a, b = float(ratio["value"]), float(ratio["denominator"])
     exact = 100 * a / b
     interval = percent["interval"]
@@ -172,16 +97,18 @@ def _grim_finding(ratio: Row, percent: Row) -> Row:
         status, severity, kind = "consistent", "none", "consistent"
         verdict = "the stated percentage is the ratio correctly rounded"
     else:
-        status, severity, kind = "contradiction", "medium", "arithmetic_mismatch"
+        status, kind = "contradiction", "arithmetic_mismatch"
+        crossing = crosses([exact, float(percent["value"])], [100.0])
+        severity = grade(status, interval_gap(interval, Interval(exact, exact)), crossing)
         verdict = (f"the stated percentage is not the ratio at its precision; with the same "
                    f"denominator it would need a numerator of {', '.join(fmt(k) for k in ks[:3]) or 'none'}"
-                   f", and the ratio rounds to {exact:.{decimals}f}%")
+                   f", and the ratio rounds to {exact:.{decimals}f}%. The stated figure stays the preferred "
+                   "value (the book does not put its own arithmetic in a document's place)")
     explanation = (
         f"In {ratio['source_id']}, “{ratio['text']}” gives {fmt(a)}/{fmt(b)} = {exact:.3f}%, and the "
         f"text states “{percent['text']}”, which at {decimals} decimal(s) allows {interval}: {verdict}."
     )
-    return make_finding(kind, "within:grim", [ratio, percent], status, severity,
-                        f"{exact:.{max(decimals, 1)}f} percent", explanation)
+    return make_finding(kind, rule, [ratio, percent], status, severity, percent, explanation)
 
 
 def find_implied_denominators(ev: Evidence) -> list[Row]:
@@ -328,11 +255,12 @@ def check_baselines(ev: Evidence) -> list[Row]:
                 f"baseline of {fmt(from_count)}; the change “{pct['text']}” implies a baseline between "
                 f"{fmt(lo)} and {fmt(hi)}. " + ("The two agree." if held else "The two disagree.")
             )
+            status = "consistent" if held else "contradiction"
+            gap = interval_gap(Interval(from_count - 0.5, from_count + 0.5), Interval(lo, hi))
             findings.append(make_finding(
                 "implied_baseline" if held else "arithmetic_mismatch", "within:baseline-check",
-                [level, delta, pct], "consistent" if held else "contradiction",
-                "none" if held else "medium", f"baseline {fmt(from_count)} {unit_of(level)}".strip(),
-                explanation))
+                [level, delta, pct], status, grade(status, gap),
+                f"baseline {fmt(from_count)} {unit_of(level)}".strip(), explanation))
     return findings
 
 
@@ -373,6 +301,7 @@ def _rate_finding(first: Row, last: Row, rate: Row, source: Source) -> Row:
         f"states “{quote(rate)}”, which allows {rate['interval']}: "
         + ("the stated rate holds." if held else "the stated rate does not follow from the two levels.")
     )
+    status = "consistent" if held else "contradiction"
+    gap = interval_gap(rate["interval"], Interval(computed, computed))
     return make_finding("consistent" if held else "arithmetic_mismatch", "within:rate", [first, last, rate],
-                        "consistent" if held else "contradiction", "none" if held else "medium",
-                        f"{computed:.1f} percent_per_year", explanation)
+                        status, grade(status, gap), rate, explanation)

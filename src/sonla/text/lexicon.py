@@ -94,6 +94,17 @@ class Geography:
     old_key: str
     regex: re.Pattern
     subject_only: bool
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceLevel:
+    """A level word ("xã") whose capitalised name after it makes a place key ("…-commune")."""
+
+    regex: re.Pattern
+    suffix: str
+    level: str
+    not_names: re.Pattern | None = None  # folded names that are not places ("Ban Thường vụ")
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,7 @@ class Rules:
 
     units: tuple[Unit, ...]
     unit_labels: dict
+    unit_families: dict
     scale: re.Pattern
     scales: dict
     qualifiers: tuple[Qualifier, ...]
@@ -110,8 +122,15 @@ class Rules:
     geographies: tuple[Geography, ...]
     old_ward: re.Pattern
     period_range: re.Pattern
+    period_from_to: re.Pattern
     period_year: re.Pattern
     not_period: re.Pattern
+    present: re.Pattern
+    place_levels: tuple[PlaceLevel, ...]
+    place_name_words: int
+    level_markers: tuple[Geography, ...]
+    levels: dict
+    result_heading: re.Pattern
     document_before: re.Pattern
     document_suffix: re.Pattern
     name_before: re.Pattern
@@ -279,18 +298,40 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
                            # No lookbehind, so the regex engine can search for the literal
                            # prefix; the code checks that no letter precedes a match.
                            _compile(rf"(?:{alt(g['patterns'])})(?!{LETTER})", g["key"]),
-                           bool(g.get("subject_only", False)))
+                           bool(g.get("subject_only", False)), g.get("level", ""))
                  for g in context["geographies"])
+    place_levels = tuple(PlaceLevel(_compile(rf"(?<!{LETTER})(?:{alt(p['words'])})[ \t]+(?=\w)",
+                                             "place_levels"),
+                                    p["suffix"], p["level"],
+                                    _compile(rf"^(?:{_alternation(p['not_names'])})(?!{LETTER})", "not_names")
+                                    if p.get("not_names") else None)
+                         for p in context.get("place_levels", []))
+    # A level marker counts right before the number, at most three words between ("cấp xã đạt 99,59%").
+    markers = tuple(Geography(m["key"], m["key"],
+                              _compile(rf"(?<!{LETTER})(?:{alt(m['patterns'])})(?:\s+[^\s,;:]+){{0,3}}\s*$",
+                                       "level_markers"), False, m["level"])
+                    for m in context.get("level_markers", []))
+    levels = {g.key: g.level for g in (*geos, *markers)}
+    levels.update({g.old_key: g.level for g in geos})
     nonq = _read(rules_dir, "nonquantities.yaml")
     ocr = _read(rules_dir, "ocr.yaml")
     return Rules(
         units=tuple(units), unit_labels=labels, scale=scale, scales=scales,
+        unit_families={u["key"]: u.get("family", u["key"]) for u in units_spec.get("units", [])},
         qualifiers=tuple(quals), qualifier_labels={q.key: q.label_en for q in quals},
         indicators=tuple(indicators), geographies=geos,
         old_ward=_compile(alt(context["old_ward_markers"]), "old_ward_markers"),
         period_range=_compile(_fold_pattern(context["period_range"], exact), "period_range"),
+        period_from_to=_compile(_fold_pattern(context.get("period_from_to", "(?!)"), exact),
+                                "period_from_to"),
         period_year=_compile(_fold_pattern(context["period_year"], exact), "period_year"),
         not_period=_ends_before(context["not_period"], "not_period", exact),
+        present=_compile(rf"(?<!{LETTER})(?:{alt(context.get('present_markers', ['(?!)']))})(?!{LETTER})",
+                         "present_markers"),
+        place_levels=place_levels, place_name_words=int(context.get("place_name_words", 4)),
+        level_markers=markers, levels=levels,
+        result_heading=_compile(alt(context.get("result_heading_markers", ["(?!)"])),
+                                "result_heading_markers"),
         document_before=_compile(rf"(?<!{LETTER})(?:{alt(nonq['document_words'])})(?:\s+{word('số')})?\s*$",
                                  "document_words"),
         document_suffix=_compile(nonq["document_suffix"], "document_suffix"),

@@ -14,6 +14,9 @@ The rule that tells the two apart, from the written string alone:
 3. Otherwise a single dot is a decimal point: a dot followed by one or two digits
    (``92.86``, ``98.50``, ``99.8``) or a leading ``0`` (``0.024``).
 4. Anything else (``1.23.4``, ``1,2,3``) is not a number: :class:`ValueError`.
+5. Digits of another script (Arabic-Indic ``١٢٣``, full-width ``１２``) are not read either
+   (:class:`ValueError`): their separators follow other conventions, so a value read from them
+   could be wrong. The extraction gives such a digit group the kind ``unreadable_script``.
 
 A caller that knows better from context (``dot_decimal=True``) can force rule 3
 for a single dot followed by three digits.
@@ -49,6 +52,8 @@ class Number:
 def _read(text: str, dot_decimal: bool | None) -> Number:
     if not _NUMBER.match(text):
         raise ValueError(f"not a number as written: {text!r}")
+    if not text.isascii():
+        raise ValueError(f"not a number as written (digits of another script): {text!r}")
     if "," in text:
         if text.count(",") > 1:
             raise ValueError(f"not a number as written (more than one decimal comma): {text!r}")
@@ -107,6 +112,10 @@ def parse_number(text: str, dot_decimal: bool | None = None) -> float:
     Traceback (most recent call last):
     ...
     ValueError: not a number as written (dots neither group thousands nor mark one decimal point): '1.23.4'
+    >>> parse_number("١٢٣")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number as written (digits of another script): '١٢٣'
     """
     return read_number(text, dot_decimal).value
 

@@ -1,20 +1,21 @@
 """Print the whole book as one PDF: ``make pdf`` → ``_build/pdf/sonla-book.pdf``.
 
-    python scripts/build_pdf.py           # build if any input changed (inside .venv)
-    python scripts/build_pdf.py --force   # build even if nothing changed
-    python scripts/build_pdf.py --check   # exit 0 if the PDF is current, 1 if not
+    sonla pdf            # build if any input changed
+    sonla pdf --force    # build even if nothing changed
+    sonla pdf --check    # exit 0 if the PDF is current, 1 if not
 
 1. ``jupyter-book build --builder singlehtml -W -n --keep-going`` into its own folder,
    ``_build/pdf-html/`` (strict, like the HTML build): every chapter of ``_toc.yml`` on one page.
 2. The page is served on 127.0.0.1 and opened in Debian's Chromium (``/usr/bin/chromium``,
-   headless, through Playwright; nothing is fetched from outside). ``scripts/build_pdf.js`` adds
+   headless, through Playwright; nothing is fetched from outside). ``pdf.js`` (beside this module) adds
    a title page (title, authors, edition and commit, how to cite) and a table of contents,
    labels the parts, and turns links between pages into links inside the document;
    ``_static/print.css`` hides the site's chrome, keeps figures within the page, wraps wide
    tables and starts each chapter on a new page.
 3. Chromium prints it (A4, page numbers in the footer, tagged PDF). A first print tells on
    which page each chapter starts; the contents get those numbers and the page is printed again.
-4. pypdf adds the bookmarks (parts, chapters, their sections) and the metadata, with every date
+4. pypdf adds (:mod:`sonla.build.pdfmarks`) the bookmarks (parts, chapters, their sections) and
+   the metadata, with every date
    set to the time of the commit the book is built from, so the same commit, tools and fonts
    give the same bytes.
 5. The PDF is copied to ``_build/html/sonla-book.pdf`` (when the HTML is built) so that the
@@ -22,8 +23,8 @@
    HTML.
 
 A content hash of the inputs (every page, ``_toc.yml``, ``_config.yml``, ``_static/``,
-``data/processed/``, this script, ``CITATION.cff``, the pinned requirements and the commit)
-in ``_build/pdf/.fingerprint`` decides whether anything needs doing.
+``data/processed/``, the package's code and ``pdf.js``, ``CITATION.cff``, the pinned requirements
+and the commit) in ``_build/pdf/.fingerprint`` decides whether anything needs doing.
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ from pathlib import Path
 
 import yaml
 
-from sonla import config
+from .. import config
+from ..console import ArgumentParser, run_command
+from ..errors import SonlaError
+from .html import jupyter_book_command
+from .pdfmarks import finish
 
 # pypdf warns that Chromium's trailer undercounts its objects; the file reads correctly.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -243,18 +248,17 @@ def build_single_page(root: Path = ROOT) -> Path:
     Jupyter Book writes the page as <root doc>.html (book/intro.html) with asset paths relative
     to the build's root, so it only renders from there.
     """
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", "--all", "-W", "-n", "--keep-going", "--builder", "singlehtml",
-               "--path-output", str(SINGLE_OUTPUT), str(root)]
-    print("==> jupyter-book " + " ".join(command[1:]), flush=True)
+    command = [*jupyter_book_command(), "build", "--all", "-W", "-n", "--keep-going",
+               "--builder", "singlehtml", "--path-output", str(SINGLE_OUTPUT), str(root)]
+    print("==> jupyter-book " + " ".join(command[command.index("build"):]), flush=True)
     done = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
-        raise SystemExit(f"error: the single-page build failed (exit {done.returncode})")
+        raise SonlaError(f"the single-page build failed (exit {done.returncode}); its output is above")
     root_doc = toc_parts(root)[0].docnames[0]
     page = SINGLE_DIR / f"{root_doc}.html"
     if not page.is_file():
-        raise SystemExit(f"error: {page} missing after the single-page build")
+        raise SonlaError(f"{page} missing after the single-page build")
     target = SINGLE_DIR / PAGE_NAME
     shutil.copyfile(page, target)
     return target
@@ -313,7 +317,7 @@ def print_book(page: Path, spec: dict, footer: str) -> tuple[bytes, dict, dict, 
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.is_file():
-        raise SystemExit(f"error: {CHROMIUM} missing: apt-get install chromium (make pdf does it as root)")
+        raise SonlaError(f"{CHROMIUM} missing: apt-get install chromium (make pdf does it as root)")
     options = dict(format=PAGE_FORMAT, margin=MARGINS, print_background=True, tagged=True,
                    display_header_footer=True, header_template="<span></span>",
                    footer_template=footer_template(footer))
@@ -341,7 +345,7 @@ def print_book(page: Path, spec: dict, footer: str) -> tuple[bytes, dict, dict, 
                 if new == pages:
                     break
                 if attempt == MAX_PASSES:
-                    raise SystemExit("error: the contents' page numbers did not settle after "
+                    raise SonlaError("the contents' page numbers did not settle after "
                                      f"{MAX_PASSES} prints")
                 pages = new
                 tab.evaluate("pages => document.querySelectorAll('.pdf-contents-page').forEach("
@@ -349,145 +353,6 @@ def print_book(page: Path, spec: dict, footer: str) -> tuple[bytes, dict, dict, 
             return pdf, found, dests, browser.version
         finally:
             browser.close()
-
-
-# ---------------------------------------------------------------- bookmarks and metadata
-def _pdf_date(when: dt.datetime) -> str:
-    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
-
-
-def renumber_structure_ids(writer) -> int:
-    """Give the tagged PDF's structure elements IDs in tree order; return how many.
-
-    Chromium names them after its internal DOM node numbers (``node00000046``), which differ from
-    one run to the next. The IDs are only referenced by table cells (``/Headers``) and by the
-    ``/IDTree``, which are rewritten to match, so the structure is unchanged.
-    """
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
-
-    tree = writer._root_object.get("/StructTreeRoot")
-    if tree is None:
-        return 0
-    tree = tree.get_object()
-    renamed: dict[str, str] = {}
-    elements = []
-    stack, seen = [tree.get("/K")], set()
-    while stack:  # depth first, in /K order
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
-                continue
-            seen.add(node.idnum)
-        node = node.get_object() if node is not None else None
-        if isinstance(node, ArrayObject):
-            stack.extend(reversed(node))
-        elif isinstance(node, DictionaryObject) and node.get("/Type", "/StructElem") == "/StructElem":
-            if "/ID" in node:
-                new = f"s{len(renamed) + 1:08d}"
-                renamed[str(node["/ID"])] = new
-                node[NameObject("/ID")] = TextStringObject(new)
-                elements.append((new, node))
-            if "/K" in node:
-                stack.append(node["/K"])
-    for obj in _structure_attributes(tree):
-        headers = obj.get("/Headers")
-        if isinstance(headers, ArrayObject):
-            obj[NameObject("/Headers")] = ArrayObject(
-                TextStringObject(renamed.get(str(h), str(h))) for h in headers)
-    if "/IDTree" in tree:
-        # Rewritten in place, as one node holding every name (the old leaves are emptied, not
-        # dropped: pypdf writes every object it cloned).
-        names = ArrayObject()
-        for new, node in sorted(elements, key=lambda pair: pair[0]):
-            names.extend([TextStringObject(new), node.indirect_reference or node])
-        id_tree = tree["/IDTree"].get_object()
-        stack = [id_tree]
-        while stack:
-            node = stack.pop()
-            stack.extend(kid.get_object() for kid in node.get("/Kids", []))
-            node.clear()
-        id_tree[NameObject("/Names")] = names
-    return len(renamed)
-
-
-def _structure_attributes(tree) -> Iterator:
-    """Every attribute dictionary (``/A``) of every structure element under ``tree``."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    stack, seen = [tree.get("/K")], set()
-    while stack:
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
-                continue
-            seen.add(node.idnum)
-        node = node.get_object() if node is not None else None
-        if isinstance(node, ArrayObject):
-            stack.extend(node)
-        elif isinstance(node, DictionaryObject):
-            attributes = node.get("/A")
-            attributes = attributes.get_object() if attributes is not None else None
-            for item in attributes if isinstance(attributes, ArrayObject) else [attributes]:
-                item = item.get_object() if item is not None else None
-                if isinstance(item, DictionaryObject):
-                    yield item
-            if "/K" in node:
-                stack.append(node["/K"])
-
-
-def finish(pdf: bytes, found: dict, dests: dict, meta: dict, ed: Edition, browser: str) -> bytes:
-    """Add bookmarks and metadata; every date is the commit's, so the bytes are reproducible."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject, Fit, NameObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    renumber_structure_ids(writer)
-
-    def add(title: str, anchor: str, parent=None, bold: bool = False):
-        page, left, top = dests.get(anchor, (None, None, None))
-        if page is None:
-            raise SystemExit(f"error: no destination for {anchor!r} ({title}) in the printed PDF")
-        return writer.add_outline_item(title=title, page_number=page, parent=parent, bold=bold,
-                                       fit=Fit.xyz(left=left, top=top), is_open=False)
-
-    if "pdf-contents" in dests:
-        add("Contents", "pdf-contents")
-    parent, current_part = None, None
-    for chapter in found["chapters"]:
-        if chapter["part"] is None:
-            parent, current_part = None, None
-        elif chapter["part"] != current_part:
-            current_part = chapter["part"]
-            parent = add(chapter["partLabel"], chapter["anchor"], bold=True)
-        item = add(chapter["title"], chapter["anchor"], parent=parent)
-        for section in chapter["sections"]:
-            add(section["title"], section["id"], parent=item)
-
-    stamp = _pdf_date(ed.date)
-    writer.add_metadata({
-        "/Title": meta["full_title"],
-        "/Author": meta["authors"],
-        "/Subject": meta["abstract"],
-        "/Keywords": ", ".join(meta["keywords"]),
-        "/Creator": f"make pdf: Jupyter Book single-page HTML, {ed.label}",
-        "/Producer": f"Chromium {browser} (Skia/PDF), pypdf",
-        "/CreationDate": stamp,
-        "/ModDate": stamp,
-    })
-    writer.page_mode = "/UseOutlines"
-    # The file identifier is the md5 of the file written with a blank one (the same bytes give
-    # the same identifier; Chromium writes none, a viewer would otherwise make up a random one).
-    blank = ByteStringObject(bytes(16))
-    writer._ID = ArrayObject([blank, blank])
-    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    out = io.BytesIO()
-    writer.write(out)
-    data = out.getvalue()
-    placeholder = b"<" + b"00" * 16 + b">"
-    if data.count(placeholder) != 2:
-        raise SystemExit("error: could not place the PDF's file identifier")
-    ident = b"<" + hashlib.md5(data).hexdigest().encode() + b">"  # noqa: S324 - an identifier
-    return data.replace(placeholder, ident)
 
 
 # ---------------------------------------------------------------- command line
@@ -501,12 +366,12 @@ def render(page: Path, root: Path = ROOT, ed: Edition | None = None) -> tuple[by
             "cover": {k: meta[k] for k in ("title", "subtitle", "authors", "edition", "citation", "licence")}}
     pdf, found, dests, browser = print_book(page, spec, meta["title"])
     if found["missing"]:
-        raise SystemExit(f"error: chapters not found in the single page: {', '.join(found['missing'])}")
+        raise SonlaError(f"chapters not found in the single page: {', '.join(found['missing'])}")
     if found["tooWide"]:
-        raise SystemExit("error: wider than the page (Chromium would shrink every page): "
+        raise SonlaError("wider than the page (Chromium would shrink every page): "
                          + ", ".join(found["tooWide"]))
     if found["counts"]["broken"]:
-        raise SystemExit("error: links to nothing in the single page: "
+        raise SonlaError("links to nothing in the single page: "
                          + ", ".join(sorted(set(found["counts"]["broken"]))[:20]))
     return finish(pdf, found, dests, meta, ed, browser), found
 
@@ -542,9 +407,9 @@ def publish() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true", help="build even if nothing changed")
-    parser.add_argument("--check", action="store_true", help="exit 0 if the PDF is current, 1 if not")
+    """``sonla pdf``: print the book to a PDF when anything it is built from changed."""
+    parser = ArgumentParser(prog="sonla pdf", description=PDF_HELP)
+    add_arguments(parser)
     args = parser.parse_args(argv)
     if args.check:
         return 0 if is_current() else 1
@@ -556,5 +421,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+PDF_HELP = ("Print the whole book to _build/pdf/sonla-book.pdf (single-page build, headless Chromium) and "
+            "copy it into _build/html/; skipped when nothing it is built from changed.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``sonla pdf``."""
+    parser.add_argument("--force", action="store_true", help="build even if nothing changed")
+    parser.add_argument("--check", action="store_true", help="exit 0 if the PDF is current, 1 if not")
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

@@ -1,4 +1,4 @@
-"""Short sidebar titles: scripts/sync_toc.py writes the per-source _toc.yml entries from the manifest."""
+"""Short sidebar titles: ``sonla toc`` (sonla.build.toc) writes the per-source _toc.yml entries."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import scriptmodules
 import yaml
 
 from sonla import config
-
-sync_toc = scriptmodules.load("sync_toc")
+from sonla.build import toc as sync_toc
 
 
 def _manifest(tmp_path: Path, edit) -> Path:
@@ -39,7 +37,7 @@ def _set(source_id: str, value: str):
 
 
 def test_toc_is_in_sync_with_the_manifest():
-    done = subprocess.run([sys.executable, "scripts/sync_toc.py", "--check"], cwd=config.ROOT,
+    done = subprocess.run([sys.executable, "-m", "sonla", "toc", "--check"], cwd=config.ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
@@ -124,3 +122,19 @@ def test_an_unclosed_block_is_an_error():
     with pytest.raises(sync_toc.TocError, match="end per source"):
         toc = "      # per source: book/profiles/{source_id}\n      - file: x\n"
         sync_toc.render_toc(toc, config.MANIFEST)
+
+
+def test_a_removed_source_leaves_the_table_of_contents(tmp_path):
+    """Issue 17, case 7: its profile and its text leave _toc.yml with its manifest row."""
+    def remove(rows):
+        rows.remove(next(r for r in rows if r["source_id"] == "news-2024"))
+
+    path = _manifest(tmp_path, remove)
+    rendered = sync_toc.render_toc((config.ROOT / "_toc.yml").read_text(encoding="utf-8"), path)
+    assert "news-2024" not in rendered and "book/profiles/report" in rendered
+
+
+def test_a_manifest_with_a_byte_order_mark_gives_the_same_titles(tmp_path):
+    path = _manifest(tmp_path, lambda rows: None)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert sync_toc.short_titles(path) == sync_toc.short_titles()

@@ -1,4 +1,4 @@
-// Prepares the single-page build of the book for printing (run by scripts/build_pdf.py with
+// Prepares the single-page build of the book for printing (run by sonla/build/pdf.py with
 // Playwright's page.evaluate). It only adds to and rewires the page; the looks are in
 // _static/print.css. Argument: {root, parts: [{caption, docnames}], cover: {...}}.
 // Returns what the Python side needs: the chapters with their sections (for the PDF outline)
@@ -138,7 +138,7 @@
     const li = make("li", { class: "pdf-contents-chapter" });
     const a = make("a", { href: `#${chapter.anchor}` });
     a.append(make("span", { class: "pdf-contents-title" }, chapter.title));
-    // A placeholder as wide as a page number; build_pdf.py fills in the page after a first print.
+    // A placeholder as wide as a page number; pdf.py fills in the page after a first print.
     a.append(make("span", { class: "pdf-contents-page", "data-target": chapter.anchor }, "000"));
     li.append(a);
     return li;

@@ -1,7 +1,7 @@
 """Write the per-source entries of _toc.yml, with their short sidebar titles, from the manifest.
 
-    python scripts/sync_toc.py          # validate the short titles, rewrite the entries
-    python scripts/sync_toc.py --check  # exit 1 if _toc.yml is out of date (or a title is invalid)
+    sonla toc            # validate the short titles, rewrite the entries
+    sonla toc --check    # exit 1 if _toc.yml is out of date (or a title is invalid)
 
 The sidebar shows a short title ("Political report, July 2025"); the page keeps its full title
 as its heading. Jupyter Book 1.x takes the sidebar title from a ``title:`` on a ``_toc.yml``
@@ -19,7 +19,8 @@ optional ``short_title`` column; an empty one is derived from the row as
 "<first word of kind>[ (<text layer>)], <date>", e.g. "News, December 2024" or
 "Appendix (OCR), 2025". A short title is one line of at most MAX_LENGTH characters without
 surrounding spaces, and no two sources may share one. Errors name the manifest row.
-``make notebooks`` runs this next to ``python -m sonla.build.reader``; tests/test_toc.py runs the check.
+``make notebooks`` runs this (``sonla toc``) next to ``sonla reader``; tests/build/test_toc.py runs
+the check. A removed source's entries leave the table of contents with its row.
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ import calendar
 import csv
 import json
 import re
-import sys
 from pathlib import Path
 
-from sonla import config
+from .. import config
+from ..console import ArgumentParser, run_command
+from ..errors import SonlaError
+from ..io import write_text_atomic
 
-# The project root honours SONLA_ROOT (sonla.config), like every other stage.
+__all__ = ["TocError", "format_date", "derived_title", "short_titles", "render_toc", "main"]
+
 MANIFEST = config.MANIFEST
 TOC = config.ROOT / "_toc.yml"
 MAX_LENGTH = 48
@@ -43,7 +47,7 @@ BEGIN = re.compile(r"^(?P<indent>[ \t]*)# per source: (?P<pattern>\S+)")
 END = re.compile(r"^[ \t]*# end per source\b")
 
 
-class TocError(Exception):
+class TocError(SonlaError):
     """The manifest's short titles or the markers in _toc.yml are wrong; the message says where."""
 
 
@@ -80,7 +84,7 @@ def derived_title(row: dict[str, str]) -> str:
 
 def short_titles(manifest: Path = MANIFEST) -> dict[str, str]:
     """{source_id: short title} for every manifest row, validated (raises TocError)."""
-    with manifest.open(encoding="utf-8", newline="") as handle:
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     titles: dict[str, str] = {}
     first_row: dict[str, int] = {}
@@ -106,7 +110,7 @@ def short_titles(manifest: Path = MANIFEST) -> dict[str, str]:
 def render_toc(toc_text: str, manifest: Path = MANIFEST) -> str:
     """``toc_text`` with every per-source block rewritten from the manifest."""
     titles = short_titles(manifest)
-    with manifest.open(encoding="utf-8", newline="") as handle:
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
         rows = {row["source_id"]: row for row in csv.DictReader(handle)}
     out: list[str] = []
     lines = toc_text.splitlines(keepends=True)
@@ -135,27 +139,31 @@ def render_toc(toc_text: str, manifest: Path = MANIFEST) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check that _toc.yml is current")
+    """``sonla toc``: rewrite (or ``--check``) the per-source entries of _toc.yml (errors raise, named)."""
+    parser = ArgumentParser(prog="sonla toc", description=TOC_HELP)
+    add_arguments(parser)
     args = parser.parse_args(argv)
-    try:
-        current = TOC.read_text(encoding="utf-8")
-        expected = render_toc(current)
-    except TocError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    current = TOC.read_text(encoding="utf-8")
+    expected = render_toc(current)
     if args.check:
         if current != expected:
-            print("_toc.yml is out of date: run python scripts/sync_toc.py", file=sys.stderr)
-            return 1
+            raise TocError(f"{TOC}: out of date with the manifest: run `sonla toc`")
         return 0
     if current != expected:
-        TOC.write_text(expected, encoding="utf-8")
+        write_text_atomic(TOC, expected)
         print("  toc          _toc.yml (per-source entries written)")
     else:
         print("  toc          _toc.yml (unchanged)")
     return 0
 
 
+TOC_HELP = "Write the per-source entries of _toc.yml and their sidebar titles from the manifest."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``sonla toc``."""
+    parser.add_argument("--check", action="store_true", help="only check that _toc.yml is current")
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))
