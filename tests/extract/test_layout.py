@@ -21,7 +21,16 @@ from hypothesis import strategies as st
 
 import sonla
 from sonla.extract.claims import extract_claims
-from sonla.extract.layout import _disjoint_segments, anchor_of, heading_stack, last_mention
+from sonla.extract.layout import (
+    _covers,
+    _disjoint_segments,
+    _near,
+    _union,
+    anchor_of,
+    footnote_at,
+    heading_stack,
+    last_mention,
+)
 from sonla.sources import load_sources
 
 PACKAGE = str(Path(sonla.__file__).parent)
@@ -44,10 +53,25 @@ def test_footnote_anchor_equals_the_scan(raw_spans, pos):
 
     class Fake:
         footnotes = spans
-        footnote_segments = _disjoint_segments(spans)
+        footnote_segments = _disjoint_segments([(s, e, number) for number, (s, e, _) in enumerate(spans)])
 
     expected = next((anchor for start, end, anchor in spans if start <= pos < end), pos)
     assert anchor_of(Fake, pos) == expected
+    # the body itself (its start tells whether it opens with "Đến nay": context._footnote_opens_present)
+    assert footnote_at(Fake, pos) == next((span for span in spans if span[0] <= pos < span[1]), None)
+
+
+@given(SPANS, st.integers(0, 150))
+def test_covered_positions_equal_the_scan(raw_spans, pos):
+    """A year inside a period range (or a range inside a "từ … đến …" span) is part of it: looked up
+    in the union of the spans, as the scan of every span per year found it."""
+    spans = [(s, s + length, "") for s, length, _ in raw_spans]
+    assert _covers(_union(spans), pos) == any(s <= pos < e for s, e, _ in spans)
+
+
+@given(st.lists(st.integers(0, 100)), st.integers(0, 110))
+def test_near_a_listed_place_equals_the_scan(positions, pos):
+    assert _near(sorted(positions), pos, 4) == any(abs(pos - p) < 4 for p in positions)
 
 
 def _report():
