@@ -383,3 +383,108 @@ def test_a_board_is_no_village_in_an_ocr_copy():
         title="Bao cao cua thanh pho Son La",
     )
     assert not row["geography"].endswith("-village")
+
+
+# Periods that depend on what a term span names, on averages and on footnotes (source dated
+# July 2025). Each case in more than one word order.
+RESULTS_HEADING = "I. Kết quả thực hiện nhiệm kỳ 2020 - 2025\n\n"
+
+CASES_PERIOD_RULES = [
+    # a year attached to another number dates that number, not the one after it
+    ("attached-year-other-number", RESULTS_HEADING + "Tỷ lệ hộ nghèo từ 34,7% năm 2020 giảm còn [[12,5%]].",
+     "2020-2025"),
+    ("attached-year-other-number-reversed",
+     RESULTS_HEADING + "Tỷ lệ hộ nghèo giảm còn [[12,5%]], từ 34,7% năm 2020.", "2020-2025"),
+    # a year followed by another value ("(năm 2020 là 42,5%)") dates that value
+    ("bracket-other-value", RESULTS_HEADING + "Tỷ lệ che phủ rừng nâng lên [[46,8%]] (năm 2020 là 42,5%).",
+     "2020-2025"),
+    ("bracket-other-value-colon", RESULTS_HEADING + "Độ che phủ rừng đạt [[46,8%]] (năm 2020: 42,5%).",
+     "2020-2025"),
+    ("bracket-own-year", RESULTS_HEADING + "Độ che phủ rừng đạt [[46,8%]] (năm 2024).", "2024"),
+    # an anniversary spans the dates written after it, with or without brackets
+    ("anniversary-dates", "Kỷ niệm [[70 năm]] Chiến thắng Điện Biên Phủ 7/5/1954-7/5/2024.", "1954-2024"),
+    ("anniversary-dates-bracketed", "Kỷ niệm [[94 năm]] Ngày thành lập Đảng (3/2/1930 – 3/2/2024).",
+     "1930-2024"),
+    # an average per year covers the span its part of the sentence states, on either side
+    ("average-after-span",
+     RESULTS_HEADING + "Tỷ lệ hộ nghèo giảm từ 28,6% năm 2020 xuống còn 9,4% năm 2024, bình quân mỗi năm "
+     "giảm [[4,8%]].", "2020-2024"),
+    ("average-before-span",
+     RESULTS_HEADING + "Bình quân mỗi năm tỷ lệ hộ nghèo giảm [[4,8%]], từ 28,6% năm 2020 xuống còn 9,4% "
+     "năm 2024.", "2020-2024"),
+    # ... and, dated only by "now", the span of its section
+    ("average-now", RESULTS_HEADING + "Tổng đàn gia súc hiện đạt 14.200 con, tăng bình quân [[3,5%/năm]].",
+     "2020-2025"),
+    ("every-year-now", RESULTS_HEADING + "Đến nay có 7/9 trường đạt chuẩn. Hằng năm, tỷ lệ tham gia bảo hiểm "
+     "y tế đạt trên [[95%]].", "2020-2025"),
+    ("level-now", RESULTS_HEADING + "Tổng đàn gia súc hiện đạt [[14.200 con]], tăng bình quân 3,5%/năm.",
+     "2025"),
+    # a year opening a later part of the sentence dates the parts after it
+    ("part-lead-in", "Giáo dục được quan tâm; năm học 2023-2024 có 197 học sinh đạt giải; [[10/10 dự án]] "
+     "thi KHKT đạt giải.", "2023-2024"),
+    ("part-lead-in-comma", "Giáo dục được quan tâm; năm học 2023-2024, 197 học sinh đạt giải; "
+     "[[10/10 dự án]] thi KHKT đạt giải.", "2023-2024"),
+    ("part-mid-year-does-not-carry", "Giáo dục được quan tâm; 197 học sinh đạt giải trong năm học 2023-2024; "
+     "[[10/10 dự án]] thi KHKT đạt giải.", ""),
+    # a per-head average is a level, not an average over years
+    ("per-head-now", RESULTS_HEADING + "Thu nhập bình quân đầu người hiện đạt [[45 triệu đồng]]/người/năm.",
+     "2025"),
+]
+
+
+@pytest.mark.parametrize(
+    ("marked", "period"), [c[1:] for c in CASES_PERIOD_RULES], ids=[c[0] for c in CASES_PERIOD_RULES]
+)
+def test_period_rules(marked, period):
+    (row,) = read_marked(marked)
+    assert row["period"] == period
+
+
+@pytest.mark.parametrize("marked", [
+    "Cơ cấu Ban Chấp hành Đảng bộ xã nhiệm kỳ 2025 - 2030 được xây dựng hợp lý. Tổng số cấp ủy viên là "
+    "[[15 đồng chí]]; tỷ lệ nữ chiếm [[33,3%]].",
+    "Ban Chấp hành Đảng bộ xã nhiệm kỳ 2025 - 2030 gồm [[15 đồng chí]], tỷ lệ nữ chiếm [[33,3%]].",
+    "Tổng số cấp ủy viên là [[15 đồng chí]], trong đó nữ chiếm [[33,3%]]: đó là cơ cấu Ban Chấp hành Đảng "
+    "bộ xã nhiệm kỳ 2025 - 2030.",
+], ids=["body-in-sentence-before", "body-first", "body-last"])
+def test_the_make_up_of_a_body_formed_for_a_term_refers_to_the_term(marked):
+    for row in read_marked(marked):
+        assert (row["frame"], row["period"]) == ("actual", "2025-2030")
+
+
+@pytest.mark.parametrize("marked", [
+    "Đại hội đại biểu Đảng bộ xã lần thứ I, nhiệm kỳ 2025 – 2030 diễn ra ngày 9/7 với [[150 đại biểu]] "
+    "chính thức, đại diện cho trên [[5.000 đảng viên]].",
+    "Với [[150 đại biểu]] chính thức, đại diện cho trên [[5.000 đảng viên]], Đại hội đại biểu Đảng bộ xã "
+    "lần thứ I, nhiệm kỳ 2025 – 2030 đã thành công.",
+], ids=["congress-first", "congress-last"])
+def test_a_congress_held_now_is_no_deadline(marked):
+    for row in read_marked(marked):
+        assert (row["frame"], row["period"]) == ("actual", "2025")
+
+
+def test_a_past_term_named_by_its_congress_keeps_its_span():
+    text = ("Năm 2025 là năm cuối thực hiện Nghị quyết Đại hội Đảng bộ lần thứ XIX, nhiệm kỳ 2020 - 2025; "
+            "toàn xã có [[12 bản]] đạt chuẩn.")
+    (row,) = read_marked(text, date="2024-12")
+    assert row["period"] == "2020-2025"
+
+
+@pytest.mark.parametrize("second_line", [
+    "danh hiệu “Gia đình học tập” (chiếm [[95,9%]]); [[12/12 xã]] đạt chuẩn,",
+    "(chiếm [[95,9%]]) gia đình đạt danh hiệu; [[12/12 xã]] đạt chuẩn,",
+])
+def test_a_footnote_printed_over_two_lines_is_one_body(second_line):
+    # The body stands inside a sentence the page break cut ("xây dựng 162 “Ngôi … nhà trí tuệ”").
+    text = ("1. Kết quả giai đoạn 2020 - 2025\n\nXây dựng xã hội học tập, gia đình học tập4; xây dựng "
+            "162 “Ngôi\n\n4 Đến nay, toàn xã có 2.442 công dân đạt danh hiệu; 1.074 gia đình đạt\n"
+            + second_line + "\n\nnhà trí tuệ” trong toàn xã.")
+    for row in read_marked(text, layer="pdf"):
+        assert row["period"] == "2025"
+
+
+def test_an_ocr_copy_reads_a_capital_d_misread_as_p():
+    text = ("1. Kết quả giai đoạn 2020 - 2025\n\nXay dung gia dinh hoc tap4; xay dung 162 nha\n\n"
+            "4 Pén nay, toan xa c6 [[2.442 cong dan]] dat danh hieu; 1.074 gia dinh dat\n\ntri tue.")
+    (row,) = read_marked(text, layer="ocr")
+    assert row["period"] == "2025"

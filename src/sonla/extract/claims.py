@@ -20,6 +20,7 @@ Run ``sonla claims`` (or ``python -m sonla.extract.claims``) to print counts for
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -33,7 +34,10 @@ from ..sources import Source, load_sources
 from ..text.lexicon import Rules, load_rules
 from .classify import scan_numbers
 from .context import (
+    BODY,
+    EVENT,
     INHERITED,
+    PRESENT,
     STATED,
     clause_bounds,
     duration_span,
@@ -43,6 +47,7 @@ from .context import (
     level_of,
     qualify,
     stated_period,
+    term_named,
 )
 from .layout import Layout, anchor_of, build_layout, heading_stack, line_bounds, sentence_index
 from .quantities import Claim
@@ -98,10 +103,16 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: Fra
         year = layout.source_year
         index = sentence_index(layout, claim.start)
         previous = layout.folded[slice(*layout.sentences[index - 1])] if index else ""
+        named, term = term_named(layout, rules, bounds, claim)
+        if named == BODY and (origin != STATED or period == term):
+            period, origin = term, BODY  # the make-up of a body formed for the term
+        elif named == EVENT and term[:4] == year and (period == term or origin != STATED):
+            period, origin = term, EVENT  # the congress held now, opening the term: no deadline
         future = origin == STATED and ends_after(period, year)
         reading = read_frame(layout.folded, claim.start, claim.end, bounds, claim.unit,
                              any(h.target for h in stack), future, frames, previous)
-        period = _period_for(reading, period, origin, year)
+        average_span = _span_for_average(layout, bounds, claim, stack, reading.average)
+        period = _period_for(reading, period, origin, year, average_span)
         if rules.unit_families.get(claim.unit) == "duration":
             period = duration_span(layout, claim, bounds[3]) or period
     return {
@@ -131,17 +142,40 @@ def _row(source_id: str, claim: Claim, layout: Layout, rules: Rules, frames: Fra
     }
 
 
-def _period_for(reading: Reading, period: str, origin: str, year: str) -> str:
+def _span_for_average(layout: Layout, bounds: tuple[int, int, int, int], claim: Claim,
+                      stack: list, average: bool) -> str:
+    """The span an average per year, or a figure of every year, covers when no span is said with
+    it. An average is computed over the first and last years written in its part of the sentence
+    (between ";" or ":"), before or after it: "từ 28,6% năm 2020 xuống còn 9,4% cuối năm 2024,
+    bình quân mỗi năm giảm 4,8%". Otherwise (and for a figure of every year) the nearest span of
+    the headings above it."""
+    part_start = max(layout.text.rfind(mark, bounds[0], claim.start) for mark in ";:")
+    part_end = min((i for i in (layout.text.find(";", claim.end, bounds[3]),
+                                layout.text.find(":", claim.end, bounds[3])) if i >= 0), default=bounds[3])
+    lo = bisect.bisect_left(layout.periods, (max(bounds[0], part_start), -1, ""))
+    hi = bisect.bisect_left(layout.periods, (part_end, -1, ""))
+    years = sorted({y for _, _, p in layout.periods[lo:hi] for y in p.split("-")})
+    if average and len(years) >= 2:
+        return f"{years[0]}-{years[-1]}"
+    return next((h.period for h in stack if "-" in h.period), "")
+
+
+def _period_for(reading: Reading, period: str, origin: str, year: str, average_span: str = "") -> str:
     """The period of a quantity once its frame is known.
 
     A period inherited from a heading or the title that ends after the source's date (a
-    report on the 2025–2030 term) dates the targets under it, not the facts stated there: a
-    fact is dated by its source (the population "now"). A change measured against a year or
-    the start of a term, with only an inherited span, is dated at the end of that span: when the
-    new level was reached (the codebook's reading, data/annotations/CODEBOOK.md).
+    report on the 2025–2030 term), or a term that names the congress held now, dates the
+    targets under it, not the facts stated there: a fact is dated by its source (the population
+    "now"). A change measured against a year or the start of a term, with only an inherited span,
+    is dated at the end of that span: when the new level was reached (the codebook's reading,
+    data/annotations/CODEBOOK.md). An average per year, or a figure said to hold every year,
+    dated only by a present-time wording or its headings covers a span (``average_span``), not
+    the present year.
     """
-    if origin == INHERITED and reading.frame != "target" and ends_after(period, year):
+    if origin in (INHERITED, EVENT) and reading.frame != "target" and ends_after(period, year):
         return year
+    if origin in (PRESENT, INHERITED) and (reading.each_year or reading.average) and average_span:
+        return average_span
     # A change against a year or the start of a term is dated when the new level was reached.
     if origin == INHERITED and reading.is_change and "-" in period and (
             reading.base == "term_start" or reading.base[:1].isdigit()):

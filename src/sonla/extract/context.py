@@ -12,11 +12,12 @@ import bisect
 import re
 
 from ..text.lexicon import Rules
-from .layout import Heading, Layout, first_geo, footnote_at, sentence_index
+from .layout import Heading, Layout, first_geo, footnote_body_at, sentence_index
 from .quantities import Claim
 
 __all__ = ["Bounds", "clause_bounds", "duration_span", "qualify", "indicator_of", "period_of",
-           "stated_period", "ends_after", "geography_of", "level_of", "STATED", "CARRIED", "INHERITED"]
+           "stated_period", "ends_after", "geography_of", "level_of", "term_named", "STATED", "CARRIED",
+           "INHERITED", "PRESENT", "EVENT", "BODY"]
 
 # (sentence start, clause start, clause end, sentence end) around a claim.
 Bounds = tuple[int, int, int, int]
@@ -87,9 +88,11 @@ def period_of(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Heading]
 
 
 # Where a claim's period came from: said with the claim (its clause, a year in parentheses
-# after it, its sentence's lead-in, a present-time wording), carried from its paragraph, or
+# after it, its sentence's lead-in), carried from its paragraph, or
 # inherited from the headings above it or the source's title.
-STATED, CARRIED, INHERITED = "stated", "carried", "inherited"
+# A present-time wording ("đến nay", "hiện") said with the claim or opening its paragraph dates
+# it at its source's year: :data:`PRESENT`.
+STATED, CARRIED, INHERITED, PRESENT = "stated", "carried", "inherited", "present"
 
 
 def _last_before(periods: list[tuple[int, int, str]], lo: int, hi: int) -> str:
@@ -104,9 +107,10 @@ def _any_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool
 
 
 # A year right after the number dates it: "28,6% năm 2020", "9,4% cuối năm 2024", "145 hộ (2021)",
-# "40 năm … (1986 - 2025)" only when the span follows at once.
+# "40 năm … (1986 - 2025)" only when the span follows at once; not "46,8% (năm 2020 là 42,5%)",
+# where the year dates another value.
 FOLLOWING_YEAR = re.compile(r"\s*(?:\(\s*|,\s*)?(?:vào\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+|\()"
-                            r"((?:19|20)\d\d)(?![\d\s]*[-–])|\s*\(((?:19|20)\d\d)\)"
+                            r"((?:19|20)\d\d)(?![\d\s]*[-–])(?!\s*(?:là|:)\s*\d)|\s*\(((?:19|20)\d\d)\)"
                             r"|\s*\(((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\)")
 # A year this near the start of a sentence ("Năm 2024, …", "Giai đoạn 2021 – 2023, …") dates it.
 LEAD_IN_CHARS = 25
@@ -143,28 +147,43 @@ def stated_period(claim: Claim, layout: Layout, bounds: Bounds, stack: list[Head
     in_clause = _clause_period(layout, clause_start, claim.start)
     if in_clause:
         return in_clause, STATED
-    # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses.
+    # A year in the sentence's lead-in ("Năm 2024, …;") applies to all its clauses; a year that
+    # opens a later part of it ("…; năm học 2023-2024 có 197 học sinh …; 10/10 dự án …") to the
+    # parts after it.
     lead = re.search(r"[;:]", layout.text[sent_start:claim.start])
     lead_end = sent_start + lead.start() if lead else claim.start
-    in_lead = _last_before(layout.periods, sent_start, lead_end)
+    # (A year attached to another number, "từ 34,7% năm 2020 giảm còn 12,5%", dates that one.)
+    in_lead = _clause_period(layout, sent_start, lead_end) or _part_lead_in(layout, lead_end, claim.start)
     if in_lead:
         return in_lead, STATED
     # "Đến nay", "hiện nay": the state at the time of writing.
     if layout.source_year and (_any_between(layout.present, clause_start, claim.start)
                                or _any_between(layout.present, sent_start, lead_end)
                                or _footnote_opens_present(layout, claim.start)):
-        return layout.source_year, STATED
+        return layout.source_year, PRESENT
     if layout.clean or anchor != claim.start:
         para_start, end = _carry_window(layout, claim, anchor)
         earlier = _lead_in_periods(layout, para_start, end)
         if earlier:
             return earlier, CARRIED
         if layout.source_year and _lead_in_present(layout, para_start, end):
-            return layout.source_year, CARRIED
+            return layout.source_year, PRESENT
     for heading in stack:
         if heading.period:
             return heading.period, INHERITED
     return layout.default_period, INHERITED
+
+
+def _part_lead_in(layout: Layout, lo: int, hi: int) -> str:
+    """The year that opens the last part (after a ";") in [lo, hi) that opens with one."""
+    for part in reversed([m.end() for m in re.finditer(";", layout.text[lo:hi])]):
+        start = lo + part
+        window = layout.text[start:min(start + LEAD_IN_CHARS, hi)]
+        comma = re.search(r"[,:]", window)
+        found = _clause_period(layout, start, start + (comma.start() if comma else len(window)))
+        if found:
+            return found
+    return ""
 
 
 def _lead_in_present(layout: Layout, lo: int, hi: int) -> bool:
@@ -194,11 +213,13 @@ def _clause_period(layout: Layout, lo: int, hi: int) -> str:
 
 
 # A duration or an anniversary spans the years written right after it: "16 năm thành lập thành phố
-# (26/10/2008 - 26/10/2024)", "4 năm liên tục từ 2020 đến 2023", "5 năm liền 2020-2024".
+# (26/10/2008 - 26/10/2024)", "4 năm liên tục từ 2020 đến 2023", "5 năm liền 2020-2024",
+# "70 năm Chiến thắng Điện Biên Phủ 7/5/1954-7/5/2024".
 DURATION_SPAN = re.compile(r"[^;.]{0,80}?(?:\(\s*(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*[-–]\s*"
                            r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)\s*\)"
-                           r"|(?:từ (?:năm )?)?((?:19|20)\d\d)\s*(?:[-–]|đến(?: năm)?)\s*"
-                           r"((?:19|20)\d\d)(?!\d))")
+                           r"|(?:từ (?:năm )?)?(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)"
+                           r"\s*(?:[-–]|đến(?: năm)?)\s*"
+                           r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d))")
 
 
 def duration_span(layout: Layout, claim: Claim, clause_end: int) -> str:
@@ -210,10 +231,34 @@ def duration_span(layout: Layout, claim: Claim, clause_end: int) -> str:
     return f"{years[0]}-{years[1]}"
 
 
+EVENT, BODY = "event", "body"
+
+
+def term_named(layout: Layout, rules: Rules, bounds: Bounds, claim: Claim) -> tuple[str, str]:
+    """(:data:`EVENT` or :data:`BODY`, the term) when a term span names a congress in the claim's
+    sentence, or a body formed for the term in its sentence or the one before in its paragraph
+    ("Cơ cấu Ban Chấp hành … nhiệm kỳ 2025 - 2030 …. Tổng số cấp ủy viên là 22 đồng chí"), before
+    or after the claim; ("", "") otherwise. The name nearest the claim wins."""
+    sent_start, sent_end = bounds[0], bounds[3]
+    index = sentence_index(layout, claim.start)
+    body_from = sent_start
+    if index and layout.paragraph_of[index - 1] == layout.paragraph_of[index]:
+        body_from = layout.sentences[index - 1][0]
+    best: tuple[int, str, str] = (len(layout.text) + 1, "", "")
+    for kind, pattern, lo in ((EVENT, rules.term_event, sent_start), (BODY, rules.term_body, body_from)):
+        for m in pattern.finditer(layout.folded, lo, sent_end):
+            if m.start() < claim.end <= m.end():
+                continue  # the claim inside the name is no figure of it
+            distance = claim.start - m.end() if m.end() <= claim.start else m.start() - claim.end
+            if distance < best[0]:
+                best = (distance, kind, f"{m.group(1)}-{m.group(2)}")
+    return best[1], best[2]
+
+
 def _footnote_opens_present(layout: Layout, pos: int) -> bool:
     """Whether ``pos`` is in a footnote body that opens with a present-time wording ("4 Đến nay, …")."""
-    body = footnote_at(layout, pos)  # a binary search, not a scan of every body
-    return bool(body) and _any_between(layout.present, body[0], body[0] + 6)
+    body = footnote_body_at(layout, pos)  # a binary search, not a scan of every body
+    return bool(body) and _any_between(layout.present, body[0], body[0] + 8)
 
 
 def ends_after(period: str, year: str) -> bool:

@@ -23,8 +23,8 @@ from ..text.fold import fold, fold_ocr, lower_text
 from ..text.lexicon import Rules
 
 __all__ = ["Heading", "Layout", "build_layout", "is_heading_line", "next_line_starts_upper", "line_bounds",
-           "sentence_index", "heading_stack", "anchor_of", "footnote_at", "first_geo", "last_mention",
-           "FULL_DATE"]
+           "sentence_index", "heading_stack", "anchor_of", "footnote_at", "footnote_body_at", "first_geo",
+           "last_mention", "FULL_DATE"]
 
 FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
                        r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
@@ -64,6 +64,7 @@ class Layout:
     footnotes: list[tuple[int, int, int]]
     source_year: str
     present: list[tuple[int, int, str]]  # "đến nay", "hiện nay": the time of writing
+    footnote_bodies: list[tuple[int, int]]  # every numbered footnote body, linked or not
     # heading_stack() by the number of headings before a position (all computed in one pass)
     stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
     # The footnote bodies cut into disjoint segments (start, end, index of the first body that
@@ -287,7 +288,27 @@ FOOTNOTE_MARK_GLUED = re.compile(r"(?<=[a-zà-ỹđ])(\d{1,2})(?=[\s;,.:)]|$)")
 FOOTNOTE_TRACE = re.compile(r"(?<=\S)\n(?=[;.,:])")
 
 
-def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: set[int]):
+def _footnote_bodies(text: str, lines: list[tuple[int, int]],
+                     heading_lines: set[int]) -> list[tuple[int, int]]:
+    """(start, end) of each numbered footnote body ("4 Đến nay, thành phố có …"): its line and the
+    lines that continue it (starting with a small letter or a mark, not a blank line, a heading or
+    another body): a body printed over several lines is one body."""
+    bodies = []
+    for number, (s, e) in enumerate(lines):
+        if number in heading_lines or not FOOTNOTE_BODY_NUMBERED.match(text, s, e):
+            continue
+        end, following = e, number + 1
+        while following < len(lines) and following not in heading_lines:
+            fs, fe = lines[following]
+            line = text[fs:fe].lstrip()
+            if not line or line[0].isupper() or line[0].isdigit():
+                break
+            end, following = fe, following + 1
+        bodies.append((s, end))
+    return bodies
+
+
+def _footnote_anchors(text: str, lines: list[tuple[int, int]], bodies: list[tuple[int, int]]):
     """(body start, body end, anchor) for each footnote body linked to where its marker stands.
 
     A footnote body takes its context (headings, paragraph) from its marker, not from where the
@@ -300,17 +321,15 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], heading_lines: se
     markers: dict[str, list[int]] = {}  # marker number -> its positions, in text order
     for m in FOOTNOTE_MARK_GLUED.finditer(text):
         markers.setdefault(m.group(1), []).append(m.start())
-    for number, (s, e) in enumerate(lines):
-        line = text[s:e]
-        if line.lstrip().startswith("\ufffd"):
+    for s, e in lines:
+        if text[s:e].lstrip().startswith("\ufffd"):
             unnumbered.append((s, e))
-            continue
-        body = FOOTNOTE_BODY_NUMBERED.match(line)
-        if body and number not in heading_lines:
-            positions = markers.get(body.group(1), [])
-            before = bisect.bisect_left(positions, s)  # the markers of its number before it
-            if before:
-                anchors.append((s, e, positions[before - 1]))
+    for s, e in bodies:
+        body = FOOTNOTE_BODY_NUMBERED.match(text, s, e)
+        positions = markers.get(body.group(1), [])
+        before = bisect.bisect_left(positions, s)  # the markers of its number before it
+        if before:
+            anchors.append((s, e, positions[before - 1]))
     traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
     # A U+FFFD body runs on to the next one (the last one to the end of the text).
     unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
@@ -356,6 +375,14 @@ def footnote_at(layout: Layout, pos: int) -> tuple[int, int, int] | None:
     if i >= 0 and segments[i][0] <= pos < segments[i][1]:
         return layout.footnotes[segments[i][2]]
     return None
+
+
+def footnote_body_at(layout: Layout, pos: int) -> tuple[int, int] | None:
+    """The numbered footnote body (start, end) that holds ``pos``, or None: a binary search (the
+    bodies are disjoint and in text order), not a scan of every body per claim."""
+    bodies = layout.footnote_bodies
+    i = bisect.bisect_right(bodies, (pos, math.inf)) - 1
+    return bodies[i] if i >= 0 and bodies[i][0] <= pos < bodies[i][1] else None
 
 
 def anchor_of(layout: Layout, pos: int) -> int:
@@ -405,6 +432,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                                 bool(rules.target_heading.search(folded[s:e]))
                                 and not rules.result_heading.search(folded[s:e])))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
+    bodies = _footnote_bodies(text, lines, heading_lines)
     sentence_starts = [s for s, _ in sentences]
     subject_geos = _geo_mentions(folded, rules, subjects_only=True, sentence_starts=sentence_starts,
                                  text=text)
@@ -422,7 +450,8 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         default_geography=default_geos[0][1] if default_geos else "",
         default_period=title_periods[-1][2] if title_periods else "",
         clean=source.text_layer == "clean",
-        footnotes=_footnote_anchors(text, lines, heading_lines),
+        footnotes=_footnote_anchors(text, lines, bodies),
+        footnote_bodies=bodies,
         source_year=source.date[:4] if re.match(r"(?:19|20)\d\d", source.date) else "",
         present=[(m.start(), m.end(), "") for m in rules.present.finditer(folded)],
     )

@@ -35,6 +35,7 @@ class Reading:
     base: str
     each_year: bool
     is_change: bool
+    average: bool = False  # an average per year ("bình quân mỗi năm", "bình quân 3,5%/năm"): over a span
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,9 @@ def read_frame(folded: str, start: int, end: int, bounds: tuple[int, int, int, i
     else:
         frame = "actual"
     base = _base(after, scope, gap, is_change, rules)
-    each_year = bool(rules.each_year.search(folded, clause_start, clause_end)) and not rules.average.search(
-        clause_before)
-    return Reading(frame, base, each_year, is_change)
+    averaged = bool(rules.average.search(clause_before))
+    every_year = bool(rules.each_year.search(folded, clause_start, clause_end))
+    # An average per year: "bình quân mỗi năm giảm 4,8%", "tăng bình quân 3,5%/năm" (not the
+    # per-head "thu nhập bình quân 45 triệu đồng/người/năm").
+    per_year = averaged and (every_year or bool(re.match(r"[\d.,]+\s*%\s*/\s*năm", folded[start:end])))
+    return Reading(frame, base, every_year and not averaged, is_change, per_year)

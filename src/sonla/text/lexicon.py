@@ -126,6 +126,8 @@ class Rules:
     period_year: re.Pattern
     not_period: re.Pattern
     present: re.Pattern
+    term_event: re.Pattern  # "đại hội … nhiệm kỳ 2025 – 2030": groups 1 and 2 are the term's years
+    term_body: re.Pattern  # "ban chấp hành … nhiệm kỳ 2025 - 2030"
     place_levels: tuple[PlaceLevel, ...]
     place_name_words: int
     level_markers: tuple[Geography, ...]
@@ -238,6 +240,13 @@ def _ends_before(words: list[str], where: str, exact: bool) -> re.Pattern:
     return _compile(rf"(?<!{LETTER})(?:{_alternation(words, exact)})\s*$", where)
 
 
+def _term_name(markers: list[str], name: str, exact: bool) -> re.Pattern:
+    """A marker, then within its clause "nhiệm kỳ" and a span of years (groups 1 and 2)."""
+    term = _fold_pattern("nhiệm kỳ", exact)
+    return _compile(rf"(?<!{LETTER})(?:{_alternation(markers, exact)})(?!{LETTER})[^.;:]{{0,80}}?{term}"
+                    r"[^\d.;:]{0,12}((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)", name)
+
+
 def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
     """Load and compile every rule file; :class:`SonlaError` names a bad file or entry.
 
@@ -328,6 +337,8 @@ def _load_rules(rules_dir: Path, exact: bool) -> Rules:
         not_period=_ends_before(context["not_period"], "not_period", exact),
         present=_compile(rf"(?<!{LETTER})(?:{alt(context.get('present_markers', ['(?!)']))})(?!{LETTER})",
                          "present_markers"),
+        term_event=_term_name(context.get("term_event_markers", ["(?!)"]), "term_event_markers", exact),
+        term_body=_term_name(context.get("term_body_markers", ["(?!)"]), "term_body_markers", exact),
         place_levels=place_levels, place_name_words=int(context.get("place_name_words", 4)),
         level_markers=markers, levels=levels,
         result_heading=_compile(alt(context.get("result_heading_markers", ["(?!)"])),
