@@ -18,8 +18,8 @@ split runs whole, once, on everything (correct, but not spread).
   compares copies (alignment) or looks inside one document at a time is per document.
 * :data:`ROWS`: the stage checks the rows of the published tables it reads, whatever slices they
   come in (the data package's validation); an engine runs it on each slice where the slice is
-  encoded and once on the tables' header lines to collect its own outputs. What no slice can
-  see — a primary key repeated in two slices — the engine checks itself.
+  encoded, then its ``gather`` on the whole outputs to collect its own outputs. What no slice
+  can see — a primary key repeated in two slices — the engine checks itself.
 
 ``run_part``, if given, is what runs on one part instead of ``run`` (the data package's stage
 remembers the digests of what it validated in a whole build; a check of one slice must not);
@@ -33,19 +33,22 @@ to merge and weigh what the parts found).
 
 ``across`` — for a stage that also compares units (reconciliation compares documents), an
 :class:`Across` partitioned by what it compares (never all pairs of the corpus):
-``per_unit`` runs on each unit (as ``run`` would, on that unit alone) and returns a *piece*;
-``partition(piece, n)`` returns what the combination keeps of the piece and the piece cut into
-``n`` parts by the key the comparison needs (the reconciliation cuts by indicator, a dependence
-check would cut by candidate pair of documents); ``across(parts, sources)`` compares what the
-pieces hold for one partition; and ``combine(kept, crossed, sources, inputs, texts)`` merges everything into
-the stage's outputs (sorted as ``run`` sorts them). ``sources`` there is the manifest without
-the texts (text ``""``); ``inputs`` holds the outputs the stage reads beyond its parts'
-``reads``, and ``texts`` reads and verifies the text of a source by id, for the few a
-combination needs.
+``per_unit(sources, inputs)`` runs on each unit (as ``run`` would, on that unit alone) and
+returns a *piece*; ``partition(piece, n)`` returns what the combination keeps of the piece and
+the piece cut into ``n`` parts by the key the comparison needs (the reconciliation cuts by
+concept); ``share(kept, sources, inputs, text_of, n)``, if given, runs on the client once every
+unit is done and returns what every partition is given besides its parts (``shared``: the
+reconciliation's copied claims) and the partitions grouped into tasks (partitions that must be
+compared together); ``across(parts, sources, shared)`` compares what the pieces hold for one
+task's partitions (``parts`` in the order of the units); and
+``combine(kept, crossed, sources, inputs, shared)`` merges everything into the stage's outputs
+(sorted as ``run`` sorts them). ``sources`` there is the manifest without the texts (text
+``""``); ``inputs`` holds the outputs the stage reads beyond its parts' ``reads``, and
+``text_of(source_id)`` reads and verifies one source, for the few the client needs.
 
-The contract an engine relies on, checked by ``tests/engine/test_cluster.py`` on the five sources and a
-synthetic corpus: whatever the units, partitions and order of completion, the bytes written are
-those of the serial run.
+The contract an engine relies on, checked by ``tests/engine/test_cluster.py`` on the five
+sources and a synthetic corpus: whatever the units, partitions and order of completion, the
+bytes written are those of the serial run.
 """
 
 from __future__ import annotations
@@ -68,9 +71,10 @@ class Across:
 
     per_unit: Callable[[list[Any], dict[str, object]], Any]
     partition: Callable[[Any, int], tuple[Any, list[Any]]]
-    across: Callable[[list[Any], list[Any]], Any]
-    combine: Callable[[list[Any], list[Any], list[Any], dict[str, object], Callable[[str], str]],
-                      dict[str, object]]
+    across: Callable[[list[Any], list[Any], Any], Any]
+    combine: Callable[[list[Any], list[Any], list[Any], dict[str, object], Any], dict[str, object]]
+    share: Callable[[list[Any], list[Any], dict[str, object], Callable[[str], Any], int],
+                    tuple[Any, list[list[int]]]] | None = None
 
 
 @dataclass(frozen=True)
