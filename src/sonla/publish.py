@@ -350,7 +350,8 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                         help="with --engine dask: the scheduler of a running Dask cluster")
     parser.add_argument("--workers", type=_positive, default=None, metavar="N",
-                        help="with --engine dask and no --scheduler: worker processes (default: one per core)")
+                        help="with --engine dask and no --scheduler: worker processes "
+                             "(default: one per core)")
 
 
 def check_engine_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

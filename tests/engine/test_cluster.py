@@ -83,21 +83,36 @@ def test_synthetic_corpus_byte_identical_on_two_workers(cluster, corpus, tmp_pat
 
 
 def test_a_stage_without_a_split_runs_whole_on_the_client(cluster, corpus, tmp_path):
-    """A stage that declares no split (as a new stage may) runs on the client, on the gathered
-    tables, and the stages after it too: the same bytes."""
+    """A stage that declares no split (as a new stage may) runs whole on the client, on the
+    gathered tables, in its place among the stages on the client: the same bytes."""
     stages = [dataclasses.replace(s, split=None) if s.name == "findings" else s for s in pipeline.STAGES]
     plan = engine.plan_stages(stages)
-    assert [s.name for s in plan.whole] == ["findings", "alignment"]
+    assert [s.name for s in plan.batched] == ["profiles", "claims", "alignment"]
+    assert [s.name for s in plan.client] == ["dependence", "findings", "findings-validity",
+                                             "reading-validity"]
     _, published, _ = engine.run_on_dask(stages, corpus / "sources.csv", corpus,
                                          scheduler=cluster.scheduler_address, progress=False)
     pipeline.run_pipeline(corpus, tmp_path / "serial", verbose=False)
     assert published == _files(tmp_path / "serial")
 
 
-def test_the_stages_are_planned_per_document_then_checked():
+def test_the_stages_are_planned_per_document_then_on_the_client_then_checked():
     plan = engine.plan_stages(pipeline.STAGES)
     assert [s.name for s in plan.batched] == ["profiles", "claims", "findings", "alignment"]
-    assert [s.name for s in plan.checks] == ["datapackage"] and plan.whole == []
+    # the findings' step across documents after the source dependence it reads (on the client)
+    assert [s.name for s in plan.client] == ["dependence", "findings", "findings-validity",
+                                             "reading-validity"]
+    assert [s.name for s in plan.checks] == ["datapackage"]
+
+
+def test_a_part_that_reads_what_a_whole_stage_writes_is_refused(cluster, tmp_path):
+    """The findings' parts read claims.csv only; parts that also read dependence.csv (written on
+    the client, after the batches) fail the run by name, and nothing is written."""
+    stages = [dataclasses.replace(s, split=dataclasses.replace(s.split, reads=None)) if s.name == "findings"
+              else s for s in pipeline.STAGES]
+    with pytest.raises(SonlaError, match="stage 'findings' reads dependence.csv, which no earlier stage"):
+        engine.run_on_dask(stages, config.MANIFEST, config.RAW_DIR, scheduler=cluster.scheduler_address,
+                           progress=False)
 
 
 def test_a_bad_source_among_many_fails_the_run_by_name_and_writes_nothing(cluster, corpus, tmp_path):
@@ -113,6 +128,10 @@ def test_a_bad_source_among_many_fails_the_run_by_name_and_writes_nothing(cluste
     with pytest.raises(SonlaError, match=rf"{bad}: sha256 mismatch"):
         pipeline.run_pipeline(raw, out, verbose=False, engine="dask", scheduler=cluster.scheduler_address)
     assert _files(out) == {"claims.csv": b"stale\n"}
+    # The workers verify what they read, too (a file changed after the client verified it).
+    with pytest.raises(SonlaError, match=rf"{bad}: sha256 mismatch"):
+        engine.run_on_dask(pipeline.STAGES, raw / "sources.csv", raw, scheduler=cluster.scheduler_address,
+                           progress=False)
 
 
 def test_a_killed_worker_is_retried_or_fails_the_run_never_half_written(corpus, tmp_path):
@@ -161,10 +180,17 @@ def test_the_serial_engine_never_imports_dask(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
 
 
-def test_workers_and_scheduler_need_the_dask_engine():
-    result = subprocess.run([sys.executable, "-m", "sonla.pipeline", "--workers", "2"],
-                            capture_output=True, text=True)
-    assert result.returncode == 2 and "--scheduler and --workers need --engine dask" in result.stderr
+@pytest.mark.parametrize("command", [["sonla.pipeline"], ["sonla", "data"]])
+@pytest.mark.parametrize(("options", "message"), [
+    (["--workers", "2"], "--scheduler and --workers need --engine dask"),
+    (["--engine", "dask", "--workers", "0"], "'0' is not a number of workers"),
+    (["--engine", "dask", "--workers", "2", "--scheduler", "tcp://h:1"], "a cluster at --scheduler has"),
+])
+def test_engine_options_are_checked_before_anything_runs(command, options, message):
+    """Usage errors end in one `error:` line (status 1), as every usage error of the commands."""
+    result = subprocess.run([sys.executable, "-m", *command, *options], capture_output=True, text=True)
+    assert result.returncode == 1 and message in result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
 
 
 def test_an_unreachable_scheduler_is_named(tmp_path):

@@ -108,13 +108,14 @@ def test_findings_seen_through_a_copy_are_found_in_one_task(count):
     """Documents b and d copy a passage of a and c; the copies' figures were read as another
     concept. The comparison a–c and the comparison b–d are one finding seen through the copies
     (merged, the first one kept): both must be compared in one task, whatever the partitions."""
-    texts = {"a": "Báo cáo: " + PASSAGE.format(value="2,5"), "b": "Bản tin: " + PASSAGE.format(value="2,5"),
-             "c": "Thông báo: " + PASSAGE.format(value="3,1"), "d": "Trang tin: " + PASSAGE.format(value="3,1")}
-    sources = [make_source(k, v, date="2024-12", kind="report" if k in "ac" else "news") for k, v in texts.items()]
+    opening = {"a": "Báo cáo: ", "b": "Bản tin: ", "c": "Thông báo: ", "d": "Trang tin: "}
+    value = {"a": "2,5", "b": "2,5", "c": "3,1", "d": "3,1"}
     concept = {"a": "poverty_rate", "c": "poverty_rate", "b": "near_poverty_rate", "d": "near_poverty_rate"}
-    claims = pd.concat([make_claims(s, [(v + "%", float(v.replace(",", ".")), "percent", "", concept[s.source_id],
-                                         "2024")])
-                        for s, v in zip(sources, ["2,5", "2,5", "3,1", "3,1"], strict=True)], ignore_index=True)
+    sources = [make_source(k, opening[k] + PASSAGE.format(value=value[k]), date="2024-12",
+                           kind="report" if k in "ac" else "news") for k in "abcd"]
+    claims = pd.concat([make_claims(s, [(value[k] + "%", float(value[k].replace(",", ".")), "percent", "",
+                                         concept[k], "2024")])
+                        for k, s in zip("abcd", sources, strict=True)], ignore_index=True)
     whole, parts = _whole_and_parts(sources, claims, count)
     assert parts == whole
     findings = pd.read_csv(io.BytesIO(whole[FINDINGS.path]))

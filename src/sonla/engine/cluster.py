@@ -13,15 +13,20 @@ How the work is cut (each stage says it in its :class:`sonla.parts.Split`):
    (profiles, claims, the alignment of copies, the findings within a document) on each unit of
    the batch, encode each table part as CSV rows and validate it (the data package's checks,
    :data:`~sonla.parts.ROWS`). The texts never travel and are dropped when the task ends: the
-   corpus is streamed through the workers, never held at once.
-2. **Across units, partitioned by what is compared** (:class:`sonla.parts.Across`): each batch
-   cuts what its documents offer into partitions (the reconciliation by indicator); one task
-   per partition compares them.
+   corpus is streamed through the workers, never held at once. What such a stage's parts read
+   must come from a stage before it in the same task.
+2. **Then, on the client, the other stages in their order**: a stage without a split runs whole
+   there (on the gathered tables and the texts, read and verified again: correct, only not
+   spread: the source dependence, the validity studies); a stage that compares units
+   (:class:`sonla.parts.Across`) has cut what each batch's documents offer into partitions (the
+   reconciliation by concept), its ``share`` runs on the client (given the whole stages' outputs
+   it reads, ``dependence.csv``), one task per group of partitions compares them on the
+   workers, and its ``combine`` makes its outputs on the client.
 3. **On the client**: the parts are put in manifest order (or combined and sorted as the stage
-   sorts them), checked for primary keys repeated across parts, and returned as the bytes to
-   write. :func:`sonla.pipeline.run_pipeline` writes them exactly as after a serial run.
-4. **A stage without a split** (and every stage after it) runs whole on the client, on the
-   gathered tables and the texts read and verified again there: correct, only not spread.
+   sorts them), checked for primary keys repeated across parts, the tables made on the client
+   checked on the workers in slices, the data package's descriptor made from the whole bytes
+   (:data:`~sonla.parts.ROWS` ``gather``), and every output's bytes returned.
+   :func:`sonla.pipeline.run_pipeline` publishes them exactly as after a serial run.
 
 Failures: the first task that raises stops the run (the other tasks are cancelled) and its
 error is raised here, naming the file (a bad source among thousands); a worker that dies is
@@ -42,10 +47,9 @@ from typing import Any
 
 from ..errors import SonlaError
 from ..parts import ROWS, Split
-from ..schema import TABLES
 from ..sources import Source, load_sources, read_manifest, source_of
 from .slices import Slice, assemble, chunks, encode_rows, keys_of, publish
-from .tasks import part_run, peak_memory, pick, run_across, run_batch, run_checks
+from .tasks import part_reads, part_run, peak_memory, pick, run_across, run_batch, run_checks
 
 __all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of", "MAX_BATCH_BYTES"]
 
@@ -55,28 +59,38 @@ __all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of", "MAX_B
 
 @dataclass
 class Plan:
-    """The stages sorted by where they run: in the batch tasks (``batched``), as a check of every
-    published slice (``checks``: :data:`~sonla.parts.ROWS`), or whole on the client (``whole``)."""
+    """The stages sorted by where they run: in the batch tasks (``batched``: split by source or
+    document), as a check of every published slice (``checks``: :data:`~sonla.parts.ROWS`), and
+    on the client in their order (``client``: the stages without a split, run whole, and the
+    stages that compare units, for their step across)."""
 
     batched: list = field(default_factory=list)
     checks: list = field(default_factory=list)
-    whole: list = field(default_factory=list)
+    client: list = field(default_factory=list)
 
 
 def plan_stages(stages: list) -> Plan:
-    """Where each stage runs: the stages split by source or document, up to the first that is
-    not, run in the batch tasks (what they read is looked up in the batch when they run); the
-    row checks run on every slice; any other stage is ``whole``."""
+    """Where each stage runs (see :class:`Plan`)."""
     plan = Plan()
     for stage in stages:
         split: Split | None = getattr(stage, "split", None)
         if split is not None and split.unit == ROWS:
             plan.checks.append(stage)
-        elif split is not None and not plan.whole and stage.reads is not None:
+        elif split is not None and part_reads(stage) is not None:
             plan.batched.append(stage)
+            if split.across is not None:
+                plan.client.append(stage)
         else:
-            plan.whole.append(stage)
+            plan.client.append(stage)
     return plan
+
+
+def client_reads(stage) -> tuple[str, ...] | None:
+    """What a stage reads on the client: all it reads when it runs whole, what its parts do not
+    read when it compares units (for ``share`` and ``combine``)."""
+    if stage.split is None or stage.split.across is None:
+        return stage.reads
+    return tuple(name for name in stage.reads if name not in part_reads(stage))
 
 
 # A batch's text, at most: what one task holds at once (its memory), whatever the corpus.
@@ -192,35 +206,52 @@ def _cancel(futures: list) -> None:
             other.cancel()
 
 
-def _run_whole(stages: list, manifest: Path, raw_dir: Path, frames: dict[str, list],
-               outputs: dict[str, object]) -> dict[str, object]:
-    """The stages without a split, on the client, on the whole corpus (texts read and verified
-    here again) and the tables the batched stages made (their parts put in order)."""
-    import pandas as pd
+class _OnClient:
+    """What the stages that run on the client read: the tables gathered from the batches (their
+    parts put in order, on first use), the outputs made on the client, and the sources with
+    their texts (read and verified again, on first use)."""
 
-    available = dict(outputs)
-    for name, parts in frames.items():
-        ordered = [frame for _, frame in sorted(parts, key=lambda item: item[0])]
-        available[name] = ordered[0] if len(ordered) == 1 else pd.concat(ordered, ignore_index=True)
-    sources = load_sources(manifest, raw_dir)
-    made: dict[str, object] = {}
-    for stage in stages:
-        if stage.reads is None:
-            inputs = dict(available)
-        else:
-            missing = [name for name in stage.reads if name not in available]
-            if missing:
-                raise SonlaError(f"stage {stage.name!r} reads {', '.join(missing)}, "
-                                 "which no earlier stage wrote")
-            inputs = {name: available[name] for name in stage.reads}
-        result = stage.run(sources, inputs)
-        clash = sorted(set(result) & set(available))
+    def __init__(self, manifest: Path, raw_dir: Path, frames: dict[str, list]) -> None:
+        self.manifest, self.raw_dir, self.frames = manifest, raw_dir, frames
+        self.outputs: dict[str, object] = {}
+        self._sources: list[Source] | None = None
+        self._ids: dict[str, Source] | None = None
+
+    def sources(self) -> list[Source]:
+        if self._sources is None:
+            self._sources = load_sources(self.manifest, self.raw_dir)
+        return self._sources
+
+    def text_of(self, source_id: str) -> Source:
+        if self._ids is None:
+            self._ids = {s.source_id: s for s in self.sources()}
+        return self._ids[source_id]
+
+    def available(self) -> list[str]:
+        return list(self.frames) + list(self.outputs)
+
+    def get(self, name: str, stage) -> object:
+        if name in self.outputs:
+            return self.outputs[name]
+        if name not in self.frames:
+            raise SonlaError(f"stage {stage.name!r} reads {name}, which no earlier stage wrote")
+        import pandas as pd
+
+        ordered = [frame for _, frame in sorted(self.frames.pop(name), key=lambda item: item[0])]
+        self.outputs[name] = ordered[0] if len(ordered) == 1 else pd.concat(ordered, ignore_index=True)
+        return self.outputs[name]
+
+    def inputs(self, stage, names: tuple[str, ...] | None) -> dict[str, object]:
+        if names is None:  # every earlier output
+            return {name: self.get(name, stage) for name in self.available()}
+        return {name: self.get(name, stage) for name in names}
+
+    def add(self, stage, made: dict[str, object]) -> None:
+        clash = sorted(set(made) & set(self.available()))
         if clash:
             raise SonlaError(f"stage {stage.name!r} writes {', '.join(clash)}, "
                              "already written by an earlier stage")
-        made.update(result)
-        available.update(result)
-    return made
+        self.outputs.update(made)
 
 
 def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | None = None,
@@ -236,9 +267,9 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
     rows = read_manifest(manifest)
     sources = [source_of(row, "") for row in rows]
     plan = plan_stages(stages)
-    # What the stages that run whole on the client read of the batched ones (None: everything).
-    keep = None if any(s.reads is None for s in plan.whole) else frozenset(
-        name for s in plan.whole for name in s.reads)
+    # What the stages on the client read of the batched ones (None: everything).
+    wanted = [client_reads(s) for s in plan.client]
+    keep = None if any(names is None for names in wanted) else frozenset(n for names in wanted for n in names)
     with connect(scheduler, workers) as client:
         timings["connect"] = time.perf_counter() - started
         count = len(client.scheduler_info()["workers"]) or 1
@@ -281,34 +312,44 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             futures[number_of[future.key]] = future = None
         futures.clear()
         timings["per document"] = time.perf_counter() - began
-        outputs: dict[str, object] = {}
-        shared = client.scatter([sources], broadcast=True)[0]  # the manifest, sent once to every worker
-        for stage in plan.batched:
-            if stage.split.across is None:
-                continue
+        here = _OnClient(manifest, raw_dir, frames)
+        shared_sources = client.scatter([sources], broadcast=True)[0]  # the manifest, sent once
+        for stage in plan.client:
             began = time.perf_counter()
-            across = [client.submit(run_across, stage, picked[stage.name][n], shared, pure=False)
-                      for n in range(partitions)]
-            crossed = [None] * partitions
-            index = {future.key: n for n, future in enumerate(across)}
-            for future in _progress(across, f"{stage.name} across", progress):
+            if stage.split is None or stage.split.across is None:  # whole, on the client
+                made = stage.run(here.sources(), here.inputs(stage, stage.reads))
+                here.add(stage, made)
+                timings[f"{stage.name} (client)"] = time.perf_counter() - began
+                continue
+            across = stage.split.across
+            inputs = here.inputs(stage, client_reads(stage))
+            own = [item for _, item in sorted(kept.pop(stage.name, []), key=lambda x: x[0])]
+            shared, groups = None, [[number] for number in range(partitions)]
+            if across.share is not None:
+                shared, groups = across.share(own, sources, inputs, here.text_of, partitions)
+            shared_future = client.scatter([shared], broadcast=True)[0]
+            tasks = [client.submit(run_across, stage, [picked[stage.name][b] for b in group], shared_sources,
+                                   shared_future, pure=False) for group in groups]
+            crossed = [None] * len(tasks)
+            index = {future.key: n for n, future in enumerate(tasks)}
+            for future in _progress(tasks, f"{stage.name} across", progress):
                 number = index[future.key]
-                crossed[number], spent = _result(future, across, f"{stage.name}, partition {number + 1}")
+                crossed[number], spent = _result(future, tasks, f"{stage.name}, partitions {groups[number]}")
                 for name, value in spent.items():
                     seconds[name] = seconds.get(name, 0.0) + value
-            own = [item for _, item in sorted(kept.get(stage.name, []), key=lambda x: x[0])]
-            outputs.update(stage.split.across.combine(own, crossed, sources))
-            timings[f"{stage.name} across"] = time.perf_counter() - began
+            picked.pop(stage.name, None)
+            del tasks, shared_future
+            began_combine = time.perf_counter()
+            here.add(stage, across.combine(own, crossed, sources, inputs, shared))
+            timings[f"{stage.name} across"] = began_combine - began
+            timings[f"{stage.name} combine"] = time.perf_counter() - began_combine
         picked.clear()
-        if plan.whole:
-            began = time.perf_counter()
-            outputs.update(_run_whole(plan.whole, manifest, raw_dir, frames, outputs))
-            timings["whole stages"] = time.perf_counter() - began
-        frames.clear()
         # Tables made on the client: encoded here in chunks, checked on the workers.
         began = time.perf_counter()
         checks = []
-        for name, content in outputs.items():
+        for name, content in here.outputs.items():
+            if not _made_on_client(name, slices):
+                continue  # published by the batch tasks (gathered here for a stage that read it)
             if isinstance(content, pd.DataFrame):
                 header, _ = encode_rows(content.iloc[0:0])
                 bodies = [encode_rows(chunk)[1] for chunk in chunks(content)]
@@ -322,10 +363,9 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             _result(future, checks, "a check of the published tables")
         published = assemble(slices)
         timings["combine"] = time.perf_counter() - began
-        for stage in plan.checks:  # once more on the headers alone: the stage's own outputs
-            heads = {name: (data.partition(b"\n")[0] + b"\n" if name in TABLES else data)
-                     for name, data in published.items()}
-            for name, content in part_run(stage)(sources, heads).items():
+        for stage in plan.checks:  # the stage's own outputs, from the whole bytes
+            made = (stage.split.gather or part_run(stage))(sources, dict(published))
+            for name, content in made.items():
                 published[name] = content.encode("utf-8") if isinstance(content, str) else content
         if stats is not None:
             stats["workers"] = count
@@ -335,3 +375,8 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             stats["stage_seconds"] = seconds
     timings["total"] = time.perf_counter() - started
     return sources, published, timings
+
+
+def _made_on_client(name: str, slices: list[Slice]) -> bool:
+    """An output the batch tasks did not publish (the client made it)."""
+    return all(part.name != name for part in slices)

@@ -78,7 +78,9 @@ def assemble(slices: list[Slice]) -> dict[str, bytes]:
     for part in slices:
         by_name.setdefault(part.name, []).append(part)
     published = {}
-    for name, parts in by_name.items():
+    # tables first, then the text files in the order of their units (as the serial stages write them)
+    for name, parts in sorted(by_name.items(), key=lambda item: (item[1][0].whole_file,
+                                                                 min(p.position for p in item[1]))):
         if parts[0].whole_file:
             if len(parts) > 1:
                 raise SonlaError(f"{name}: written by {len(parts)} parts of a stage (a file is one part's)")

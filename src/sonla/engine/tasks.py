@@ -13,7 +13,8 @@ from ..parts import SOURCE, Split
 from ..sources import Source, source_of, verify_source
 from .slices import Slice, publish
 
-__all__ = ["run_batch", "run_across", "run_checks", "pick", "peak_memory", "part_run", "check_slices"]
+__all__ = ["run_batch", "run_across", "run_checks", "pick", "peak_memory", "part_run", "part_reads",
+           "check_slices"]
 
 
 def check_slices(slices: list[Slice], checks: list, sources: list[Source]) -> None:
@@ -61,7 +62,7 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
         split: Split = stage.split
         if split.unit == SOURCE:
             for index, source in zip(members, sources, strict=True):
-                inputs = {name: _read(per_source, name, index, stage) for name in stage.reads}
+                inputs = {name: _read(per_source, name, index, stage) for name in part_reads(stage)}
                 for name, content in part_run(stage)([source], inputs).items():
                     per_source.setdefault(name, {})[index] = content
                     slices.append(publish(name, index, content))
@@ -69,7 +70,7 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
                         frames.setdefault(name, []).append((index, content))
         else:  # whole documents: the batch's at once
             inputs = {}
-            for name in stage.reads:
+            for name in part_reads(stage):
                 if name in per_batch:
                     inputs[name] = per_batch[name]
                 else:
@@ -99,13 +100,18 @@ def _read(per_source: dict[str, dict[int, object]], name: str, index: int, stage
     try:
         return per_source[name][index]
     except KeyError:
-        raise SonlaError(f"stage {stage.name!r} reads {name}, which no earlier stage split by source "
-                         "wrote in the same task") from None
+        raise SonlaError(f"stage {stage.name!r} reads {name}, which no earlier stage split by source or "
+                         "document wrote in the same task") from None
 
 
 def part_run(stage):
     """What runs on one part of ``stage``: its split's ``run_part``, or its ``run``."""
     return stage.split.run_part or stage.run
+
+
+def part_reads(stage) -> tuple[str, ...] | None:
+    """What the parts of a split stage read (``None``: every earlier output, which no part can)."""
+    return stage.split.reads if stage.split.reads is not None else stage.reads
 
 
 def pick(result: dict[str, Any], *path: object) -> object:
@@ -115,12 +121,15 @@ def pick(result: dict[str, Any], *path: object) -> object:
     return result
 
 
-def run_across(stage, parts: list[list[tuple[int, object]]], sources: list[Source]) -> tuple[object, dict]:
-    """One partition of an Across stage: its parts from every batch, in document order. Returns
-    its result and the seconds it took (wall, and CPU as ``cpu``)."""
+def run_across(stage, parts: list[list[list[tuple[int, object]]]], sources: list[Source],
+               shared: object) -> tuple[object, dict]:
+    """One task of an Across stage: its partitions' parts from every batch (``parts``: per
+    partition, per batch, (position, part) items), in document order. Returns its result and the
+    seconds it took (wall, and CPU as ``cpu``)."""
     began, cpu = time.perf_counter(), time.process_time()
-    ordered = [part for _, part in sorted((item for batch in parts for item in batch), key=lambda x: x[0])]
-    result = stage.split.across.across(ordered, sources)
+    items = [item for bucket in parts for batch in bucket for item in batch]
+    ordered = [part for _, part in sorted(items, key=lambda x: x[0])]
+    result = stage.split.across.across(ordered, sources, shared)
     return result, {stage.name: time.perf_counter() - began, "cpu": time.process_time() - cpu}
 
 

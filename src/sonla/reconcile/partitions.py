@@ -74,9 +74,10 @@ def per_document(sources: list[Source], inputs: dict[str, object]) -> dict[str, 
     found = [(number, finding) for number, rule in enumerate(RULES) if rule.reads != ACROSS_READS
              for finding in rule.check(evidence)]
     observations = evidence.observations
+    all_met = plans._all_met(observations, evidence.words)  # by document
     return {"findings": found, "observations": observations, "twins": evidence.twins,
             "quantities": evidence.quantities[QUANTITY_FIELDS],
-            "all_met": [row for rows in plans._all_met(observations, evidence.words).values() for row in rows]}
+            "all_met": [row for rows in all_met.values() for row in rows]}
 
 
 def bucket_of(indicator: str, n: int) -> int:
@@ -159,7 +160,8 @@ def across_concepts(parts: list[dict[str, object]], sources: list[Source],
     order = {s.source_id: i for i, s in enumerate(sources)}
     obs = _in_order(pd.concat(frames, ignore_index=True), order)
     extra = {row["claim_id"]: row for p in parts for b, row in p["all_met"] if b not in buckets}
-    document_of = {c: d for members, d in zip(obs["claim_list"], obs["document_id"], strict=True) for c in members}
+    document_of = {c: d for members, d in zip(obs["claim_list"], obs["document_id"], strict=True)
+                   for c in members}
     document_of.update({c: row["document_id"] for row in extra.values() for c in row["claim_list"]})
     evidence = Evidence(quantities=obs.iloc[0:0], reference=obs.iloc[0:0], observations=obs, twins={},
                         copy_findings=[], texts={}, params=Params(), words=rule_file("findings.yaml"),
@@ -167,7 +169,8 @@ def across_concepts(parts: list[dict[str, object]], sources: list[Source],
     with_all_met = evidence
     if extra:
         rows = pd.DataFrame(list(extra.values()), columns=obs.columns)
-        with_all_met = replace(evidence, observations=_in_order(pd.concat([obs, rows], ignore_index=True), order))
+        with_all_met = replace(evidence,
+                               observations=_in_order(pd.concat([obs, rows], ignore_index=True), order))
     found = [(number, finding) for number, rule in enumerate(RULES) if rule.reads == ACROSS_READS
              for finding in rule.check(with_all_met if rule.name == TARGETS else evidence)]
     cells = indicator_cells(evidence)
@@ -190,8 +193,9 @@ def combine(kept: list[dict[str, object]], crossed: list[dict[str, object]], sou
     twins: dict[str, str] = {}
     for k in kept:
         twins.update(k["twins"])
+    claim_lists = [members for k in kept for members in k["claim_lists"]]
     evidence = Evidence(quantities=quantities, reference=quantities.iloc[0:0],
-                        observations=pd.DataFrame({"claim_list": [c for k in kept for c in k["claim_lists"]]}),
+                        observations=pd.DataFrame({"claim_list": claim_lists}),
                         twins=twins, copy_findings=[], texts={}, params=Params(), words={},
                         dependence=NO_PASSAGES, copied=shared["copied"],
                         document_of=dict(zip(quantities["claim_id"], quantities["document_id"], strict=True)))

@@ -79,7 +79,8 @@ from .params import Params
 from .prepare import Evidence, prepare
 from .rows import Row
 
-__all__ = ["Rule", "RULES", "find_findings", "finish_findings", "statement_roots", "merge_copied", "weigh_witnesses",
+__all__ = ["Rule", "RULES", "find_findings", "finish_findings", "statement_roots", "merge_copied",
+           "weigh_witnesses",
            "is_flag", "FLAG_STATUSES", "DERIVATIONS", "OPEN"]
 
 # The statuses that flag a finding for a reader (the validity study counts these as flags), and
