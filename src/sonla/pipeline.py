@@ -24,6 +24,7 @@ import pandas as pd
 from . import config, progress
 from .console import ArgumentParser, run_command
 from .datapackage import check_tables, describe_outputs, stage_datapackage
+from .engine.cluster import run_on_dask  # (Dask itself is imported only when its engine runs)
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
@@ -209,8 +210,6 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
     timings: dict[str, float] = {}
     published: dict[str, bytes] = {}
     if engine == "dask":
-        from .engine.cluster import run_on_dask  # Dask is imported only when its engine runs
-
         _, outputs, timings = run_on_dask(STAGES, manifest, raw_dir, scheduler, workers,
                                           progress=verbose, stats=stats)
         if verbose:
