@@ -210,8 +210,9 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
     timings: dict[str, float] = {}
     published: dict[str, bytes] = {}
     if engine == "dask":
-        _, outputs, timings = run_on_dask(STAGES, manifest, raw_dir, scheduler, workers,
-                                          progress=verbose, stats=stats)
+        with fewer_collections():  # the client holds the gathered tables, as run_stages does
+            _, outputs, timings = run_on_dask(STAGES, manifest, raw_dir, scheduler, workers,
+                                              progress=verbose, stats=stats)
         if verbose:
             for name, seconds in timings.items():
                 print(f"  {name:<16} {seconds:6.2f} s", flush=True)

@@ -157,8 +157,10 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             yield client
         return
     count = workers or os.cpu_count() or 1
+    # Its logs are silenced (a worker's heartbeat that meets the closing scheduler logs an error);
+    # a task's error reaches the client, which raises it.
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -355,8 +357,9 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
                 bodies = [encode_rows(chunk)[1] for chunk in chunks(content)]
                 slices.append(Slice(name, 0, header, b"".join(bodies), len(content), {},
                                     keys_of(name, content)))
-                checks += [client.submit(run_checks, plan.checks, name, header + body, sources, pure=False)
-                           for body in bodies]
+                # (scattered: bytes in the task graph itself would pass through the scheduler)
+                checks += [client.submit(run_checks, plan.checks, name, data, shared_sources, pure=False)
+                           for data in client.scatter([header + body for body in bodies])]
             else:
                 slices.append(publish(name, 0, content))
         for future in _progress(checks, "checks", progress):
