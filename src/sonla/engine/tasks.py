@@ -3,8 +3,11 @@ Across stage, the row checks of a slice (see :mod:`sonla.engine.cluster`)."""
 
 from __future__ import annotations
 
+import gc
 import resource
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,21 @@ def check_slices(slices: list[Slice], checks: list, sources: list[Source]) -> No
             part_run(stage)(sources, {name: data})
 
 
+@contextmanager
+def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
+    """A task's work with the cyclic garbage collector triggered less often, as the serial engine
+    runs its stages (:func:`sonla.pipeline.fewer_collections`: the stages allocate millions of small
+    objects that live until the task ends, and the collector would rescan them again and again)."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+
+
 def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, batched: list,
               checks: list, partitions: int, doc_positions: list[int],
               keep: frozenset[str] | None = frozenset()) -> dict[str, Any]:
@@ -38,6 +56,11 @@ def run_batch(documents: list[list[tuple[int, dict[str, str]]]], raw_dir: str, b
     Returns ``public`` (the slices, what each Across keeps per document, the seconds each stage
     took, and the tables named in ``keep`` (``None``: all) as DataFrames: all for the client) and
     ``cut`` (each Across's partitions: for the tasks across)."""
+    with fewer_collections():
+        return _run_batch(documents, raw_dir, batched, checks, partitions, doc_positions, keep)
+
+
+def _run_batch(documents, raw_dir, batched, checks, partitions, doc_positions, keep) -> dict[str, Any]:
     import pandas as pd
 
     seconds: dict[str, float] = {}
@@ -129,7 +152,8 @@ def run_across(stage, parts: list[list[list[tuple[int, object]]]], sources: list
     began, cpu = time.perf_counter(), time.process_time()
     items = [item for bucket in parts for batch in bucket for item in batch]
     ordered = [part for _, part in sorted(items, key=lambda x: x[0])]
-    result = stage.split.across.across(ordered, sources, shared)
+    with fewer_collections():
+        result = stage.split.across.across(ordered, sources, shared)
     return result, {stage.name: time.perf_counter() - began, "cpu": time.process_time() - cpu}
 
 
