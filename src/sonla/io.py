@@ -14,7 +14,9 @@ __all__ = ["read_yaml", "write_bytes_atomic", "write_text_atomic"]
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
-    The rename is atomic on POSIX, so a crash leaves the previous file intact.
+    The rename is atomic on POSIX, so a crash leaves the previous file intact. The file gets the
+    permissions any new file gets here (0666 less the umask), not the 0600 of a temporary file:
+    published data must be readable by the people and services that serve it.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -24,11 +26,18 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only portable way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:

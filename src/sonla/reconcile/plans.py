@@ -7,7 +7,8 @@ Three rules over the observations (one row per statement, from any document):
   place, unit and frame from any source (``every_year``): a year outside what "every year"
   allows contradicts it. A total for the whole period must lie within the years
   (:func:`~sonla.reconcile.periods.period_years`) times what every year allows ("at least 35 a
-  year" and "150 over the term" of five years contradict each other). A share for the whole
+  year" and "150 over the term" of five years contradict each other). A figure of a year so far
+  (:func:`to_date`: "đến tháng 05/2025, …") is no year's figure and is not compared. A share for the whole
   period outside it is ``unresolved`` (a share of sums lies within the range of the yearly
   shares only when the bases are the same).
 * :func:`check_targets` — a target against the result of its period, or of any year of it when
@@ -44,7 +45,7 @@ from .prepare import Evidence
 from .rows import Row, group_rows, rows_of, same_place
 from .severity import crosses, grade, interval_gap, value_gap
 
-__all__ = ["check_every_year", "check_targets", "check_estimates"]
+__all__ = ["check_every_year", "check_targets", "check_estimates", "to_date"]
 
 KEY = ["indicator", "geography", "unit"]
 
@@ -74,6 +75,28 @@ def says_met(text: str, words: dict) -> bool:
     return False
 
 
+def to_date(row: Row, words: dict) -> bool:
+    r"""Whether a figure is its year's so far: a cut-off date inside its year stands before it in
+    its sentence (``to_date_patterns``), "đến tháng 05/2025, … (đạt 87,7%)".
+
+    >>> w = {"to_date_patterns": [r"den\s+(?:ngay\s+\d{1,2}/|thang\s+)(?P<month>\d{1,2})/(?P<year>\d{4})"]}
+    >>> row = {"sentence": "đến tháng 05/2025, giải ngân đạt 87,7%", "text": "87,7%", "eff_period": "2025"}
+    >>> to_date(row, w), to_date({**row, "sentence": "năm 2025 giải ngân đạt 87,7%"}, w)
+    (True, False)
+    >>> to_date({**row, "sentence": "giải ngân đạt 87,7% (đến tháng 05/2025)"}, w)
+    False
+    """
+    sentence = fold_words(str(row["sentence"]))
+    text = fold_words(re.sub(r"\s+", " ", str(row["text"])))
+    before = sentence[:sentence.find(text)] if text in sentence else ""
+    span = period_span(str(row["eff_period"]))
+    for pattern in words.get("to_date_patterns", []):
+        for m in re.finditer(pattern, before):
+            if span and int(m.group("year")) == span[1] and int(m.group("month")) < 12:
+                return True
+    return False
+
+
 def check_every_year(ev: Evidence) -> list[Row]:
     """A figure said to hold every year of its period against each single year's figure of the same
     indicator, place, unit and frame, from any source (``every_year``); see the module docstring."""
@@ -93,7 +116,8 @@ def check_every_year(ev: Evidence) -> list[Row]:
             span = period_span(other["eff_period"])
             if span is None:
                 continue
-            if span[0] == span[1] and first <= span[0] <= last and e["frame"] in ("actual", "change"):
+            if span[0] == span[1] and first <= span[0] <= last and e["frame"] in ("actual", "change") \
+                    and not to_date(other, ev.words):
                 findings.append(_every_year_single(e, other))
             elif span == (first, last) and e["unit"] not in ("percent", "percent_per_year") \
                     and e["frame"] != "change":
