@@ -60,8 +60,12 @@ verify: venv ## check every raw file against its sha256 in data/raw/sources.csv
 # code or rules (not the chapters' helpers) or the requirements changed, or an output in
 # data/processed/ is missing or not what the last run wrote (checked against datapackage.json);
 # the outputs are published as one set, each file written only when its bytes change.
-data: venv ## build data/processed/ from the verified raw sources when it is not current (FORCE=1: always; ALLOW_EMPTY=1: a table may lose every row)
-	$(SONLA) data $(if $(FORCE),--force) $(if $(ALLOW_EMPTY),--allow-empty)
+# ENGINE=dask runs it on a Dask LocalCluster (DASK_WORKERS=n worker processes, default: one per
+# core) or, with SCHEDULER=tcp://HOST:PORT, on a running cluster. Either engine writes the same bytes.
+ENGINE ?= serial
+data: venv ## build data/processed/ from the verified raw sources when it is not current (FORCE=1: always; ALLOW_EMPTY=1: a table may lose every row; ENGINE=dask [DASK_WORKERS=n | SCHEDULER=tcp://host:port])
+	$(SONLA) data $(if $(FORCE),--force) $(if $(ALLOW_EMPTY),--allow-empty) --engine $(ENGINE) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(DASK_WORKERS),--workers $(DASK_WORKERS))
 
 ##@ Book
 .PHONY: notebooks book html html-force open

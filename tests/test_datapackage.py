@@ -156,6 +156,28 @@ def test_a_new_table_is_added_in_the_schema_module(monkeypatch):
         validate_table("extra.csv", "x\n1\nnot-a-number\n")
 
 
+def test_bytes_validated_in_the_last_build_are_not_validated_again(claims, tmp_path, monkeypatch):
+    """Validation is a function of the bytes, the schema and frictionless' version: a table whose
+    digest passed last time is trusted; any other bytes are validated (and a bad row still fails)."""
+    from sonla import datapackage
+
+    monkeypatch.setattr(datapackage, "VALIDATED", tmp_path / ".validated-tables")
+    data = claims.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    datapackage.stage_datapackage([], {"claims.csv": data})
+    assert len((tmp_path / ".validated-tables").read_text().split()) == 1
+    calls = []
+    monkeypatch.setattr(datapackage, "validate_table", lambda *args: calls.append(args[0]))
+    datapackage.stage_datapackage([], {"claims.csv": data})
+    assert calls == []
+    datapackage.stage_datapackage([], {"claims.csv": data.replace(b"quantity", b"guess", 1)})
+    assert calls == ["claims.csv"]
+    datapackage.check_tables([], {"claims.csv": data})  # a slice's check: always validated
+    assert calls == ["claims.csv", "claims.csv"]
+    monkeypatch.undo()
+    with pytest.raises(SonlaError, match="field kind"):
+        datapackage.stage_datapackage([], {"claims.csv": data.replace(b"quantity", b"guess", 1)})
+
+
 # --------------------------------------------------------------------------- issue 17, case 3
 
 

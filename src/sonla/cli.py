@@ -1,7 +1,7 @@
 """``sonla``: one command for everything the Makefile and a contributor run.
 
     sonla verify                 check every raw file against data/raw/sources.csv
-    sonla data [--force]         build data/processed/ when it is not current
+    sonla data [--force]         build data/processed/ when it is not current (--engine dask: on Dask)
     sonla claims                 claim counts by source and kind
     sonla reader                 the source reader pages book/sources/*.md
     sonla toc [--check]          the per-source entries of _toc.yml
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from . import config
 from .console import ArgumentParser, run_command
 from .errors import SonlaError
-from .publish import DATA_HELP, add_data_arguments, prepare_run
+from .publish import DATA_HELP, add_data_arguments, check_engine_arguments, prepare_run
 
 __all__ = ["COMMANDS", "Command", "main"]
 
@@ -106,11 +106,14 @@ def _run_data(argv: list[str]) -> int:
     parser = ArgumentParser(prog="sonla data", description=DATA_HELP)
     add_data_arguments(parser)
     args = parser.parse_args(argv)
-    sources, needed = prepare_run(args.raw, args.out, verbose=not args.quiet, force=args.force)
+    check_engine_arguments(parser, args)
+    sources, needed = prepare_run(args.raw, args.out, verbose=not args.quiet, force=args.force,
+                                  keep_texts=args.engine == "serial")
     if needed:
         pipeline = importlib.import_module("sonla.pipeline")
         pipeline.run_pipeline(args.raw, args.out, verbose=not args.quiet, force=True,
-                              allow_empty=args.allow_empty, sources=sources)
+                              allow_empty=args.allow_empty, sources=sources, engine=args.engine,
+                              scheduler=args.scheduler, workers=args.workers)
     return 0
 
 

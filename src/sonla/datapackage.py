@@ -14,26 +14,32 @@ failing rows and, for a table with a ``source_id`` column, the sources they belo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from . import config, schema
 from .errors import SonlaError
 from .fidelity.error_classes import error_classes
+from .io import write_text_atomic
 from .publish import DESCRIPTOR, resource_hash
 from .schema import Table, TextFile
 from .sources import Source
 from .text.lexicon import load_rules
 
 __all__ = ["VOCABULARIES", "table_resource", "text_resource", "build_descriptor", "descriptor_json",
-           "validate_table", "stage_datapackage"]
+           "validate_table", "check_tables", "describe_outputs", "stage_datapackage"]
 
 PACKAGE_NAME = "sonla-claims"
+# Digests of the (table bytes, schema, frictionless version) that passed validation in the last
+# build: validation is a function of those alone, so the same bytes need not be checked again.
+VALIDATED = config.BUILD_DIR / ".validated-tables"
 
 
 def _enum(values: Iterable[str]) -> list[str]:
@@ -200,22 +206,67 @@ def validate_table(name: str, table: pd.DataFrame | str | bytes | Path, resource
         raise SonlaError(f"{name}: {len(errors)} schema error(s){where}: {shown}")
 
 
-def stage_datapackage(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
-    """Pipeline stage (the last): validate every table produced so far and describe every file.
+def _digest(data: bytes, resource: dict) -> str:
+    """What a validation depends on: the table's bytes, its schema and the validator's version."""
+    digest = hashlib.sha256(json.dumps(resource["schema"], sort_keys=True).encode("utf-8"))
+    digest.update(metadata.version("frictionless").encode("ascii"))
+    digest.update(data)
+    return digest.hexdigest()
 
-    ``earlier`` holds every output of the stages before (as the bytes to be written, when the
-    pipeline runs it). Raises :class:`SonlaError` if a table breaks its schema or a file is not
-    described.
+
+def _validated_before() -> set[str]:
+    try:
+        return set(VALIDATED.read_text(encoding="ascii").split())
+    except OSError:
+        return set()
+
+
+def check_tables(sources: list[Source], earlier: dict[str, object], cache: bool = False,
+                 validate: bool = True) -> dict[str, object]:
+    """Validate every table of ``earlier`` and describe every file (see :func:`stage_datapackage`).
+
+    With ``cache``, tables given as bytes that passed validation in the previous build, byte for
+    byte and against the same schema (their digests are kept in ``_build/.validated-tables``),
+    are not validated again. Without it (an engine validating slices of a table), all are.
+    ``validate=False`` only describes (an engine that validated every slice of the tables
+    describes the assembled files: their ``bytes`` and ``hash``).
     """
     descriptor = build_descriptor(earlier)
+    before, passed = (_validated_before() if cache else set()), []
     for resource in descriptor["resources"]:
         name = resource["path"]
         content = earlier[name]
         if not isinstance(content, pd.DataFrame | str | bytes):
             raise SonlaError(f"{name}: an output is a DataFrame, text or bytes, not {type(content).__name__}")
         data = _as_bytes(content)
-        if name in schema.TABLES:
-            validate_table(name, data, resource)
+        if validate and name in schema.TABLES:
+            digest = _digest(data, resource) if cache and isinstance(content, bytes) else None
+            if digest is None or digest not in before:
+                validate_table(name, data, resource)
+            if digest:
+                passed.append(digest)
         resource["bytes"] = len(data)
         resource["hash"] = resource_hash(data)
+    if passed and sorted(passed) != sorted(before):
+        try:
+            write_text_atomic(VALIDATED, "\n".join(sorted(passed)) + "\n")
+        except OSError:
+            pass  # a read-only build folder only costs the next build a validation
     return {DESCRIPTOR: descriptor_json(descriptor)}
+
+
+def describe_outputs(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    """``datapackage.json`` of ``earlier`` without validating (each part was validated where it
+    was made: :func:`check_tables` on every slice)."""
+    return check_tables(sources, earlier, validate=False)
+
+
+def stage_datapackage(sources: list[Source], earlier: dict[str, object]) -> dict[str, object]:
+    """Pipeline stage (the last): validate every table produced so far and describe every file.
+
+    ``earlier`` holds every output of the stages before (as the bytes to be written, when the
+    pipeline runs it). Raises :class:`SonlaError` if a table breaks its schema or a file is not
+    described. Bytes validated in the previous build are not validated again (:func:`check_tables`),
+    so an unchanged rebuild does not even import frictionless.
+    """
+    return check_tables(sources, earlier, cache=True)

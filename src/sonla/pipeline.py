@@ -23,22 +23,27 @@ import pandas as pd
 
 from . import config, progress
 from .console import ArgumentParser, run_command
-from .datapackage import stage_datapackage
+from .datapackage import check_tables, describe_outputs, stage_datapackage
+from .engine.cluster import run_on_dask  # (Dask itself is imported only when its engine runs)
 from .errors import SonlaError
 from .extract.claims import stage_claims
 from .extract.profiles import stage_profiles
 from .fidelity.dependence import stage_dependence
 from .fidelity.measures import stage_alignment
 from .io import write_bytes_atomic
+from .parts import DOCUMENT, ROWS, SOURCE, Split
 from .publish import (
     DATA_HELP,
+    ENGINES,
     add_data_arguments,
+    check_engine_arguments,
     prepare_run,
     publish_outputs,
     record_inputs,
     uses_own_folders,
 )
 from .reconcile.accuracy import stage_findings_accuracy
+from .reconcile.partitions import FINDINGS_ACROSS
 from .reconcile.stage import stage_findings
 from .sources import Source
 from .validity.stage import stage_validity
@@ -77,12 +82,17 @@ class Stage:
     can run wherever they are (per source, per copy pair or on the whole corpus). A stage that
     reads ``published`` inputs gets them as the bytes that will be written (:func:`encode`, done
     once per output), so that what it checks is exactly what is published.
+
+    ``split`` says how the stage's work divides (per source, per document, across documents
+    partitioned by what it compares: :mod:`sonla.parts`), so that an engine that spreads the work
+    (:mod:`sonla.engine`, Dask) can run it as many tasks; without it the stage runs whole.
     """
 
     name: str
     run: Callable[[list[Source], dict[str, object]], dict[str, object]]
     reads: tuple[str, ...] | None = ()
     published: bool = False
+    split: Split | None = None
 
 
 ALL = None  # Stage.reads for a stage that reads every earlier output
@@ -90,17 +100,19 @@ ALL = None  # Stage.reads for a stage that reads every earlier output
 # The stages in the order they run. The data package runs last: it validates and describes
 # everything the others produced, before anything is written.
 STAGES: list[Stage] = [
-    Stage("profiles", stage_profiles),
-    Stage("claims", stage_claims),
+    Stage("profiles", stage_profiles, split=Split(SOURCE)),
+    Stage("claims", stage_claims, split=Split(SOURCE)),
     # Cross-document: candidate pairs of documents from one shingle index, then one task per pair
     # (sonla.fidelity.dependence.dependence_tasks / pair_passages), gathered in a fixed order.
     Stage("dependence", stage_dependence),
-    Stage("findings", stage_findings, reads=("claims.csv", "dependence.csv")),
+    Stage("findings", stage_findings, reads=("claims.csv", "dependence.csv"),
+          split=Split(DOCUMENT, FINDINGS_ACROSS, reads=("claims.csv",))),
     Stage("findings-validity", stage_findings_accuracy,
           reads=("claims.csv", "findings.csv", "dependence.csv")),
-    Stage("alignment", stage_alignment),
+    Stage("alignment", stage_alignment, split=Split(DOCUMENT)),
     Stage("reading-validity", stage_validity, reads=("claims.csv",)),
-    Stage("datapackage", stage_datapackage, reads=ALL, published=True),
+    Stage("datapackage", stage_datapackage, reads=ALL, published=True,
+          split=Split(ROWS, run_part=check_tables, gather=describe_outputs)),
 ]
 
 
@@ -167,7 +179,8 @@ def _inputs(stage: Stage, results: dict[str, object]) -> dict[str, object]:
 
 def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
                  verbose: bool = True, force: bool = True, allow_empty: bool = False,
-                 sources: list[Source] | None = None) -> dict[str, bool]:
+                 sources: list[Source] | None = None, engine: str = "serial", scheduler: str | None = None,
+                 workers: int | None = None, stats: dict[str, object] | None = None) -> dict[str, bool]:
     """Verify the sources, run every stage, publish; return {output path: whether it changed}.
 
     Nothing is written until every source has verified and every stage has succeeded; a
@@ -175,27 +188,50 @@ def run_pipeline(raw_dir: Path | None = None, out_dir: Path | None = None,
     only when the outputs are not current (an empty dict is returned otherwise). A run that
     would empty a published table is refused unless ``allow_empty`` (see :mod:`sonla.publish`).
     ``sources``, already verified by :func:`sonla.publish.prepare_run`, saves verifying again.
+
+    ``engine="dask"`` runs the stages on a Dask cluster (:mod:`sonla.engine`: a LocalCluster of
+    ``workers`` processes, or the cluster whose scheduler is at ``scheduler``); the workers read
+    and verify the raw files themselves, and the outputs are the same bytes. ``stats`` receives
+    the seconds of each stage (or step) and, on Dask, the workers' peak memory.
     """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     manifest = raw_dir / "sources.csv"
     started = time.perf_counter()
+    if engine not in ENGINES:
+        raise SonlaError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     if sources is None:
-        sources, needed = prepare_run(raw_dir, out_dir, verbose=verbose, force=force)
+        sources, needed = prepare_run(raw_dir, out_dir, verbose=verbose, force=force,
+                                      keep_texts=engine == "serial")
         if not needed:
             return {}
+    if stats is not None:
+        stats["verify"] = time.perf_counter() - started
     timings: dict[str, float] = {}
     published: dict[str, bytes] = {}
-    with progress.reporting("data", enabled=verbose):
-        results = run_stages(sources, timings, published)
-    if verbose:
-        for name, seconds in timings.items():
-            print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
-    outputs = {name: published[name] if name in published else encode(content)
-               for name, content in results.items()}
+    if engine == "dask":
+        with fewer_collections():  # the client holds the gathered tables, as run_stages does
+            _, outputs, timings = run_on_dask(STAGES, manifest, raw_dir, scheduler, workers,
+                                              progress=verbose, stats=stats)
+        if verbose:
+            for name, seconds in timings.items():
+                print(f"  {name:<16} {seconds:6.2f} s", flush=True)
+    else:
+        with progress.reporting("data", enabled=verbose):
+            results = run_stages(sources, timings, published)
+        if verbose:
+            for name, seconds in timings.items():
+                print(f"  stage {name:<14} {seconds:6.2f} s", flush=True)
+        outputs = {name: published[name] if name in published else encode(content)
+                   for name, content in results.items()}
+    if stats is not None:
+        stats["timings"] = timings
+    written = time.perf_counter()
     status = publish_outputs(out_dir, outputs, allow_empty=allow_empty, manifest=manifest)
     if uses_own_folders(raw_dir, out_dir):
         record_inputs(manifest, raw_dir, out_dir)
+    if stats is not None:
+        stats["write"] = time.perf_counter() - written
     if verbose:
         for path, what in status.items():
             print(f"  {what:<9} {path}", flush=True)
@@ -210,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m sonla.pipeline", description=DATA_HELP)
     add_data_arguments(parser)
     args = parser.parse_args(argv)
-    run_pipeline(args.raw, args.out, verbose=not args.quiet, force=args.force, allow_empty=args.allow_empty)
+    check_engine_arguments(parser, args)
+    run_pipeline(args.raw, args.out, verbose=not args.quiet, force=args.force, allow_empty=args.allow_empty,
+                 engine=args.engine, scheduler=args.scheduler, workers=args.workers)
     return 0
 
 

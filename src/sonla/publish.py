@@ -39,16 +39,17 @@ from pathlib import Path
 
 from . import config, schema
 from .errors import SonlaError
-from .sources import Source, load_sources
+from .sources import Source, load_sources, read_manifest, source_of, verify_source
 
 __all__ = ["DESCRIPTOR", "STAGING", "resource_hash", "is_output_name", "publish_outputs",
            "check_published", "pipeline_code_files", "inputs_fingerprint", "DATA_STAMP",
            "data_is_current", "record_inputs", "uses_own_folders", "prepare_run",
-           "DATA_HELP", "add_data_arguments"]
+           "DATA_HELP", "add_data_arguments", "check_engine_arguments", "ENGINES"]
 
 DESCRIPTOR = "datapackage.json"
 STAGING = ".staging"
 DATA_STAMP = config.BUILD_DIR / ".data-fingerprint"
+ENGINES = ("serial", "dask")  # the engines of ``sonla data --engine`` (see sonla.pipeline)
 # The package's parts that are not the data pipeline: editing them never re-runs it.
 NOT_PIPELINE = ("build", "chapters", "cli.py", "__main__.py")
 
@@ -298,19 +299,27 @@ def uses_own_folders(raw_dir: Path, out_dir: Path) -> bool:
 
 
 def prepare_run(raw_dir: Path, out_dir: Path, verbose: bool = True,
-                force: bool = True) -> tuple[list[Source], bool]:
+                force: bool = True, keep_texts: bool = True) -> tuple[list[Source], bool]:
     """Verify the sources and decide whether the pipeline must run: (sources, run it?).
 
     Without ``force``, the project's own folders are left alone when :func:`data_is_current`;
     other folders are always written. Light (no pandas): ``sonla data`` asks it before it
-    imports the pipeline.
+    imports the pipeline. Without ``keep_texts`` (an engine whose workers read the raw files
+    themselves) every file is verified all the same, one at a time, and the sources are returned
+    with empty texts, so the corpus is never held at once.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     manifest = raw_dir / "sources.csv"
     started = time.perf_counter()
-    sources = load_sources(manifest, raw_dir)
-    if verbose:
+    if keep_texts:
+        sources = load_sources(manifest, raw_dir)
         size = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
+    else:
+        sources, size = [], 0.0
+        for row in read_manifest(manifest):
+            size += len(verify_source(row, raw_dir).encode("utf-8")) / 1e6
+            sources.append(source_of(row, ""))
+    if verbose:
         print(f"data: verified {len(sources)} sources ({size:.2f} MB) in {raw_dir} "
               f"({time.perf_counter() - started:.2f} s)", flush=True)
     if force or not uses_own_folders(raw_dir, out_dir):
@@ -335,3 +344,29 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-empty", action="store_true",
                         help="publish even if a table that has rows would have none")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors (no progress)")
+    parser.add_argument("--engine", choices=ENGINES, default="serial",
+                        help="serial (the default: one process) or dask: a LocalCluster here, or the cluster "
+                             "at --scheduler; either writes the same bytes")
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="with --engine dask: the scheduler of a running Dask cluster")
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
+                        help="with --engine dask and no --scheduler: worker processes "
+                             "(default: one per core)")
+
+
+def check_engine_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--scheduler`` and ``--workers`` belong to the Dask engine; both at once make no sense."""
+    if (args.scheduler or args.workers) and args.engine != "dask":
+        parser.error("--scheduler and --workers need --engine dask")
+    if args.scheduler and args.workers:
+        parser.error("--workers starts a LocalCluster; a cluster at --scheduler has its own workers")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers (a whole number, 1 or more)")
+    return value

@@ -30,6 +30,7 @@ __all__ = [
     "read_manifest",
     "verify_source",
     "load_sources",
+    "source_of",
 ]
 
 REQUIRED_FIELDS = (
@@ -227,13 +228,14 @@ def load_sources(manifest: Path | None = None, raw_dir: Path | None = None) -> l
     """Validate the manifest, verify every raw file and return the sources in manifest order."""
     manifest = Path(manifest or config.MANIFEST)
     raw_dir = Path(raw_dir or manifest.parent)
-    sources = []
-    for row in read_manifest(manifest):
-        text = verify_source(row, raw_dir)
-        fields = {f: row[f].strip() for f in REQUIRED_FIELDS}
-        fields["sha256"] = fields["sha256"].lower()
-        sources.append(Source(**fields, notes=(row.get("notes") or "").strip(), text=text))
-    return sources
+    return [source_of(row, verify_source(row, raw_dir)) for row in read_manifest(manifest)]
+
+
+def source_of(row: dict[str, str], text: str) -> Source:
+    """The :class:`Source` of a validated manifest row and its verified text (``""``: the row alone)."""
+    fields = {f: row[f].strip() for f in REQUIRED_FIELDS}
+    fields["sha256"] = fields["sha256"].lower()
+    return Source(**fields, notes=(row.get("notes") or "").strip(), text=text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,16 @@ def test_projection_against_the_term_total():
     assert "1.16 times" in row["explanation"].iloc[0]
 
 
+def test_a_zero_term_total_is_no_yardstick_for_a_projection():
+    """Found by the benchmark's 100x corpus (digits changed at random): a term total of 0 has no
+    yearly average; the rule used to divide by zero and stop the whole pipeline."""
+    s = make_source("s", "Thu ngân sách đạt 0 tỷ đồng, dự kiến năm 2025 đạt 800 tỷ đồng.")
+    specs = [("0 tỷ đồng", 0, "bn_vnd", "", "budget_revenue_local", "2020-2025"),
+             ("800 tỷ đồng", 800, "bn_vnd", "projected", "budget_revenue_local", "2025")]
+    out = run([s], [make_claims(s, specs)])
+    assert out[out["rule"] == "within:projection"].empty
+
+
 def test_projection_needing_implausible_growth_is_unresolved():
     a = make_source("a", "Năm 2024 thu đạt 100 tỷ đồng.", date="2024")
     b = make_source("b", "Phấn đấu năm 2025 thu đạt 400 tỷ đồng.")

@@ -12,7 +12,7 @@ import bisect
 import re
 
 from ..text.lexicon import Rules
-from .layout import Heading, Layout, first_geo, sentence_index
+from .layout import Heading, Layout, first_geo, footnote_body_at, sentence_index
 from .quantities import Claim
 
 __all__ = ["Bounds", "clause_bounds", "duration_span", "qualify", "indicator_of", "period_of",
@@ -76,10 +76,8 @@ def _carry_window(layout: Layout, claim: Claim, anchor: int) -> tuple[int, int]:
     """Where earlier mentions in the same paragraph may come from (clean text only)."""
     pos = anchor if anchor != claim.start else claim.start
     index = sentence_index(layout, pos)
-    paragraph = layout.paragraph_of[index]
-    first = index
-    while first > 0 and layout.paragraph_of[first - 1] == paragraph:
-        first -= 1
+    # paragraph_of never decreases: the paragraph's first sentence by a binary search
+    first = bisect.bisect_left(layout.paragraph_of, layout.paragraph_of[index], 0, index)
     end = anchor if anchor != claim.start else layout.sentences[index][0]
     return layout.sentences[first][0], end
 
@@ -259,10 +257,8 @@ def term_named(layout: Layout, rules: Rules, bounds: Bounds, claim: Claim) -> tu
 
 def _footnote_opens_present(layout: Layout, pos: int) -> bool:
     """Whether ``pos`` is in a footnote body that opens with a present-time wording ("4 Đến nay, …")."""
-    for start, end in layout.footnote_bodies:
-        if start <= pos < end:
-            return _any_between(layout.present, start, start + 8)
-    return False
+    body = footnote_body_at(layout, pos)  # a binary search, not a scan of every body
+    return bool(body) and _any_between(layout.present, body[0], body[0] + 8)
 
 
 def ends_after(period: str, year: str) -> bool:

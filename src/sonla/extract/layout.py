@@ -12,6 +12,9 @@ break is only a wrap, unless the line ends a sentence or the next line is a head
 from __future__ import annotations
 
 import bisect
+import heapq
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -20,7 +23,8 @@ from ..text.fold import fold, fold_ocr, lower_text
 from ..text.lexicon import Rules
 
 __all__ = ["Heading", "Layout", "build_layout", "is_heading_line", "next_line_starts_upper", "line_bounds",
-           "sentence_index", "heading_stack", "anchor_of", "first_geo", "FULL_DATE"]
+           "sentence_index", "heading_stack", "anchor_of", "footnote_at", "footnote_body_at", "first_geo",
+           "last_mention", "FULL_DATE"]
 
 FULL_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d(?!\d)"
                        r"|(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d/])")
@@ -61,8 +65,15 @@ class Layout:
     source_year: str
     present: list[tuple[int, int, str]]  # "đến nay", "hiện nay": the time of writing
     footnote_bodies: list[tuple[int, int]]  # every numbered footnote body, linked or not
-    # heading_stack() by the number of headings before a position, computed once each
+    # heading_stack() by the number of headings before a position (all computed in one pass)
     stacks: dict[int, list[Heading]] = field(default_factory=dict, repr=False)
+    # The footnote bodies cut into disjoint segments (start, end, index of the first body that
+    # holds them): footnote_at() by a binary search, not a scan of every body per claim.
+    footnote_segments: list[tuple[int, int, int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.footnote_segments = _disjoint_segments(
+            [(s, e, number) for number, (s, e, _) in enumerate(self.footnotes)])
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -109,19 +120,41 @@ def _period_mentions(folded: str, rules: Rules) -> list[tuple[int, int, str]]:
     found: dict[int, tuple[int, int, str]] = {}
     for m in rules.period_from_to.finditer(folded):  # "từ năm 2021 đến năm 2025"
         found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
+    spans = _union(found.values())
     for m in rules.period_range.finditer(folded):
-        if any(s <= m.start() < e for s, e, _ in found.values()):
+        if _covers(spans, m.start()):  # (the ranges do not overlap one another: finditer)
             continue
         if not rules.not_period.search(folded[max(0, m.start() - 30):m.start()]):
             found[m.start()] = (m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
+    spans = _union(found.values())
     for m in rules.period_year.finditer(folded):
         start = m.start(1)
-        if any(s <= start < e for s, e, _ in found.values()):
+        if _covers(spans, start):
             continue
         if rules.not_period.search(folded[max(0, m.start() - 30):m.start()] + folded[m.start():start]):
             continue
         found[start] = (start, m.end(1), m.group(1))
     return sorted(found.values())
+
+
+def _union(spans) -> tuple[list[int], list[int]]:
+    """The union of spans (start, end, …) as disjoint intervals: (their starts, their ends)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e, *_ in sorted(spans):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def _covers(union: tuple[list[int], list[int]], pos: int) -> bool:
+    """Whether ``pos`` lies in a span of the :func:`_union` (a binary search, not a scan)."""
+    starts, ends = union
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
 
 
 def place_key(name: str, suffix: str) -> str:
@@ -184,9 +217,9 @@ def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
                     and not _subject(folded, m.start(), sentence_starts, rules):
                 continue
             hits.append((m.start(), geo.key, geo.old_key))
-    listed = {pos for pos, _, _ in hits}
+    listed = sorted(pos for pos, _, _ in hits)
     for hit in _place_mentions(text, folded, rules) if text else []:
-        if any(abs(hit[0] - pos) < 4 for pos in listed):
+        if _near(listed, hit[0], 4):
             continue  # a listed place wins ("phường Tô Hiệu" is to-hieu-ward)
         if subjects_only and sentence_starts is not None \
                 and not _subject(folded, hit[0], sentence_starts, rules):
@@ -200,6 +233,17 @@ def _geo_mentions(folded: str, rules: Rules, subjects_only: bool = False,
             continue
         kept.append(hit)
     return kept
+
+
+def _near(positions: list[int], pos: int, distance: int) -> bool:
+    """Whether a position of ``positions`` (sorted) is less than ``distance`` from ``pos``: a
+    binary search, not a scan of every listed place per place found by pattern.
+
+    >>> _near([10, 40], 13, 4), _near([10, 40], 14, 4)
+    (True, False)
+    """
+    i = bisect.bisect_right(positions, pos - distance)  # the first one past pos - distance
+    return i < len(positions) and positions[i] < pos + distance
 
 
 def first_geo(geos, start: int, end: int, old: bool) -> str:
@@ -274,15 +318,18 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], bodies: list[tupl
     before punctuation), when the counts agree. Unlinked bodies keep their own position.
     """
     anchors, unnumbered = [], []
-    markers = [(m.start(), m.group(1)) for m in FOOTNOTE_MARK_GLUED.finditer(text)]
+    markers: dict[str, list[int]] = {}  # marker number -> its positions, in text order
+    for m in FOOTNOTE_MARK_GLUED.finditer(text):
+        markers.setdefault(m.group(1), []).append(m.start())
     for s, e in lines:
         if text[s:e].lstrip().startswith("\ufffd"):
             unnumbered.append((s, e))
     for s, e in bodies:
         body = FOOTNOTE_BODY_NUMBERED.match(text, s, e)
-        before = [pos for pos, n in markers if n == body.group(1) and pos < s]
+        positions = markers.get(body.group(1), [])
+        before = bisect.bisect_left(positions, s)  # the markers of its number before it
         if before:
-            anchors.append((s, e, before[-1]))
+            anchors.append((s, e, positions[before - 1]))
     traces = [m.start() for m in FOOTNOTE_TRACE.finditer(text)]
     # A U+FFFD body runs on to the next one (the last one to the end of the text).
     unnumbered = [(s, unnumbered[i + 1][0] if i + 1 < len(unnumbered) else len(text))
@@ -292,11 +339,69 @@ def _footnote_anchors(text: str, lines: list[tuple[int, int]], bodies: list[tupl
     return sorted(anchors)
 
 
+def _disjoint_segments(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spans`` (start, end, value), sorted, cut into disjoint segments: each position keeps the
+    value of the first span (in sorted order) that contains it, as a scan of ``spans`` would find.
+
+    >>> _disjoint_segments([(0, 10, 1), (5, 20, 2), (12, 15, 3)])
+    [(0, 10, 1), (10, 20, 2)]
+    """
+    cuts = sorted({p for s, e, _ in spans for p in (s, e)})
+    segments: list[tuple[int, int, int]] = []
+    active: list[tuple[int, int, int]] = []  # heap of (index in spans, end, value)
+    i = 0
+    for lo, hi in itertools.pairwise(cuts):
+        while i < len(spans) and spans[i][0] <= lo:
+            heapq.heappush(active, (i, spans[i][1], spans[i][2]))
+            i += 1
+        while active and active[0][1] <= lo:  # the first span has ended: the next one rules
+            heapq.heappop(active)
+        # spans that ended behind a still-open earlier span stay in the heap, harmlessly:
+        # the earlier one rules wherever both would
+        if active:
+            value = active[0][2]
+            if segments and segments[-1][1] == lo and segments[-1][2] == value:
+                segments[-1] = (segments[-1][0], hi, value)
+            else:
+                segments.append((lo, hi, value))
+    return segments
+
+
+def footnote_at(layout: Layout, pos: int) -> tuple[int, int, int] | None:
+    """The first footnote body (start, end, anchor) that holds ``pos``, or None: a binary search
+    over :attr:`Layout.footnote_segments` (``tests/extract/test_layout.py`` checks it against the scan)."""
+    segments = layout.footnote_segments
+    i = bisect.bisect_right(segments, (pos, math.inf, math.inf)) - 1
+    if i >= 0 and segments[i][0] <= pos < segments[i][1]:
+        return layout.footnotes[segments[i][2]]
+    return None
+
+
+def footnote_body_at(layout: Layout, pos: int) -> tuple[int, int] | None:
+    """The numbered footnote body (start, end) that holds ``pos``, or None: a binary search (the
+    bodies are disjoint and in text order), not a scan of every body per claim."""
+    bodies = layout.footnote_bodies
+    i = bisect.bisect_right(bodies, (pos, math.inf)) - 1
+    return bodies[i] if i >= 0 and bodies[i][0] <= pos < bodies[i][1] else None
+
+
 def anchor_of(layout: Layout, pos: int) -> int:
-    for start, end, anchor in layout.footnotes:
-        if start <= pos < end:
-            return anchor
-    return pos
+    """Where the footnote body holding ``pos`` is anchored (``pos`` itself outside footnotes)."""
+    body = footnote_at(layout, pos)
+    return body[2] if body else pos
+
+
+def last_mention(mentions: list, starts: list[int], lo: int, hi: int):
+    """The last of ``mentions`` (sorted by start; ``starts`` their starts) starting in [lo, hi), or None.
+
+    Two binary searches, never a scan of the mentions (a scan per claim made one long
+    source quadratic). ``tests/extract/test_layout.py`` checks it against the scan.
+
+    >>> last_mention(["a", "b", "c"], [3, 8, 20], 0, 10), last_mention(["a"], [3], 4, 10)
+    ('b', None)
+    """
+    i = bisect.bisect_left(starts, hi)
+    return mentions[i - 1] if i and starts[i - 1] >= lo else None
 
 
 def build_layout(source: Source, rules: Rules) -> Layout:
@@ -308,6 +413,7 @@ def build_layout(source: Source, rules: Rules) -> Layout:
                       rules.ocr_word_readings) if ocr else lower_text(text)
     lines = _lines(text)
     periods = _period_mentions(folded, rules)
+    period_starts = [p[0] for p in periods]
     geos = _geo_mentions(folded, rules, text=text)
     headings, heading_lines = [], set()
     for number, (s, e) in enumerate(lines):
@@ -315,14 +421,14 @@ def build_layout(source: Source, rules: Rules) -> Layout:
         if not level:
             continue
         heading_lines.add(number)
-        line_periods = [p for p in periods if s <= p[0] < e]
+        line_period = last_mention(periods, period_starts, s, e)
         # A heading dated by a full date ("… từ ngày 01.7.2025") covers that year.
         dated = FULL_DATE.search(text, s, e)
-        if not line_periods and dated:
-            line_periods = [(dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])]
+        if not line_period and dated:
+            line_period = (dated.start(), dated.end(), re.findall(r"(?:19|20)\d\d", dated.group(0))[0])
         old = bool(rules.old_ward.search(folded[s:e]))
         headings.append(Heading(s, e, level, first_geo(geos, s, e, old), old,
-                                line_periods[-1][2] if line_periods else "",
+                                line_period[2] if line_period else "",
                                 bool(rules.target_heading.search(folded[s:e]))
                                 and not rules.result_heading.search(folded[s:e])))
     sentences, paragraph_of = _sentences(text, folded, lines, heading_lines, source.text_layer == "clean")
@@ -357,15 +463,15 @@ def sentence_index(layout: Layout, pos: int) -> int:
 
 def heading_stack(layout: Layout, pos: int) -> list[Heading]:
     """Headings in scope at ``pos``, innermost first (do not change the list: it is shared)."""
-    before = bisect.bisect_right(layout.heading_starts, pos)
-    if before not in layout.stacks:
+    if not layout.stacks:  # every stack at once, in one pass over the headings
         stack: list[Heading] = []
-        for heading in layout.headings[:before]:
+        layout.stacks[0] = []
+        for number, heading in enumerate(layout.headings, start=1):
             while stack and stack[-1].level >= heading.level:
                 stack.pop()
             stack.append(heading)
-        layout.stacks[before] = stack[::-1]
-    return layout.stacks[before]
+            layout.stacks[number] = stack[::-1]
+    return layout.stacks[bisect.bisect_right(layout.heading_starts, pos)]
 
 
 

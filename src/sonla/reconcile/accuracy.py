@@ -153,6 +153,8 @@ def stage_findings_accuracy(sources: list[Source], inputs: dict[str, object],
     dependence = inputs.get(DEPENDENCE.path)
     if not isinstance(dependence, pd.DataFrame):
         dependence = None  # found again from the sources
-    evidence = prepare(claims, sources, dependence=dependence)
-    scored = score(present, findings, statement_roots(evidence))
+    # The statements behind the coded comparisons (none left: nothing to look up, so the corpus's
+    # claims are not prepared again: a corpus without the annotated sources costs nothing here).
+    roots = statement_roots(prepare(claims, sources, dependence=dependence)) if len(present) else {}
+    scored = score(present, findings, roots)
     return {FINDINGS_ACCURACY.path: accuracy_table(scored, len(coded))}

@@ -82,11 +82,13 @@ def cell_values(ev: Evidence, cells: list[Cell] | None = None) -> dict[str, tupl
 
 
 def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: pd.DataFrame,
-                         params: Params = Params(), prepared: Evidence | None = None) -> pd.DataFrame:
+                         params: Params = Params(), prepared: Evidence | None = None,
+                         cells: list[Cell] | None = None) -> pd.DataFrame:
     """One row per indicator × period × geography × unit (columns ``INDICATOR_COLUMNS``): the
     preferred value and why (see the module docstring).
 
-    ``prepared`` (the evidence the findings were found on) saves preparing the claims again.
+    ``prepared`` (the evidence the findings were found on) saves preparing the claims again;
+    ``cells`` (:func:`indicator_cells`, in their order) saves finding the cells again.
     """
     ev = prepared or prepare(claims, sources, params)
     labels = load_labels()
@@ -96,7 +98,7 @@ def reconcile_indicators(claims: pd.DataFrame, sources: list[Source], findings: 
         for cid in str(f["claim_ids"]).split(";"):
             by_claim.setdefault(cid, []).append(f)
     rows = []
-    for cell in indicator_cells(ev):
+    for cell in indicator_cells(ev) if cells is None else cells:
         indicator, period, geography, unit, frame = cell.key
         group, best, ids = list(cell.rows), cell.best, list(cell.claim_ids)
         related = {f["finding_id"]: f for cid in ids for f in by_claim.get(cid, [])}

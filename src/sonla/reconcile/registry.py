@@ -79,7 +79,8 @@ from .params import Params
 from .prepare import Evidence, prepare
 from .rows import Row
 
-__all__ = ["Rule", "RULES", "find_findings", "statement_roots", "merge_copied", "weigh_witnesses",
+__all__ = ["Rule", "RULES", "find_findings", "finish_findings", "statement_roots", "merge_copied",
+           "weigh_witnesses",
            "is_flag", "FLAG_STATUSES", "DERIVATIONS", "OPEN"]
 
 # The statuses that flag a finding for a reader (the validity study counts these as flags), and
@@ -152,8 +153,18 @@ def find_findings(claims: pd.DataFrame, sources: list[Source], params: Params = 
     ``KeyError`` if a contract column is missing.
     """
     evidence = prepared or prepare(claims, sources, params, dependence=dependence)
-    findings = merge_copied([finding for rule in RULES for finding in rule.check(evidence)], evidence)
-    values = cell_values(evidence)
+    return finish_findings([finding for rule in RULES for finding in rule.check(evidence)], evidence,
+                           cell_values(evidence))
+
+
+def finish_findings(found: list[Row], evidence: Evidence, values: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The findings table from what the rules found, in the order of :data:`RULES`: findings seen
+    through a copy merged, witnesses weighed, the preferred value of each (``values``:
+    :func:`~sonla.reconcile.indicators.cell_values`), the flag and the theme; a finding found twice
+    kept once (the first); sorted by kind and finding_id. ``evidence`` is read for the twins,
+    the observations' ``claim_list``, the copied claims and every claim's document only (the
+    findings in parts give it those alone: :mod:`~sonla.reconcile.partitions`)."""
+    findings = merge_copied(found, evidence)
     for finding in findings:
         weigh_witnesses(finding, evidence)
         chosen = finding.pop("_preferred", "")

@@ -92,7 +92,8 @@ def check_projections(ev: Evidence) -> list[Row]:
         covering = [r for r in terms if r["p_start"] <= span[0] and r["p_end"] >= span[1]]
         if span[0] == span[1] and covering and proj["unit"] not in {"percent"}:
             total = max(covering, key=lambda r: (r["p_end"], r["_position"]))
-            findings.append(_projection_vs_term(proj, total, params))
+            if float(total["value"]) > 0:  # a zero total has no yearly average to compare with
+                findings.append(_projection_vs_term(proj, total, params))
         before = bisect_left(single_ends, span[1])  # the single-year actuals that end before it
         if before:
             findings.append(_projection_vs_latest(proj, singles[:before], span[1], params))
