@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -117,6 +119,20 @@ def readable(field: str, value: object) -> str:
     return text.replace("_", " ")
 
 
+def _keys_in_words(note: str) -> str:
+    """An annotator's note with the unit keys it names in words ("… so mn_vnd" → "… so million
+    VND"): a reader of the book never meets a key.
+
+    >>> _keys_in_words("no per-household unit key, so mn_vnd")
+    'no per-household unit key, so million VND'
+    """
+    keys = sorted((k for k in load_rules().unit_families if "_" in k), key=len, reverse=True)
+    if not keys:
+        return note
+    pattern = r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b"
+    return re.sub(pattern, lambda m: labels.unit_label(m.group(1)), note)
+
+
 def error_examples(comparison: pd.DataFrame, field: str, per_class: int = 1) -> pd.DataFrame:
     """One example (or ``per_class``) of each kind of error in ``field``: hand → read, each in words
     (:func:`readable`)."""
@@ -133,6 +149,7 @@ def error_examples(comparison: pd.DataFrame, field: str, per_class: int = 1) -> 
     shown = shown.sort_values(["how often", "hand", "read"], ascending=[False, True, True])
     shown["hand"] = [readable(field, v) for v in shown["hand"]]
     shown["read"] = [readable(field, v) for v in shown["read"]]
+    shown["note"] = [_keys_in_words(str(n)) for n in shown["note"].fillna("")]
     return shown[["hand", "read", "how often", "claim_id", "source_id", "text", "note"]].reset_index(
         drop=True
     )
