@@ -95,3 +95,24 @@ def test_an_annotation_that_does_not_point_at_its_text_is_refused(tmp_path):
 def test_without_annotations_the_tables_are_empty(tmp_path):
     out = stage_validity([], {"claims.csv": pd.DataFrame([_claim()])}, annotations_dir=tmp_path)
     assert all(len(frame) == 0 for frame in out.values())
+
+
+def test_match_claims_finds_the_claim_holding_the_first_digit_in_any_order():
+    from sonla.validity.reading import match_claims
+
+    claims = pd.DataFrame([
+        {"claim_id": "t-000030", "source_id": "t", "start": 30, "end": 36, "kind": "quantity"},
+        {"claim_id": "u-000010", "source_id": "u", "start": 10, "end": 14, "kind": "date"},
+        {"claim_id": "t-000010", "source_id": "t", "start": 10, "end": 14, "kind": "quantity"},
+    ]).astype({"start": "Int64", "end": "Int64"})
+    annotations = pd.DataFrame([
+        {"source_id": "t", "start": "8", "end": "14", "text": "xã 12,5"},   # its digit at 11
+        {"source_id": "t", "start": "30", "end": "33", "text": "4,2"},
+        {"source_id": "t", "start": "14", "end": "20", "text": "và 7"},     # between two claims
+        {"source_id": "v", "start": "10", "end": "12", "text": "12"},       # no claims of v
+        {"source_id": "t", "start": "31", "end": "33", "text": "2%"},       # inside t-000030 again
+    ])
+    matched = match_claims(annotations, claims)
+    assert [m["claim_id"] if m else None for m in matched] == [
+        "t-000010", "t-000030", None, None, "t-000030"]
+    assert matched[0]["start"] == 10 and isinstance(matched[0]["start"], int)

@@ -238,11 +238,16 @@ def check_indicators(claims: pd.DataFrame, rules: Rules | None = None) -> None:
     """
     rules = rules or load_rules()
     quantities = claims[(claims["kind"] == "quantity") & (claims["indicator"].fillna("") != "")]
-    for indicator, group in quantities.groupby("indicator", sort=True):
-        families = sorted({rules.unit_families.get(u, u) for u in group["unit"].fillna("")})
-        levels = sorted({str(v) for v in group["level"].fillna("")})
+    # One pass over plain lists (a pandas group per indicator cost more than the check itself).
+    groups: dict[str, tuple[set[str], set[str], str]] = {}
+    columns = (quantities[c].fillna("").tolist() for c in ("indicator", "unit", "level", "claim_id"))
+    for indicator, unit, level, claim_id in zip(*columns, strict=True):
+        families, levels, _ = groups.setdefault(indicator, (set(), set(), claim_id))
+        families.add(rules.unit_families.get(unit, unit))
+        levels.add(str(level))
+    for indicator, (family_set, level_set, example) in sorted(groups.items()):
+        families, levels = sorted(family_set), sorted(level_set)
         if len(families) > 1 or len(levels) > 1:
-            example = group.iloc[0]["claim_id"]
             raise SonlaError(f"claims.csv: indicator {indicator!r} mixes "
                              + (f"unit families {', '.join(families)}" if len(families) > 1
                                 else f"levels {', '.join(levels)}")

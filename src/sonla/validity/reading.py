@@ -72,20 +72,30 @@ def _text(value: object) -> str:
 
 
 def match_claims(annotations: pd.DataFrame, claims: pd.DataFrame) -> list[dict | None]:
-    """For each annotation, the claim (any kind) whose span holds its first digit, or None."""
-    by_source: dict[str, tuple[list[int], list[dict]]] = {}
+    """For each annotation, the claim (any kind) whose span holds its first digit, or None.
+
+    Only the matched claims are turned into dicts (the annotations are a sample of the claims).
+    """
     claims = claims.assign(start=claims["start"].astype(int), end=claims["end"].astype(int))
-    for sid, group in claims.sort_values(["source_id", "start"]).groupby("source_id", sort=False):
-        rows = group.to_dict("records")
-        by_source[str(sid)] = ([r["start"] for r in rows], rows)
-    matched: list[dict | None] = []
-    for a in annotations.to_dict("records"):
-        digit = re.search(r"\d", str(a["text"]))
-        pos = int(a["start"]) + (digit.start() if digit else 0)
-        starts, rows = by_source.get(str(a["source_id"]), ([], []))
+    claims = claims.sort_values(["source_id", "start"])
+    by_source: dict[str, tuple[list[int], list[int], list[int]]] = {}  # starts, ends, row positions
+    spans = zip(claims["source_id"].tolist(), claims["start"].tolist(), claims["end"].tolist(), strict=True)
+    for position, (sid, start, end) in enumerate(spans):
+        starts, ends, positions = by_source.setdefault(str(sid), ([], [], []))
+        starts.append(start)
+        ends.append(end)
+        positions.append(position)
+    found: list[int | None] = []
+    for text, source_id, first in zip(annotations["text"].tolist(), annotations["source_id"].tolist(),
+                                      annotations["start"].tolist(), strict=True):
+        digit = re.search(r"\d", str(text))
+        pos = int(first) + (digit.start() if digit else 0)
+        starts, ends, positions = by_source.get(str(source_id), ([], [], []))
         i = bisect.bisect_right(starts, pos) - 1
-        matched.append(rows[i] if i >= 0 and rows[i]["start"] <= pos < rows[i]["end"] else None)
-    return matched
+        found.append(positions[i] if i >= 0 and starts[i] <= pos < ends[i] else None)
+    wanted = sorted({p for p in found if p is not None})
+    rows = dict(zip(wanted, claims.iloc[wanted].to_dict("records"), strict=True))
+    return [None if p is None else rows[p] for p in found]
 
 
 def unit_key(annotated: str, words: dict[str, str]) -> str:
