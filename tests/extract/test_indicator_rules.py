@@ -137,6 +137,31 @@ CASES = [
     ("poor-and-near-poor-remaining",
      "Cuối năm, xã còn [[20 hộ nghèo]] và [[35 hộ cận nghèo]].",
      ["poor_households", "near_poor_households"]),
+    # dossiers settled on time are a subset of the dossiers settled; "tất cả đều" keeps the total
+    ("land-dossiers-on-time-subset",
+     "Xã tiếp nhận và giải quyết [[420 hồ sơ]] đất đai, trong đó [[398 hồ sơ]] đất đai được giải "
+     "quyết đúng hạn.",
+     ["land_dossiers_settled", "land_dossiers_on_time"]),
+    ("land-dossiers-all-on-time-is-the-total",
+     "Phường xử lý [[273 hồ sơ]] đất đai, tất cả đều được giải quyết đúng thời hạn.",
+     ["land_dossiers_settled"]),
+    # gross social product, production value, goods turnover and trade-services value: four things
+    ("social-product-and-production-value",
+     "Tổng sản phẩm xã hội ước đạt [[644 tỷ đồng]]; giá trị sản xuất toàn ngành kinh tế đạt "
+     "[[420 tỷ đồng]].",
+     ["gross_social_product", "production_value"]),
+    ("production-value-then-social-product",
+     "Năm 2025, giá trị sản xuất toàn ngành đạt [[1.020 tỷ đồng]], tổng sản phẩm xã hội trên địa bàn "
+     "là [[870 tỷ đồng]].",
+     ["production_value", "gross_social_product"]),
+    ("goods-turnover-and-trade-services",
+     "Tổng lưu chuyển hàng hóa năm 2025 ước đạt [[780 tỷ đồng]]; giá trị thương mại - dịch vụ đạt "
+     "[[183,2 tỷ đồng]].",
+     ["goods_turnover", "commerce_value"]),
+    ("trade-services-then-goods-turnover",
+     "Giá trị thương mại - dịch vụ năm 2024 đạt [[150 tỷ đồng]]. Về lưu chuyển hàng hóa, tổng giá trị "
+     "ước đạt [[600 tỷ đồng]].",
+     ["commerce_value", "goods_turnover"]),
     ("loans-are-not-the-stock",
      "Ngân hàng chính sách hỗ trợ [[15 hộ nghèo]], hộ cận nghèo vay vốn phát triển sản xuất.",
      ["poor_households_loans"]),

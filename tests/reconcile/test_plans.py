@@ -232,3 +232,58 @@ def test_a_target_reported_as_achieved_among_all_targets(text, status):
                                      ("5/8 trường", 5, "school", "", "schools", "2020-2025", 8),
                                      ("7 trường", 7, "school", "target", "schools", "2020-2025")])])
     assert out[out["kind"] == "target_outcome"]["status"].tolist() == [status]
+
+
+S = "schools_national_standard"
+TERM_END_CASES = [
+    # (id, text, claims, expected (kind, status) of term_end findings) — one document
+    ("term-result-first-then-last-year-estimate",
+     "Sau 5 năm, thành phố xây dựng được 97,6% trường học đạt chuẩn quốc gia. Ước tính đến năm 2025 có "
+     "40/43 trường đạt chuẩn quốc gia, đạt 93,02%.",
+     [("97,6%", 97.6, "percent", "", S, "2020-2025"), ("93,02%", 93.02, "percent", "estimated", S, "2025")],
+     [("term_end", "unresolved")]),
+    ("last-year-estimate-first-then-term-result",
+     "Năm 2025 ước đạt 91% trường học đạt chuẩn quốc gia. Kết quả nhiệm kỳ 2020-2025: tỷ lệ trường đạt "
+     "chuẩn quốc gia đạt 97%.",
+     [("91%", 91, "percent", "estimated", S, "2025"), ("97%", 97, "percent", "", S, "2020-2025")],
+     [("term_end", "unresolved")]),
+    ("the-two-agree-within-rounding",
+     "Sau 5 năm, 93% trường học đạt chuẩn quốc gia; ước tính đến năm 2025 đạt 93,02%.",
+     [("93%", 93, "percent", "", S, "2020-2025"), ("93,02%", 93.02, "percent", "", S, "2025")],
+     []),
+    ("a-year-before-the-last-is-not-the-end",
+     "Sau 5 năm, 97,6% trường học đạt chuẩn quốc gia. Năm 2024, tỷ lệ này đạt 90%.",
+     [("97,6%", 97.6, "percent", "", S, "2020-2025"), ("90%", 90, "percent", "", S, "2024")],
+     []),
+    ("a-flow-over-the-term-is-not-its-last-year",
+     "Giai đoạn 2020-2025 giải ngân đạt 87,7% kế hoạch vốn. Năm 2025 ước giải ngân đạt 95%.",
+     [("87,7%", 87.7, "percent", "", "public_investment_disbursement_rate", "2020-2025"),
+      ("95%", 95, "percent", "", "public_investment_disbursement_rate", "2025")],
+     []),
+    ("the-last-year-so-far-is-not-the-end",
+     "Sau 5 năm, 97,6% trường học đạt chuẩn quốc gia. Tính đến tháng 6/2025, tỷ lệ trường đạt chuẩn là 93%.",
+     [("97,6%", 97.6, "percent", "", S, "2020-2025"), ("93%", 93, "percent", "", S, "2025")],
+     []),
+]
+
+
+@pytest.mark.parametrize("text, specs, expected", [c[1:] for c in TERM_END_CASES],
+                         ids=[c[0] for c in TERM_END_CASES])
+def test_a_stock_at_the_end_of_a_term_against_its_last_year(text, specs, expected):
+    a = make_source("a", text, date="2025-07", kind="report")
+    out = run([a], [make_claims(a, specs)])
+    found = out[out["kind"] == "term_end"]
+    assert sorted(zip(found["kind"], found["status"], strict=True)) == expected
+
+
+@pytest.mark.parametrize(("estimate_date", "status"), [("2025-03", "explained"), ("2025-10", "unresolved")])
+def test_a_term_result_stated_after_the_estimate_of_its_last_year_revises_it(estimate_date, status):
+    estimate = make_source("e", "Năm 2025, tỷ lệ trường đạt chuẩn quốc gia ước đạt 93%.", date=estimate_date)
+    result = make_source("r", "Sau 5 năm (2020-2025), 97,6% trường học đạt chuẩn quốc gia.", date="2025-07",
+                         kind="report")
+    out = run([estimate, result], [make_claims(estimate, [("93%", 93, "percent", "estimated", S, "2025")]),
+                                   make_claims(result, [("97,6%", 97.6, "percent", "", S, "2020-2025")])])
+    found = out[out["kind"] == "term_end"]
+    assert list(found["status"]) == [status]
+    ids = {f"e-{estimate.text.index('93%'):06d}", f"r-{result.text.index('97,6%'):06d}"}
+    assert set(found["claim_ids"].iloc[0].split(";")) == ids

@@ -21,6 +21,14 @@ Three rules over the observations (one row per statement, from any document):
   over, is ``unresolved``: the target may have been reported as the result (whole counts of
   planned items — ten schemes, three breakthroughs — are often met exactly and are left alone).
   A target is never "consistent" with a result.
+* :func:`check_term_end` — a share of a stock (``term_end_concepts``: schools meeting the
+  standard, forest cover, insurance coverage — a state at a date, not a flow over the period)
+  stated as the result of a term ("sau 5 năm … đạt 97,6%") against the same share stated for the
+  term's last year ("ước đến năm 2025 … đạt 93,02%"; ``term_end``): the level reached at the end of
+  a term is its last year's level, so the two must agree. When they do not, the difference is
+  ``explained`` if the last year's figure is an estimate and the term's result was stated later (the
+  estimate was revised); otherwise ``unresolved`` — the texts may count different sets, or one of
+  the figures is wrong. Only disagreements are reported.
 * :func:`check_estimates` — an estimate against a result of the same period stated later
   (``estimate_revision``): ``consistent`` when the result falls within what the estimate allows,
   ``explained`` (revised) when it does not; ``unresolved`` when the two are dated alike.
@@ -45,7 +53,7 @@ from .prepare import Evidence
 from .rows import Row, group_rows, rows_of, same_place
 from .severity import crosses, grade, interval_gap, value_gap
 
-__all__ = ["check_every_year", "check_targets", "check_estimates", "to_date"]
+__all__ = ["check_every_year", "check_targets", "check_term_end", "check_estimates", "to_date"]
 
 KEY = ["indicator", "geography", "unit"]
 
@@ -283,6 +291,46 @@ def _target_finding(target: Row, result: Row, words: dict, whole: bool, all_met:
         return make_finding("target_outcome", "plans:target-as-result", [target, result], "unresolved",
                             grade("unresolved", None, crossing=True), result, explanation)
     return None
+
+
+def check_term_end(ev: Evidence) -> list[Row]:
+    """A stock's share stated for a term against the same share stated for its last year, from any
+    source (``term_end``); see the module docstring."""
+    obs = ev.observations
+    stocks = set(ev.words.get("term_end_concepts", []))
+    if obs.empty or not stocks:
+        return []
+    rows = [r for r in rows_of(obs) if r["indicator"].split("@")[0] in stocks and not r["each_year"]
+            and r["frame"] in ("actual", "estimate") and pd.isna(r["denominator"])]
+    years = _by_key([r for r in rows if span_length(r["eff_period"]) == 0 and not to_date(r, ev.words)])
+    findings = []
+    for term in rows:
+        if term["frame"] != "actual" or span_length(term["eff_period"]) < 1:
+            continue
+        last = period_span(term["eff_period"])[1]
+        for year in years.get(tuple(term[k] for k in KEY), []):
+            if period_span(year["eff_period"]) == (last, last) and same_place(term, year) \
+                    and relate(term["interval"], year["interval"]) == "disjoint":
+                findings.append(_term_end_finding(term, year))
+    return findings
+
+
+def _term_end_finding(term: Row, year: Row) -> Row:
+    later = date_order(str(term["source_date"]), str(year["source_date"]))
+    revised = year["frame"] == "estimate" and later is not None and later > 0
+    gap = interval_gap(term["interval"], year["interval"])
+    verdict = ("the estimate was stated earlier and revised when the term closed; the term's result is "
+               "preferred." if revised else
+               "both cannot be the level at the end of the term unless they count different sets, "
+               "which the texts do not say.")
+    explanation = (
+        f"{describe(term)} is the level reached over {term['eff_period']}, which is the level of its last "
+        f"year; {describe(year)} gives {year['eff_period']} (allowing {year['interval']}, against "
+        f"{term['interval']}): {verdict}"
+    )
+    status = "explained" if revised else "unresolved"
+    return make_finding("term_end", "plans:term-end", [term, year], status, grade(status, gap),
+                        term if revised else preferred((term, year)), explanation)
 
 
 def check_estimates(ev: Evidence) -> list[Row]:

@@ -135,6 +135,7 @@ RULES: tuple[Rule, ...] = (
           "scope_difference", "denominator_change", "temporal_change")),
     Rule("every-year", plans.check_every_year, "observations", ("every_year",)),
     Rule("targets", plans.check_targets, "observations", ("target_outcome",)),
+    Rule("term-end", plans.check_term_end, "observations", ("term_end",)),
     Rule("estimates", plans.check_estimates, "observations", ("estimate_revision",)),
     Rule("stated-totals", statements.check_stated_totals, "observations", ("implied_denominator",)),
     Rule("projections", statements.check_projections, "observations", ("projection_plausibility",)),

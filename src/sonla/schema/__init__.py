@@ -48,7 +48,7 @@ FINDING_KINDS = (
     "denominator_change", "temporal_change", "sum_mismatch", "arithmetic_mismatch",
     "implied_denominator", "implied_baseline", "projection_plausibility", "restated_figure",
     "duplicate_passage", "ocr_variant", "every_year", "target_outcome", "estimate_revision",
-    "scale_outlier",
+    "scale_outlier", "term_end",
 )
 FINDING_STATUSES = ("contradiction", "explained", "consistent", "restated", "unresolved")
 SEVERITIES = ("high", "medium", "low", "none")
