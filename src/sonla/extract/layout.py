@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..sources import Source
 from ..text.fold import fold, fold_ocr, lower_text
-from ..text.lexicon import Rules
+from ..text.lexicon import Rules, not_after_letter
 
 __all__ = ["Heading", "Layout", "build_layout", "is_heading_line", "next_line_starts_upper", "line_bounds",
            "sentence_index", "heading_stack", "anchor_of", "footnote_at", "footnote_body_at", "first_geo",
@@ -173,7 +173,7 @@ def _place_mentions(text: str, folded: str, rules: Rules) -> list[tuple[int, str
     """Places named by a level word and a capitalised name ("xã Mường Bú", "bản Hụn")."""
     hits = []
     for place in rules.place_levels:
-        for m in place.regex.finditer(folded):
+        for m in not_after_letter(place.regex, folded):
             words, pos = [], m.end()
             while len(words) < rules.place_name_words:
                 w = _NAME_WORD.match(text, pos)
