@@ -206,10 +206,16 @@ def validate_table(name: str, table: pd.DataFrame | str | bytes | Path, resource
         raise SonlaError(f"{name}: {len(errors)} schema error(s){where}: {shown}")
 
 
+@cache
+def _validator_version() -> str:
+    """frictionless's version, read once (importlib.metadata scans the installed distributions)."""
+    return metadata.version("frictionless")
+
+
 def _digest(data: bytes, resource: dict) -> str:
     """What a validation depends on: the table's bytes, its schema and the validator's version."""
     digest = hashlib.sha256(json.dumps(resource["schema"], sort_keys=True).encode("utf-8"))
-    digest.update(metadata.version("frictionless").encode("ascii"))
+    digest.update(_validator_version().encode("ascii"))
     digest.update(data)
     return digest.hexdigest()
 

@@ -169,7 +169,13 @@ def rule_file(name: str, rules_dir: Path | None = None) -> dict:
     The dict is shared by every caller: read it, never change it. Raises
     :class:`~sonla.errors.SonlaError` naming the file when it cannot be read or parsed.
     """
-    return _rule_file(Path(rules_dir or config.RULES_DIR), name)
+    return _rule_file(_folder(rules_dir), name)
+
+
+def _folder(rules_dir: str | Path | None) -> Path:
+    """The rule folder as a Path, not built again when it is one (labels are looked up per claim)."""
+    folder = rules_dir or config.RULES_DIR
+    return folder if isinstance(folder, Path) else Path(folder)
 
 
 @lru_cache(maxsize=32)
@@ -208,7 +214,7 @@ def load_labels(rules_dir: Path | None = None) -> Labels:
     >>> labels.unit_gloss["bn_vnd"], labels.qualifier_quote["estimated"], labels.qualifier_symbol["about"]
     ('billion VND', 'est.', '≈')
     """
-    return _load_labels(Path(rules_dir or config.RULES_DIR))
+    return _load_labels(_folder(rules_dir))
 
 
 @lru_cache(maxsize=4)
@@ -282,7 +288,7 @@ def load_rules(rules_dir: Path | None = None, exact: bool = True) -> Rules:
     marks cannot be trusted).
     """
     # One cache entry per (directory, exactness), however the caller spells the arguments.
-    return _load_rules(Path(rules_dir or config.RULES_DIR), bool(exact))
+    return _load_rules(_folder(rules_dir), bool(exact))
 
 
 @lru_cache(maxsize=8)
