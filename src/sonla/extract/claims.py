@@ -220,9 +220,10 @@ def _source_id(source: Source) -> str:
 def check_offsets(claims: pd.DataFrame, sources: list[Source]) -> None:
     """Raise :class:`SonlaError` naming the row if ``raw[start:end] != text`` or an id repeats."""
     texts = {s.source_id: s.text for s in sources}
-    for row_number, row in enumerate(claims.itertuples(index=False), start=2):
-        if texts[row.source_id][row.start:row.end] != row.text:
-            raise SonlaError(f"claims.csv row {row_number} ({row.claim_id}): "
+    columns = (claims[c].tolist() for c in ("source_id", "start", "end", "text", "claim_id"))
+    for row_number, (source_id, start, end, text, claim_id) in enumerate(zip(*columns, strict=True), start=2):
+        if texts[source_id][start:end] != text:
+            raise SonlaError(f"claims.csv row {row_number} ({claim_id}): "
                              "text does not match the raw file")
     duplicated = claims.claim_id[claims.claim_id.duplicated()]
     if len(duplicated):

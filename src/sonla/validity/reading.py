@@ -76,12 +76,11 @@ def match_claims(annotations: pd.DataFrame, claims: pd.DataFrame) -> list[dict |
 
     Only the matched claims are turned into dicts (the annotations are a sample of the claims).
     """
-    claims = claims.assign(start=claims["start"].astype(int), end=claims["end"].astype(int))
-    claims = claims.sort_values(["source_id", "start"])
+    spans = sorted(zip([str(s) for s in claims["source_id"].tolist()], claims["start"].astype(int).tolist(),
+                       claims["end"].astype(int).tolist(), range(len(claims)), strict=True))
     by_source: dict[str, tuple[list[int], list[int], list[int]]] = {}  # starts, ends, row positions
-    spans = zip(claims["source_id"].tolist(), claims["start"].tolist(), claims["end"].tolist(), strict=True)
-    for position, (sid, start, end) in enumerate(spans):
-        starts, ends, positions = by_source.setdefault(str(sid), ([], [], []))
+    for sid, start, end, position in spans:
+        starts, ends, positions = by_source.setdefault(sid, ([], [], []))
         starts.append(start)
         ends.append(end)
         positions.append(position)
@@ -94,7 +93,9 @@ def match_claims(annotations: pd.DataFrame, claims: pd.DataFrame) -> list[dict |
         i = bisect.bisect_right(starts, pos) - 1
         found.append(positions[i] if i >= 0 and starts[i] <= pos < ends[i] else None)
     wanted = sorted({p for p in found if p is not None})
-    rows = dict(zip(wanted, claims.iloc[wanted].to_dict("records"), strict=True))
+    matched = claims.iloc[wanted]
+    matched = matched.assign(start=matched["start"].astype(int), end=matched["end"].astype(int))
+    rows = dict(zip(wanted, matched.to_dict("records"), strict=True))
     return [None if p is None else rows[p] for p in found]
 
 

@@ -53,11 +53,10 @@ def read_annotations(path: Path, texts: dict[str, str]) -> pd.DataFrame:
     if missing:
         raise SonlaError(f"{path}: missing column(s) {', '.join(missing)}")
     frame = frame[frame["source_id"].isin(texts)].reset_index(drop=True)
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
-        if texts[row.source_id][int(row.start) : int(row.end)] != row.text:
-            raise SonlaError(
-                f"{path}, row {number}: {row.text!r} is not at {row.start}–{row.end} of {row.source_id}"
-            )
+    columns = (frame[c].tolist() for c in ("source_id", "start", "end", "text"))
+    for number, (source_id, start, end, text) in enumerate(zip(*columns, strict=True), start=2):
+        if texts[source_id][int(start) : int(end)] != text:
+            raise SonlaError(f"{path}, row {number}: {text!r} is not at {start}–{end} of {source_id}")
     return frame
 
 
