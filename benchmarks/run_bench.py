@@ -54,7 +54,7 @@ import time
 from pathlib import Path
 
 from sonla import config, datapackage, pipeline
-from sonla.sources import REQUIRED_FIELDS, read_manifest
+from sonla.sources import REQUIRED_FIELDS, load_sources, read_manifest
 
 OUT_DIR = config.ROOT / "data" / "bench"
 RESULT_COLUMNS = ["benchmark", "size_factor", "sources", "megabytes", "repeats", "seconds_median",
@@ -257,7 +257,7 @@ def bench_build(repeats: int, jobs: int) -> list[dict[str, object]]:
 
 
 def bench_pipeline_sources(repeats: int) -> list[dict[str, object]]:
-    sources = pipeline.load_sources()
+    sources = load_sources()
     megabytes = sum(len(s.text.encode("utf-8")) for s in sources) / 1e6
     rows = []
     with tempfile.TemporaryDirectory(prefix="sonla-bench-pipe-") as tmp:
