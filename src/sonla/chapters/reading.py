@@ -33,7 +33,8 @@ FIELD_LABELS = {
     "period": "period",
     "geography": "place",
 }
-CORPUS_LABELS = {"sources": "the five sources", "unseen": "texts written for the study"}
+CORPUS_LABELS = {"sources": "the five sources", "unseen": "texts written for the study",
+                 "heldout": "sealed held-out texts"}
 
 
 def _percent(x: float) -> str:
