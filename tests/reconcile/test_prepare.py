@@ -1,4 +1,4 @@
-"""Preparing the evidence: observations merged (``merge_observations``), evidence shared (``prepare``)."""
+"""Preparing the evidence: observations merged (``merge_observations``)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import math
 
 import pandas as pd
 
-from sonla.reconcile.prepare import merge_observations, prepare
-from sonla.schema import DEPENDENCE
-from sonla.sources import load_sources
+from sonla.reconcile.prepare import merge_observations
 
 
 def _q(*rows: tuple[str, str, str, float, int]) -> pd.DataFrame:
@@ -34,23 +32,3 @@ def test_twins_and_repeats_merge_and_cite_every_claim():
 def test_no_observation_keeps_the_columns():
     merged = merge_observations(_q(("a-1", "r", "", 5.0, 10)), {})
     assert merged.empty and "claim_list" in merged.columns
-
-
-def test_prepare_shares_the_evidence_of_the_same_objects_only():
-    sources = load_sources()
-    report = next(s for s in sources if s.source_id == "report")
-    claims = pd.DataFrame([
-        {"claim_id": "report-000010", "source_id": "report", "start": 10, "end": 14, "text": "12,5",
-         "kind": "quantity", "value": 12.5, "value_high": math.nan, "denominator": math.nan,
-         "unit": "percent", "qualifier": "", "indicator": "x", "period": "2024", "geography": "",
-         "sentence": "",
-         "decimals": 1, "qualifiers": "", "frame": "actual", "base": "", "each_year": False,
-         "is_change": False, "concept": "x", "level": ""}])
-    claims["text"] = [report.text[10:14]]
-    passages = pd.DataFrame(columns=DEPENDENCE.columns)
-    first = prepare(claims, sources, dependence=passages)
-    assert prepare(claims, sources, dependence=passages) is first
-    again = prepare(claims.copy(), sources, dependence=passages)   # an equal frame: prepared again
-    assert again is not first
-    assert again.quantities.equals(first.quantities)
-    assert prepare(claims, list(sources), dependence=passages) is not again

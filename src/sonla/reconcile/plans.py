@@ -43,6 +43,7 @@ import re
 
 import pandas as pd
 
+from ..extract.claims import concept_of
 from ..fidelity.dependence import date_order
 from ..text.fold import fold_words
 from .finding import describe, make_finding
@@ -300,7 +301,7 @@ def check_term_end(ev: Evidence) -> list[Row]:
     stocks = set(ev.words.get("term_end_concepts", []))
     if obs.empty or not stocks:
         return []
-    rows = [r for r in rows_of(obs) if r["indicator"].split("@")[0] in stocks and not r["each_year"]
+    rows = [r for r in rows_of(obs) if concept_of(r["indicator"]) in stocks and not r["each_year"]
             and r["frame"] in ("actual", "estimate") and pd.isna(r["denominator"])]
     years = _by_key([r for r in rows if span_length(r["eff_period"]) == 0 and not to_date(r, ev.words)])
     findings = []

@@ -155,32 +155,13 @@ class Evidence:
         return count_witnesses(claims, self.document_of, self.copied)
 
 
-# The last evidence prepared and the very objects it was prepared from (see prepare()).
-_LAST: list[tuple[tuple[object, ...], Evidence]] = []
-
-
 def prepare(claims: pd.DataFrame, sources: list[Source], params: Params = Params(),
             dependence: pd.DataFrame | None = None) -> Evidence:
     """The shared starting point of every rule and of the indicator table.
 
     ``dependence`` is ``dependence.csv`` as the pipeline computed it; without it the copied
     passages are found from ``sources`` here.
-
-    Called again with the same objects (not equal ones: the same ones, as the findings stage and
-    the findings-validity stage pass them), it returns the evidence it prepared last time: inputs
-    and evidence are read, never changed, by the stages.
     """
-    key = (claims, sources, params, dependence)
-    last = _LAST[-1] if _LAST else None  # one read: safe when threads prepare at once
-    if last is not None and all(a is b for a, b in zip(last[0], key, strict=True)):
-        return last[1]
-    evidence = _prepare(claims, sources, params, dependence)
-    _LAST[:] = [(key, evidence)]
-    return evidence
-
-
-def _prepare(claims: pd.DataFrame, sources: list[Source], params: Params,
-             dependence: pd.DataFrame | None) -> Evidence:
     q = prepare_quantities(claims, sources, params)
     twins, copy_findings = match_copies(q, sources, claims)
     if dependence is None:
