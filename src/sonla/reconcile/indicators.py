@@ -49,9 +49,14 @@ class Cell:
 
 def _support(ev: Evidence, rows: list[Row]):
     """Witnesses per row: the independent witnesses among the cell's rows that allow its value."""
+    known: dict[object, int] = {}  # by interval: a cell's rows often allow the same values
+
     def support(row: Row) -> int:
-        agreeing = [c for r in rows if r["interval"].overlaps(row["interval"]) for c in r["claim_list"]]
-        return ev.witnesses(agreeing)
+        interval = row["interval"]
+        if interval not in known:
+            agreeing = [c for r in rows if r["interval"].overlaps(interval) for c in r["claim_list"]]
+            known[interval] = ev.witnesses(agreeing)
+        return known[interval]
     return support
 
 

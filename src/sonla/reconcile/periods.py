@@ -7,6 +7,7 @@ source's year (``eff_period``). Two periods are one when :func:`same_period` say
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .rows import Row
 
@@ -14,6 +15,7 @@ __all__ = ["period_span", "span_length", "period_years", "same_period", "canonic
            "period_buckets"]
 
 
+@lru_cache(maxsize=8192)  # asked millions of times of a few hundred distinct periods
 def period_span(period: str) -> tuple[int, int] | None:
     """(first year, last year) of ``YYYY`` or ``YYYY-YYYY``; None for anything else.
 

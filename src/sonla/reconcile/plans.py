@@ -40,6 +40,7 @@ ceiling (``rules/findings.yaml``, ``ceiling_words``: "giảm xuống dưới", "
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -75,11 +76,16 @@ def says_met(text: str, words: dict) -> bool:
     >>> says_met("ước đạt 97,3%, chưa đạt chỉ tiêu giao", w), says_met("đều đạt và vượt", w)
     (False, True)
     """
+    return _says_met(text, tuple(words["achievement_words"]), frozenset(words["negation_words"]))
+
+
+@lru_cache(maxsize=65536)  # a result's clause is asked once per target it may meet
+def _says_met(text: str, achievement: tuple[str, ...], negation: frozenset[str]) -> bool:
     folded = fold_words(text)
-    for w in words["achievement_words"]:
+    for w in achievement:
         for m in re.finditer(rf"(^|\W){re.escape(w)}(\W|$)", folded):
             before = folded[:m.start(0) + len(m.group(1))].split()[-2:]
-            if not set(before) & set(words["negation_words"]):
+            if not set(before) & negation:
                 return True
     return False
 
