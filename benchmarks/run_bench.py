@@ -60,7 +60,7 @@ OUT_DIR = config.ROOT / "data" / "bench"
 RESULT_COLUMNS = ["benchmark", "size_factor", "sources", "megabytes", "repeats", "seconds_median",
                   "seconds_min", "cpu_seconds_min", "seconds_per_mb", "seconds_per_mb_min",
                   "cpu_seconds_per_mb_min", "load_average", "projected", "engine", "workers",
-                  "peak_memory_mb", "client_memory_mb", "note"]
+                  "peak_memory_mb", "client_memory_mb", "findings", "note"]
 STAGE_COLUMNS = ["engine", "size_factor", "sources", "megabytes", "stage", "seconds", "seconds_per_mb",
                  "projected"]
 COPY_PARTS = (*config.BOOK_PARTS, "src")
@@ -167,7 +167,7 @@ def row(benchmark: str, times: list[float], size_factor: int = 0, sources: int =
         "cpu_seconds_per_mb_min": round(cpu_min / megabytes, 5) if megabytes and cpu_min is not None else "",
         "load_average": round(statistics.median(loads), 2) if loads else "",
         "projected": projected, "engine": "serial", "workers": 1, "peak_memory_mb": "",
-        "client_memory_mb": "", "note": note,
+        "client_memory_mb": "", "findings": "", "note": note,
     }
 
 
@@ -360,7 +360,14 @@ def child(spec: dict) -> None:
                           workers=spec.get("workers"), stats=stats)
     stats["seconds"] = time.perf_counter() - started
     stats["cpu"] = time.process_time() - cpu
+    stats["findings"] = count_rows(Path(spec["out"]) / "findings.csv")
     print(json.dumps(stats, default=float))
+
+
+def count_rows(path: Path) -> int:
+    """The data rows of a CSV file (quoted fields may hold new lines)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
 
 
 def _run_and_wait(raw: Path, out: Path, engine: str, workers: int | None) -> dict:
@@ -474,6 +481,7 @@ def bench_synthetic(sizes: list[int], budget: float, repeats: int, per_mb_guess:
                      loads=loads[(factor, engine, count_workers)])
         result["engine"], result["workers"] = engine, count_workers or 1
         result["client_memory_mb"] = round(max(r["client_mb"] for r in measured), 1)
+        result["findings"] = "" if projected else measured[0]["findings"]
         if engine == "serial":
             result["peak_memory_mb"] = result["client_memory_mb"]
             result["client_memory_mb"] = ""
@@ -515,6 +523,7 @@ def bench_single(sizes: list[int], repeats: int) -> tuple[list[dict], list[dict]
                          note=f"one source of {copies} perturbed copies of the report, serial engine",
                          cpu=[r["cpu"] for r in measured], loads=loads)
             result["peak_memory_mb"] = round(max(r["client_mb"] for r in measured), 1)
+            result["findings"] = measured[0]["findings"]
             rows.append(result)
             best = min(measured, key=lambda r: r["seconds"])
             for stage in _stage_rows("serial-single", copies, 1, megabytes, megabytes, best, False):
@@ -555,9 +564,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parts = ["build", "pipeline", "synthetic", "single"]
     parser.add_argument("--only", nargs="*", choices=parts, default=parts)
-    parser.add_argument("--sizes", nargs="*", type=int, default=[10, 100, 1000],
+    # Not 1,000× by default: every copy of the corpus speaks of the same places, so the findings
+    # between documents grow with the square of the copies (the `findings` column; see the
+    # "Beyond one machine" appendix): at 1,000× they would not fit in memory.
+    parser.add_argument("--sizes", nargs="*", type=int, default=[10, 30, 100],
                         help="synthetic corpora run on the serial engine (× the sources)")
-    parser.add_argument("--engine-sizes", nargs="*", type=int, default=[100, 1000],
+    parser.add_argument("--engine-sizes", nargs="*", type=int, default=[30, 100],
                         help="synthetic corpora also run on the Dask engine")
     parser.add_argument("--workers", nargs="*", type=int, default=[1, 2],
                         help="LocalCluster sizes for --engine-sizes (default: 1 and 2 workers)")

@@ -115,16 +115,24 @@ def test_committed_results_are_complete():
     assert {"build-clean", "build-noop", "build-one-template", "pipeline-5-sources",
             "pipeline-5-sources-cli", "pipeline-synthetic"} <= set(results["benchmark"])
     sizes = set(results.loc[results["benchmark"] == "pipeline-synthetic", "size_factor"])
-    assert {10, 100, 1000} <= sizes
+    assert {10, 30, 100} <= sizes  # not 1,000×: see the default of run_bench.py --sizes
     machine = bench.load_machine()
     assert {"cpu_model", "logical_cores", "ram_gib", "python", "parallel_throughput"} <= set(machine)
     assert set(bench.load_stages()["size_factor"]) == sizes
     dask = results[results["benchmark"] == "pipeline-dask"]
-    assert {(100, 1), (100, 2), (1000, 1), (1000, 2)} <= set(zip(dask["size_factor"], dask["workers"],
-                                                                   strict=True))
+    assert {(30, 1), (30, 2), (100, 1), (100, 2)} <= set(zip(dask["size_factor"], dask["workers"],
+                                                               strict=True))
+    growth = bench.findings_growth(results)
+    assert list(growth["size_factor"]) == sorted(sizes) and (growth["findings"] > 0).all()
     assert {1, 8, 32} <= set(results.loc[results["benchmark"] == "pipeline-single-source", "size_factor"])
     assert results.loc[results["benchmark"].isin(["pipeline-dask", "pipeline-synthetic"]),
                        "peak_memory_mb"].notna().all()
+
+
+def test_count_rows_counts_records_not_lines(tmp_path):
+    path = tmp_path / "findings.csv"
+    path.write_text('a,b\n1,"two\nlines"\n3,x\n', encoding="utf-8")
+    assert run_bench.count_rows(path) == 2
 
 
 # --- the synthetic corpora ----------------------------------------------------------------------

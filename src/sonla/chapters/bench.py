@@ -19,7 +19,8 @@ from .book import as_bool
 
 __all__ = ["BENCH_DIR", "load_results", "load_stages", "load_machine", "machine_sentence",
            "synthetic", "repeats_sentence", "best_per_mb_column", "targets", "extrapolate_hours",
-           "readable_duration", "engines", "single_sources", "speedup", "speedup_words", "memory_words"]
+           "readable_duration", "engines", "single_sources", "speedup", "speedup_words", "memory_words",
+           "findings_growth", "growth_exponent"]
 
 BENCH_DIR = config.ROOT / "data" / "bench"
 
@@ -263,3 +264,34 @@ def memory_words(small: float, large: float, client: float, small_size: int, lar
                 "run.")
     return head + (f" The client holds every output until all are written ({client:,.0f} MB at the largest "
                    "size).")
+
+
+def findings_growth(results: pd.DataFrame) -> pd.DataFrame:
+    """The findings the serial engine wrote at each synthetic size (rows that recorded them), and
+    the findings per source: flat when the comparisons grow with the corpus, rising when they grow
+    with its square.
+
+    >>> r = pd.DataFrame({"benchmark": ["pipeline-synthetic"] * 2, "size_factor": [10, 100],
+    ...                   "sources": [50, 500], "findings": [1000, 100000]})
+    >>> findings_growth(r)["per_source"].tolist()
+    [20.0, 200.0]
+    """
+    if "findings" not in results.columns:
+        return pd.DataFrame(columns=["size_factor", "sources", "findings", "per_source"])
+    rows = results[(results["benchmark"] == "pipeline-synthetic") & results["findings"].notna()]
+    rows = rows[rows["findings"].astype(str) != ""].sort_values("size_factor")
+    frame = rows[["size_factor", "sources", "findings"]].astype(int).reset_index(drop=True)
+    frame["per_source"] = frame["findings"] / frame["sources"]
+    return frame
+
+
+def growth_exponent(sizes: list[float], counts: list[float]) -> float:
+    """The exponent k of ``count ∝ size**k`` from the smallest and the largest size (1: linear,
+    2: quadratic); NaN with fewer than two sizes.
+
+    >>> round(growth_exponent([10, 100], [1000, 100000]), 2), round(growth_exponent([10, 100], [5, 50]), 2)
+    (2.0, 1.0)
+    """
+    if len(sizes) < 2 or sizes[0] == sizes[-1]:
+        return math.nan
+    return math.log(counts[-1] / counts[0]) / math.log(sizes[-1] / sizes[0])
