@@ -64,6 +64,8 @@ def _both(raw: Path, tmp_path: Path, scheduler: str) -> tuple[dict[str, bytes], 
     pipeline.run_pipeline(raw, tmp_path / "dask", verbose=False, engine="dask", scheduler=scheduler,
                           stats=stats)
     assert stats["workers"] == 2 and all(v > 0 for v in stats["peak_memory"].values())
+    # the source dependence (a whole stage that reads no earlier output) ran on a worker
+    assert stats["stage_seconds"]["dependence"] > 0 and "dependence (worker)" in stats["timings"]
     return _files(tmp_path / "serial"), _files(tmp_path / "dask")
 
 

@@ -15,9 +15,11 @@ How the work is cut (each stage says it in its :class:`sonla.parts.Split`):
    :data:`~sonla.parts.ROWS`). The texts never travel and are dropped when the task ends: the
    corpus is streamed through the workers, never held at once. What such a stage's parts read
    must come from a stage before it in the same task.
-2. **Then, on the client, the other stages in their order**: a stage without a split runs whole
-   there (on the gathered tables and the texts, read and verified again: correct, only not
-   spread: the source dependence, the validity studies); a stage that compares units
+2. **Then, on the client, the other stages in their order**: a stage without a split that reads
+   no earlier output (the source dependence) has run whole on a worker since the start, beside the
+   batches, reading and verifying the corpus itself; another stage without a split runs whole on
+   the client (on the gathered tables and the texts, read and verified again: correct, only not
+   spread: the validity studies); a stage that compares units
    (:class:`sonla.parts.Across`) has cut what each batch's documents offer into partitions (the
    reconciliation by concept), its ``share`` runs on the client (given the whole stages' outputs
    it reads, ``dependence.csv``), one task per group of partitions compares them on the
@@ -49,7 +51,7 @@ from ..errors import SonlaError
 from ..parts import ROWS, Split
 from ..sources import Source, load_sources, read_manifest, source_of
 from .slices import Slice, assemble, chunks, encode_rows, keys_of, publish
-from .tasks import part_reads, part_run, peak_memory, pick, run_across, run_batch, run_checks
+from .tasks import part_reads, part_run, peak_memory, pick, run_across, run_batch, run_checks, run_whole
 
 __all__ = ["Plan", "plan_stages", "run_on_dask", "connect", "batches_of", "MAX_BATCH_BYTES"]
 
@@ -97,6 +99,11 @@ def client_reads(stage) -> tuple[str, ...] | None:
 MAX_BATCH_BYTES = 4_000_000
 # The text whose observations one task across documents compares, about (see run_on_dask).
 PARTITION_BYTES = 16_000_000
+# Partitions of a stage across documents per worker, at least: a concept's comparisons grow with
+# the square of the documents that state it, so partitions differ in cost; with several per
+# worker, the workers finish them at about the same time (measured on the 100× corpus: with 8
+# partitions the costliest task took 36% of the work, with 24 under 10%).
+PARTITIONS_PER_WORKER = 8
 
 
 def _size(raw_dir: Path, row: dict[str, str]) -> int:
@@ -276,9 +283,9 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
         timings["connect"] = time.perf_counter() - started
         count = len(client.scheduler_info()["workers"]) or 1
         batches = batches_of(rows, raw_dir, count)
-        # Two partitions per worker, and more as the corpus grows, so that a task across
-        # documents holds the observations of about PARTITION_BYTES of text at most.
-        partitions = max(2 * count, -(-_corpus_bytes(rows, raw_dir) // PARTITION_BYTES))
+        # PARTITIONS_PER_WORKER partitions per worker, and more as the corpus grows, so that a task
+        # across documents holds the observations of about PARTITION_BYTES of text at most.
+        partitions = max(PARTITIONS_PER_WORKER * count, -(-_corpus_bytes(rows, raw_dir) // PARTITION_BYTES))
         first_seen: dict[str, int] = {}
         for row in rows:
             first_seen.setdefault(row["document_id"], len(first_seen))
@@ -289,6 +296,10 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             positions = [first_seen[rows[members[0]]["document_id"]] for members in batch]
             futures.append(client.submit(run_batch, documents, str(raw_dir), plan.batched, plan.checks,
                                          partitions, positions, keep, pure=False))
+        # A whole stage that reads no earlier output (the source dependence) starts now, on a
+        # worker, beside the batches: the client would otherwise run it while the workers wait.
+        early = {stage.name: client.submit(run_whole, stage, str(manifest), str(raw_dir), pure=False)
+                 for stage in plan.client if _runs_early(stage)}
         slices: list[Slice] = []
         kept: dict[str, list] = {}
         seconds: dict[str, float] = {}
@@ -318,6 +329,14 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
         shared_sources = client.scatter([sources], broadcast=True)[0]  # the manifest, sent once
         for stage in plan.client:
             began = time.perf_counter()
+            if stage.name in early:  # whole, on a worker (started with the batches)
+                made, spent = _result(early[stage.name], list(early.values()), f"stage {stage.name}")
+                del early[stage.name]
+                for name, value in spent.items():
+                    seconds[name] = seconds.get(name, 0.0) + value
+                here.add(stage, made)
+                timings[f"{stage.name} (worker)"] = time.perf_counter() - began
+                continue
             if stage.split is None or stage.split.across is None:  # whole, on the client
                 made = stage.run(here.sources(), here.inputs(stage, stage.reads))
                 here.add(stage, made)
@@ -378,6 +397,12 @@ def run_on_dask(stages: list, manifest: Path, raw_dir: Path, scheduler: str | No
             stats["stage_seconds"] = seconds
     timings["total"] = time.perf_counter() - started
     return sources, published, timings
+
+
+def _runs_early(stage) -> bool:
+    """A stage without a split that reads no earlier output: it can run whole on a worker from
+    the start (the source dependence reads the texts alone)."""
+    return getattr(stage, "split", None) is None and stage.reads == ()
 
 
 def _made_on_client(name: str, slices: list[Slice]) -> bool:

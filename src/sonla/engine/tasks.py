@@ -13,11 +13,11 @@ from typing import Any
 
 from ..errors import SonlaError
 from ..parts import SOURCE, Split
-from ..sources import Source, source_of, verify_source
+from ..sources import Source, load_sources, source_of, verify_source
 from .slices import Slice, publish
 
-__all__ = ["run_batch", "run_across", "run_checks", "pick", "peak_memory", "part_run", "part_reads",
-           "check_slices"]
+__all__ = ["run_batch", "run_across", "run_checks", "run_whole", "pick", "peak_memory", "part_run",
+           "part_reads", "check_slices"]
 
 
 def check_slices(slices: list[Slice], checks: list, sources: list[Source]) -> None:
@@ -155,6 +155,16 @@ def run_across(stage, parts: list[list[list[tuple[int, object]]]], sources: list
     with fewer_collections():
         result = stage.split.across.across(ordered, sources, shared)
     return result, {stage.name: time.perf_counter() - began, "cpu": time.process_time() - cpu}
+
+
+def run_whole(stage, manifest: str, raw_dir: str) -> tuple[dict[str, object], dict[str, float]]:
+    """A whole stage that reads no earlier output, on a worker: it reads and verifies the corpus
+    itself (the texts never travel). Returns its outputs and the seconds it took (wall, and CPU
+    as ``cpu``)."""
+    began, cpu = time.perf_counter(), time.process_time()
+    with fewer_collections():
+        made = stage.run(load_sources(Path(manifest), Path(raw_dir)), {})
+    return made, {stage.name: time.perf_counter() - began, "cpu": time.process_time() - cpu}
 
 
 def run_checks(checks: list, name: str, data: bytes, sources: list[Source]) -> int:
