@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, progress
-from .console import ArgumentParser, run_command
+from .console import ArgumentParser, exit_status, run_command
 from .datapackage import check_tables, describe_outputs, stage_datapackage
 from .engine.cluster import run_on_dask  # (Dask itself is imported only when its engine runs)
 from .errors import SonlaError
@@ -253,4 +253,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_command(main))
+    raise SystemExit(exit_status(run_command(main)))
