@@ -27,7 +27,7 @@ from pathlib import Path
 from .. import config
 from ..errors import SonlaError
 from ..io import read_yaml
-from .fold import fold
+from .fold import CharTable, fold
 
 __all__ = ["rule_file", "Labels", "load_labels", "Rules", "load_rules", "RULE_FILES", "THEMES",
            "not_after_letter"]
@@ -37,21 +37,27 @@ RULE_FILES = ("units.yaml", "qualifiers.yaml", "indicators.yaml", "context.yaml"
 
 
 def _fold_pattern(pattern: str, exact: bool = False) -> str:
-    """Fold (or, ``exact``, only lower) the letters of a regular expression (escapes kept)."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if pattern[i] == " ":
-            out.append(r"\s+")
-        elif exact:
-            out.append(pattern[i].lower() if len(pattern[i].lower()) == 1 else pattern[i])
-        else:
-            out.append(fold(pattern[i]))
-        i += 1
-    return "".join(out)
+    """Fold (or, ``exact``, only lower) the letters of a regular expression (escapes kept).
+
+    A space becomes ``\\s+``; every other character outside an escape is folded (or lowered, when
+    that keeps it one character) on its own: one ``str.translate`` for each run of them.
+    """
+    table = _EXACT_PATTERN if exact else _FOLD_PATTERN
+    # split() with a group: runs of plain characters at even indices, escapes at odd ones
+    return "".join(part if index % 2 else part.translate(table)
+                   for index, part in enumerate(_ESCAPE.split(pattern)))
+
+
+_ESCAPE = re.compile(r"(\\[\s\S])")  # a backslash and the character after it, whatever it is
+
+
+def _exact_pattern_char(char: str) -> str:
+    low = char.lower()
+    return r"\s+" if char == " " else (low if len(low) == 1 else char)
+
+
+_EXACT_PATTERN = CharTable(_exact_pattern_char)
+_FOLD_PATTERN = CharTable(lambda char: r"\s+" if char == " " else fold(char))
 
 
 def _alternation(patterns: list[str], exact: bool = False) -> str:
