@@ -55,3 +55,14 @@ def test_every_label_of_a_unit_or_qualifier_is_read_from_the_rules():
 
 def test_rule_files_are_read_once():
     assert rule_file("findings.yaml") is rule_file("findings.yaml")
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_the_indicators_a_unit_can_have_are_those_a_scan_of_all_would_keep(exact):
+    rules = load_rules(exact=exact)
+    units = {u for ind in rules.indicators for u in ind.units or ()} | {"", None, "not-a-unit"}
+    for unit in units:
+        expected = [(order, ind) for order, ind in enumerate(rules.indicators)
+                    if ind.units is None or unit in ind.units]
+        assert list(rules.indicators_for(unit)) == expected, unit
+    assert len(rules.indicators_for("not-a-unit")) < len(rules.indicators)
