@@ -45,7 +45,7 @@ import pandas as pd
 
 from ..extract.claims import concept_of
 from ..fidelity.dependence import date_order
-from ..text.fold import fold_words
+from ..text.fold import fold_words, has_word, word_pattern
 from .finding import describe, make_finding
 from .intervals import fmt, relate, strict_interval
 from .periods import period_span, period_years, same_period, span_length
@@ -64,8 +64,7 @@ def _by_key(rows: list[Row]) -> dict[tuple, list[Row]]:
 
 
 def _has(text: str, words: list[str]) -> bool:
-    folded = fold_words(text)
-    return any(re.search(rf"(^|\W){re.escape(w)}(\W|$)", folded) for w in words)
+    return has_word(fold_words(text), words)
 
 
 def says_met(text: str, words: dict) -> bool:
@@ -77,7 +76,7 @@ def says_met(text: str, words: dict) -> bool:
     """
     folded = fold_words(text)
     for w in words["achievement_words"]:
-        for m in re.finditer(rf"(^|\W){re.escape(w)}(\W|$)", folded):
+        for m in word_pattern(w).finditer(folded):
             before = folded[:m.start(0) + len(m.group(1))].split()[-2:]
             if not set(before) & set(words["negation_words"]):
                 return True
