@@ -214,6 +214,20 @@ def test_the_command_keeps_numpy_to_one_blas_thread_unless_told_otherwise():
     assert _probe(imported, env) == ["unset"]
 
 
+def test_the_command_collects_garbage_again_once_its_imports_are_done():
+    """`python -m sonla.pipeline` imports with the collector off (no garbage worth a scan), then
+    runs its stages with it on; importing the module never touches it."""
+    probe = ("import builtins, gc, runpy, sys\nseen = []\nreal_import = builtins.__import__\n"
+             "def spy(name, *args, **kwargs):\n"
+             "    if name == 'pandas' and not seen:\n        seen.append(gc.isenabled())\n"
+             "    return real_import(name, *args, **kwargs)\n"
+             "builtins.__import__ = spy\nsys.argv = ['sonla.pipeline', '--help']\n"
+             "try:\n    runpy.run_module('sonla.pipeline', run_name='__main__', alter_sys=True)\n"
+             "except SystemExit:\n    pass\nprint(seen[0], gc.isenabled())\n")
+    assert _probe(probe)[-2:] == ["False", "True"]
+    assert _probe("import gc, sonla.pipeline\nprint(gc.isenabled())\n") == ["True"]
+
+
 def test_two_stages_cannot_write_one_file(monkeypatch, tmp_path):
     def stage(sources, earlier):
         return {"same.csv": "x\n"}
