@@ -91,7 +91,7 @@ def exit_status(status: int) -> int:
 
     The interpreter's last garbage collection at exit would otherwise scan every object left
     (pandas' modules, the compiled rules, the caches) only to free them as the process ends:
-    ~0.1 s of ``python -m sonla.pipeline`` on the five sources (measured). Objects are still
+    0.05-0.1 s of ``python -m sonla.pipeline`` on the five sources (measured). Objects are still
     freed as the modules are cleared and ``atexit`` handlers still run; only the scan for
     reference cycles is skipped, whose memory the operating system takes back with the process.
     Every output is written, flushed and closed before. Call it only where the process ends
