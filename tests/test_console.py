@@ -76,3 +76,20 @@ def test_the_handler_refuses_to_run_with_another_checkouts_package(monkeypatch, 
 def test_error_line_names_both_files_of_a_rename():
     err = OSError(18, "Invalid cross-device link", "a.tmp", None, "b.csv")
     assert error_line(err) == "error: a.tmp → b.csv: Invalid cross-device link"
+
+
+def test_a_command_exits_without_scanning_its_objects_for_cycles(tmp_path):
+    """`python -m sonla.pipeline` freezes what is alive before it exits, whatever its status, so the
+    interpreter's last collection does not scan pandas' modules and the rules (~0.1 s a run)."""
+    import subprocess
+    import sys
+
+    probe = ("import atexit, gc, runpy, sys\n"
+             "atexit.register(lambda: sys.stderr.write(f'frozen={gc.get_freeze_count() > 0}\\n'))\n"
+             f"sys.argv = ['sonla.pipeline', '--quiet', '--raw', {str(tmp_path / 'missing')!r}, "
+             f"'--out', {str(tmp_path / 'out')!r}]\n"
+             "runpy.run_module('sonla.pipeline', run_name='__main__', alter_sys=True)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "error:" in done.stderr and "frozen=True" in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()

@@ -179,6 +179,55 @@ def test_stages_run_with_fewer_collections_and_restore_the_collector(monkeypatch
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
+# Libraries the pipeline's command must not load when it does not use them (each costs its start-up
+# on every run): the validator (only for a table not validated before), the Dask engine, progress
+# bars, plotting, the book's build and the chapters' helpers.
+NOT_ON_THE_COMMAND_PATH = ("frictionless", "dask", "distributed", "tqdm", "matplotlib", "seaborn", "scipy",
+                           "jinja2", "IPython", "nbformat", "papermill", "sonla.build", "sonla.chapters")
+
+
+def _probe(code: str, env: dict[str, str] | None = None) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=config.ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_importing_the_pipeline_loads_no_library_it_does_not_use():
+    """`python -m sonla.pipeline` imports only what its stages use; heavy imports stay where used."""
+    loaded = _probe("import sys, sonla.pipeline\n"
+                    f"print(*[m for m in {NOT_ON_THE_COMMAND_PATH!r} if m in sys.modules])")
+    assert loaded == []
+
+
+def test_the_command_keeps_numpy_to_one_blas_thread_unless_told_otherwise():
+    """The pipeline does no linear algebra: `python -m sonla.pipeline` has numpy start one OpenBLAS
+    thread, not one per core (a setting already made is kept); importing the module changes nothing."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run_main = ("import os, runpy, sys\nsys.argv = ['sonla.pipeline', '--help']\n"
+                "try:\n    runpy.run_module('sonla.pipeline', run_name='__main__', alter_sys=True)\n"
+                "except SystemExit:\n    pass\n"
+                "print(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'), 'numpy' in sys.modules)\n")
+    assert _probe(run_main, env)[-2:] == ["1", "True"]
+    assert _probe(run_main, dict(env, OPENBLAS_NUM_THREADS="2"))[-2:] == ["2", "True"]
+    imported = "import os, sonla.pipeline\nprint(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))\n"
+    assert _probe(imported, env) == ["unset"]
+
+
+def test_the_command_collects_garbage_again_once_its_imports_are_done():
+    """`python -m sonla.pipeline` imports with the collector off (no garbage worth a scan), then
+    runs its stages with it on; importing the module never touches it."""
+    probe = ("import builtins, gc, runpy, sys\nseen = []\nreal_import = builtins.__import__\n"
+             "def spy(name, *args, **kwargs):\n"
+             "    if name == 'pandas' and not seen:\n        seen.append(gc.isenabled())\n"
+             "    return real_import(name, *args, **kwargs)\n"
+             "builtins.__import__ = spy\nsys.argv = ['sonla.pipeline', '--help']\n"
+             "try:\n    runpy.run_module('sonla.pipeline', run_name='__main__', alter_sys=True)\n"
+             "except SystemExit:\n    pass\nprint(seen[0], gc.isenabled())\n")
+    assert _probe(probe)[-2:] == ["False", "True"]
+    assert _probe("import gc, sonla.pipeline\nprint(gc.isenabled())\n") == ["True"]
+
+
 def test_two_stages_cannot_write_one_file(monkeypatch, tmp_path):
     def stage(sources, earlier):
         return {"same.csv": "x\n"}

@@ -5,5 +5,6 @@ environment it was installed in, which is the wrong one in a copied project.
 """
 
 from .cli import main
+from .console import exit_status
 
-raise SystemExit(main())
+raise SystemExit(exit_status(main()))

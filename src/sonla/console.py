@@ -17,6 +17,7 @@ into an exit status and one line on standard error:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -25,7 +26,7 @@ from collections.abc import Callable, Sequence
 from . import config
 from .errors import SonlaError
 
-__all__ = ["run_command", "error_line", "ArgumentParser"]
+__all__ = ["run_command", "exit_status", "error_line", "ArgumentParser"]
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -83,6 +84,22 @@ def run_command(main: Callable[[Sequence[str] | None], int | None],
         _report(f"error: unexpected {type(err).__name__}: {detail} (a bug in sonla; "
                 "the traceback above shows where)")
         return 1
+
+
+def exit_status(status: int) -> int:
+    """``status``, after freezing every object still alive: for a command that exits now.
+
+    The interpreter's last garbage collection at exit would otherwise scan every object left
+    (pandas' modules, the compiled rules, the caches) only to free them as the process ends:
+    0.05-0.1 s of ``python -m sonla.pipeline`` on the five sources (measured). Objects are still
+    freed as the modules are cleared and ``atexit`` handlers still run; only the scan for
+    reference cycles is skipped, whose memory the operating system takes back with the process.
+    Every output is written, flushed and closed before. Call it only where the process ends
+    (``raise SystemExit(exit_status(run_command(main)))``), never in a caller that goes on (a
+    test, a notebook): garbage frozen there would never be collected.
+    """
+    gc.freeze()
+    return status
 
 
 def _report(line: str) -> None:

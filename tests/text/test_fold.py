@@ -85,3 +85,21 @@ def test_fold_words_is_the_former_findings_fold(text):
 def test_a_lone_combining_mark_keeps_its_place_in_the_same_length_fold():
     text = "Vie\u0302\u0323t"
     assert len(fold(text)) == len(text) and fold_words(text) == "viet"
+
+
+@pytest.mark.parametrize(("text", "word", "found"), [
+    ("binh quan dau nguoi dat", "dau nguoi", True),
+    ("dau nguoi", "dau nguoi", True),  # at the start and at the end
+    ("(dau nguoi)", "dau nguoi", True),
+    ("dau nguoii", "dau nguoi", False),
+    ("trieu dong/ha", "ha", True),
+    ("hai", "ha", False),
+    ("x . y", ".", True),  # the word is taken literally, not as a pattern
+    ("x y", ".", False),
+])
+def test_a_word_stands_alone_and_is_compiled_once(text, word, found):
+    from sonla.text.fold import has_word, word_pattern
+
+    assert bool(word_pattern(word).search(text)) is found
+    assert has_word(text, ["zzz", word]) is found
+    assert word_pattern(word) is word_pattern(word)  # compiled once, whatever re's cache holds

@@ -8,7 +8,7 @@ import pytest
 
 from sonla import config
 from sonla.errors import SonlaError
-from sonla.text.lexicon import RULE_FILES, load_labels, load_rules, rule_file
+from sonla.text.lexicon import RULE_FILES, _fold_pattern, load_labels, load_rules, rule_file
 
 
 @pytest.mark.parametrize("name", RULE_FILES)
@@ -21,6 +21,17 @@ def test_both_matching_modes_share_the_vocabularies():
     exact, folded = load_rules(exact=True), load_rules(exact=False)
     assert exact.unit_labels == folded.unit_labels
     assert [i.key for i in exact.indicators] == [i.key for i in folded.indicators]
+
+
+@pytest.mark.parametrize(("pattern", "exact", "expected"), [
+    ("Tỷ đồng", True, r"tỷ\s+đồng"),
+    ("Tỷ đồng", False, r"ty\s+dong"),
+    (r"\Đ\s Đ\.", False, r"\Đ\s\s+d\."),  # escapes kept as they are
+    ("İ\tx", True, "İ\tx"),  # a letter whose lower case is two characters, a tab: kept
+    ("a\\", False, "a\\"),  # a trailing backslash: a character like any other
+])
+def test_a_rule_pattern_is_folded_outside_its_escapes(pattern, exact, expected):
+    assert _fold_pattern(pattern, exact) == expected
 
 
 def test_a_bad_rule_file_is_named(tmp_path):
@@ -44,3 +55,14 @@ def test_every_label_of_a_unit_or_qualifier_is_read_from_the_rules():
 
 def test_rule_files_are_read_once():
     assert rule_file("findings.yaml") is rule_file("findings.yaml")
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_the_indicators_a_unit_can_have_are_those_a_scan_of_all_would_keep(exact):
+    rules = load_rules(exact=exact)
+    units = {u for ind in rules.indicators for u in ind.units or ()} | {"", None, "not-a-unit"}
+    for unit in units:
+        expected = [(order, ind) for order, ind in enumerate(rules.indicators)
+                    if ind.units is None or unit in ind.units]
+        assert list(rules.indicators_for(unit)) == expected, unit
+    assert len(rules.indicators_for("not-a-unit")) < len(rules.indicators)

@@ -55,9 +55,7 @@ def indicator_of(claim: Claim, layout: Layout, rules: Rules, bounds: Bounds) -> 
     _, clause_start, clause_end, _ = bounds
     folded = layout.loose
     best = None  # (rank, distance, order, key)
-    for order, ind in enumerate(rules.indicators):
-        if ind.units is not None and claim.unit not in ind.units:
-            continue
+    for order, ind in rules.indicators_for(claim.unit):
         for m in ind.regex.finditer(folded, clause_start, clause_end):
             if claim.start <= m.start() < claim.end:  # in the claim's own unit: "3 hộ cận nghèo"
                 rank = (-1, 0, order)

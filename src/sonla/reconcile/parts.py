@@ -31,7 +31,7 @@ import re
 from bisect import bisect_right
 
 from ..sources import Source
-from ..text.fold import fold, fold_words
+from ..text.fold import fold, fold_words, has_word, word_pattern
 from .finding import make_finding, quote
 from .intervals import fmt, relate, strict_interval
 from .prepare import Evidence
@@ -104,7 +104,7 @@ def _same_unit(total: Row, part: Row) -> bool:
 
 
 def _has(folded: str, words: list[str]) -> bool:
-    return any(re.search(rf"(^|\W){re.escape(w)}(\W|$)", folded) for w in words)
+    return has_word(folded, words)
 
 
 def _breaks_sentence(between: str, list_starts: str) -> bool:
@@ -407,7 +407,7 @@ def _linked(ratio: Row, percent: Row, text: str, words: dict) -> bool:
     indicators share their first two words."""
     clause = _clause_before(text, int(percent["start"]))
     thing = _unit_words(ratio)
-    if thing and re.search(rf"(^|\W){re.escape(thing)}(\W|$)", clause):
+    if thing and word_pattern(thing).search(clause):
         return True
     a, b = str(ratio.get("indicator", "") or ""), str(percent.get("indicator", "") or "")
     return bool(a and b and a.split("_")[:2] == b.split("_")[:2])

@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..extract.claims import concept_of
 from ..fidelity.dependence import date_order
-from ..text.fold import fold_words
+from ..text.fold import fold_words, has_word, word_pattern
 from .finding import describe, make_finding
 from .intervals import fmt, relate, strict_interval
 from .periods import period_span, period_years, same_period, span_length
@@ -65,8 +65,7 @@ def _by_key(rows: list[Row]) -> dict[tuple, list[Row]]:
 
 
 def _has(text: str, words: list[str]) -> bool:
-    folded = fold_words(text)
-    return any(re.search(rf"(^|\W){re.escape(w)}(\W|$)", folded) for w in words)
+    return has_word(fold_words(text), words)
 
 
 def says_met(text: str, words: dict) -> bool:
@@ -83,7 +82,7 @@ def says_met(text: str, words: dict) -> bool:
 def _says_met(text: str, achievement: tuple[str, ...], negation: frozenset[str]) -> bool:
     folded = fold_words(text)
     for w in achievement:
-        for m in re.finditer(rf"(^|\W){re.escape(w)}(\W|$)", folded):
+        for m in word_pattern(w).finditer(folded):
             before = folded[:m.start(0) + len(m.group(1))].split()[-2:]
             if not set(before) & negation:
                 return True

@@ -13,10 +13,9 @@ not explain.
 
 from __future__ import annotations
 
-import re
 from statistics import median
 
-from ..text.fold import fold_words
+from ..text.fold import fold_words, word_pattern
 from ..text.lexicon import rule_file
 from .finding import describe, make_finding
 from .intervals import fmt
@@ -47,7 +46,7 @@ def is_intensive(claim: Row, families: dict[str, str], words: dict) -> bool:
     at = clause.find(text)
     around = clause[max(0, at - 40):at + len(text) + 15] if at >= 0 else text
     folded = fold_words(around)
-    return any(re.search(rf"(^|\W){re.escape(m)}(\W|$)", folded) or m.startswith("/") and m in folded
+    return any(word_pattern(m).search(folded) or m.startswith("/") and m in folded
                for m in words["per_unit_markers"])
 
 
