@@ -193,7 +193,10 @@ def copy_for_build(target: Path) -> Path:
 
 
 def make_book(root: Path, jobs: int) -> None:
-    env = dict(os.environ, SONLA_ROOT=str(root), SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
+    # PYTHONPATH: the copy imports its own package, not the one the linked environment was
+    # installed from (the Makefile's `venv` refuses an environment that imports another checkout).
+    env = dict(os.environ, SONLA_ROOT=str(root), SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0",
+               PYTHONPATH=str(root / "src"))
     # -o: the linked environment is current; never reinstall it from the copy.
     command = ["make", "--no-print-directory", "-o", ".venv/.installed", "book", f"JOBS={jobs}"]
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
